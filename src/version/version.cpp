@@ -1,0 +1,254 @@
+#include "cairn/version/version.hpp"
+
+#include "version_text.hpp"
+
+#include "cairn/core/error.hpp"
+#include "cairn/core/text.hpp"
+
+#include <algorithm>
+
+namespace cairn::version {
+
+namespace {
+
+bool is_identifier_char(char c) {
+    return detail::is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-';
+}
+
+bool all_digits(std::string_view text) {
+    return !text.empty() && std::all_of(text.begin(), text.end(), detail::is_digit);
+}
+
+// Numbers compare by magnitude whatever their length: strip zeros, then longer is bigger.
+std::strong_ordering compare_digits(std::string_view a, std::string_view b) {
+    if (a.size() != b.size())
+        return a.size() <=> b.size();
+    int c = a.compare(b);
+    return c < 0 ? std::strong_ordering::less
+                 : (c > 0 ? std::strong_ordering::greater : std::strong_ordering::equal);
+}
+
+// Dot-separated identifiers of [0-9A-Za-z-]+. For a prerelease in strict mode, numeric
+// identifiers may not have leading zeros.
+template <typename Out, typename Make>
+bool parse_dotted(std::string_view text, bool forbid_leading_zero, Out& out, Make make) {
+    if (text.empty())
+        return false;
+    for (std::string_view part : text::split(text, '.')) {
+        if (part.empty() || !std::all_of(part.begin(), part.end(), is_identifier_char))
+            return false;
+        if (forbid_leading_zero && part.size() > 1 && part[0] == '0' && all_digits(part))
+            return false;
+        out.push_back(make(part));
+    }
+    return true;
+}
+
+struct Parts {
+    std::uint64_t major = 0, minor = 0, patch = 0;
+    std::vector<Identifier> prerelease;
+    std::vector<std::string> build;
+};
+
+// The part after major.minor.patch: [prerelease][+build], to the end of the text.
+bool parse_tail(std::string_view tail, ParseMode mode, Parts& parts) {
+    parts.prerelease.clear();
+    parts.build.clear();
+    std::string_view pre = tail;
+    auto plus = tail.find('+');
+    if (plus != std::string_view::npos) {
+        pre = tail.substr(0, plus);
+        auto make = [](std::string_view s) { return std::string(s); };
+        if (!parse_dotted(tail.substr(plus + 1), false, parts.build, make))
+            return false;
+    }
+    if (pre.empty())
+        return true;
+    auto make = [](std::string_view s) { return *Identifier::parse(s); };
+    if (mode == ParseMode::strict) {
+        return pre[0] == '-' && parse_dotted(pre.substr(1), true, parts.prerelease, make);
+    }
+    // Loose: the `-` is optional, and a regex engine would first try taking it.
+    if (pre[0] == '-' && parse_dotted(pre.substr(1), false, parts.prerelease, make))
+        return true;
+    parts.prerelease.clear();
+    return parse_dotted(pre, false, parts.prerelease, make);
+}
+
+// A run of digits at `pos`; advances pos. Empty when there is none.
+std::string_view take_digits(std::string_view text, std::size_t& pos) {
+    std::size_t start = pos;
+    while (pos < text.size() && detail::is_digit(text[pos]))
+        ++pos;
+    return text.substr(start, pos - start);
+}
+
+std::optional<Parts> parse_parts(std::string_view text, ParseMode mode) {
+    if (text.size() > k_max_version_length)
+        return std::nullopt;
+    text = detail::trim_space(text);
+    std::size_t pos = 0;
+    if (mode == ParseMode::strict) {
+        if (pos < text.size() && text[pos] == 'v')
+            ++pos;
+    } else {
+        while (pos < text.size() &&
+               (text[pos] == 'v' || text[pos] == '=' || detail::is_space(text[pos])))
+            ++pos;
+    }
+    Parts parts;
+    std::uint64_t* fields[3] = {&parts.major, &parts.minor, &parts.patch};
+    std::string_view digits[3];
+    for (int i = 0; i < 3; ++i) {
+        if (i > 0) {
+            if (pos >= text.size() || text[pos] != '.')
+                return std::nullopt;
+            ++pos;
+        }
+        digits[i] = take_digits(text, pos);
+        if (digits[i].empty())
+            return std::nullopt;
+        if (mode == ParseMode::strict && digits[i].size() > 1 && digits[i][0] == '0')
+            return std::nullopt;
+    }
+    std::string_view tail = text.substr(pos);
+    bool ok = parse_tail(tail, mode, parts);
+    // Loose mode: a prerelease needs no `-`, so "1.2.34.5" is 1.2.3-4.5 (the regex
+    // backtracks into the patch digits). Try shorter patches, longest first.
+    if (!ok && mode == ParseMode::loose) {
+        std::size_t patch_start = pos - digits[2].size();
+        for (std::size_t len = digits[2].size() - 1; len >= 1 && !ok; --len) {
+            digits[2] = text.substr(patch_start, len);
+            ok = parse_tail(text.substr(patch_start + len), mode, parts);
+        }
+    }
+    if (!ok)
+        return std::nullopt;
+    for (int i = 0; i < 3; ++i) {
+        auto value = detail::parse_number(digits[i]);
+        if (!value || *value > k_max_component)
+            return std::nullopt;
+        *fields[i] = *value;
+    }
+    return parts;
+}
+
+} // namespace
+
+std::optional<Identifier> Identifier::parse(std::string_view text) {
+    if (text.empty() || !std::all_of(text.begin(), text.end(), is_identifier_char))
+        return std::nullopt;
+    if (all_digits(text)) {
+        std::size_t first = text.find_first_not_of('0');
+        text = first == std::string_view::npos ? std::string_view("0") : text.substr(first);
+        return Identifier(std::string(text), true);
+    }
+    return Identifier(std::string(text), false);
+}
+
+Identifier Identifier::numeric(std::uint64_t value) {
+    return Identifier(std::to_string(value), true);
+}
+
+std::strong_ordering operator<=>(const Identifier& a, const Identifier& b) {
+    if (a.m_numeric != b.m_numeric)
+        return a.m_numeric ? std::strong_ordering::less : std::strong_ordering::greater;
+    if (a.m_numeric)
+        return compare_digits(a.m_text, b.m_text);
+    return a.m_text <=> b.m_text;
+}
+
+std::optional<Version> Version::parse(std::string_view text, ParseMode mode) {
+    auto parts = parse_parts(text, mode);
+    if (!parts)
+        return std::nullopt;
+    return from_parts(parts->major, parts->minor, parts->patch, std::move(parts->prerelease),
+                      std::move(parts->build));
+}
+
+Version Version::parse_or_throw(std::string_view text, ParseMode mode) {
+    if (auto v = parse(text, mode))
+        return *v;
+    throw Error(Code::version_parse,
+                "invalid version " + text::quote(text) +
+                    (mode == ParseMode::strict
+                         ? ": expected MAJOR.MINOR.PATCH with optional -PRERELEASE and +BUILD"
+                         : ": expected MAJOR.MINOR.PATCH (loose) with optional PRERELEASE "
+                           "and +BUILD"));
+}
+
+Version Version::from_parts(std::uint64_t major, std::uint64_t minor, std::uint64_t patch) {
+    return Version(major, minor, patch);
+}
+
+Version Version::from_parts(std::uint64_t major, std::uint64_t minor, std::uint64_t patch,
+                            std::vector<Identifier> prerelease, std::vector<std::string> build) {
+    Version v(major, minor, patch);
+    v.m_prerelease = std::move(prerelease);
+    v.m_build = std::move(build);
+    return v;
+}
+
+Version Version::without_build() const {
+    Version v = *this;
+    v.m_build.clear();
+    return v;
+}
+
+Version Version::successor() const {
+    if (is_prerelease()) {
+        Version v = without_build();
+        v.m_prerelease.push_back(Identifier::numeric(0));
+        return v;
+    }
+    return from_parts(m_major, m_minor, m_patch + 1, {Identifier::numeric(0)});
+}
+
+Version Version::minimum() {
+    return from_parts(0, 0, 0, {Identifier::numeric(0)});
+}
+
+std::string Version::to_string() const {
+    std::string out =
+        std::to_string(m_major) + '.' + std::to_string(m_minor) + '.' + std::to_string(m_patch);
+    for (std::size_t i = 0; i < m_prerelease.size(); ++i) {
+        out += i == 0 ? '-' : '.';
+        out += m_prerelease[i].text();
+    }
+    for (std::size_t i = 0; i < m_build.size(); ++i) {
+        out += i == 0 ? '+' : '.';
+        out += m_build[i];
+    }
+    return out;
+}
+
+bool Version::identical(const Version& other) const {
+    return *this == other && m_build == other.m_build;
+}
+
+std::strong_ordering operator<=>(const Version& a, const Version& b) {
+    if (auto c = a.m_major <=> b.m_major; c != 0)
+        return c;
+    if (auto c = a.m_minor <=> b.m_minor; c != 0)
+        return c;
+    if (auto c = a.m_patch <=> b.m_patch; c != 0)
+        return c;
+    // A release sorts after all of its prereleases.
+    if (a.m_prerelease.empty() || b.m_prerelease.empty())
+        return b.m_prerelease.size() == a.m_prerelease.size()
+                   ? std::strong_ordering::equal
+                   : (a.m_prerelease.empty() ? std::strong_ordering::greater
+                                             : std::strong_ordering::less);
+    std::size_t n = std::min(a.m_prerelease.size(), b.m_prerelease.size());
+    for (std::size_t i = 0; i < n; ++i) {
+        if (auto c = a.m_prerelease[i] <=> b.m_prerelease[i]; c != 0)
+            return c;
+    }
+    return a.m_prerelease.size() <=> b.m_prerelease.size();
+}
+
+bool operator==(const Version& a, const Version& b) {
+    return (a <=> b) == 0;
+}
+
+} // namespace cairn::version
