@@ -22,6 +22,7 @@ std::unique_ptr<CLI::App> make_app(Session& session) {
                   "Use cached metadata, fetch only misses (network.mode=prefer-offline)");
 
     add_help_command(*app, session);
+    add_config_command(*app, session);
 
     return app;
 }

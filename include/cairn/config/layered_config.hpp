@@ -33,7 +33,7 @@ struct Source {
 struct Setting {
     const Source* source = nullptr;
     Position position;   // where the value starts in that source (line 0: unknown)
-    Json value;          // as that source set it, ${env:...} expanded
+    std::optional<Json> value; // as that source set it, ${env:...} expanded; none: only a $clear
     bool clears = false; // `"$clear": true` here dropped lower levels' values of the key
 };
 

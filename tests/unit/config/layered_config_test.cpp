@@ -205,7 +205,7 @@ TEST_F(LayeredConfigTest, ExplainListsEverySourceHighestFirst) {
     EXPECT_EQ(settings[1].source->name, path("project/x.json5"));
     EXPECT_EQ(settings[1].position.line, 2u);
     EXPECT_EQ(settings[1].position.column, 19u);
-    EXPECT_EQ(settings[1].value, "prefer-offline");
+    EXPECT_EQ(settings[1].value, Json("prefer-offline"));
     EXPECT_EQ(settings[2].source->level, Level::system);
     EXPECT_EQ(settings[3].source->level, Level::defaults);
     EXPECT_EQ(config.origin({"network", "mode"}), "--config network.mode=online");
@@ -218,6 +218,7 @@ TEST_F(LayeredConfigTest, ExplainShowsAClearAbove) {
     auto settings = config.explain({"mirrors", "https://a/x.git"});
     ASSERT_EQ(settings.size(), 2u);
     EXPECT_TRUE(settings[0].clears);
+    EXPECT_FALSE(settings[0].value.has_value());
     EXPECT_EQ(settings[0].source->level, Level::project);
     EXPECT_FALSE(settings[1].clears);
     EXPECT_EQ(config.find({"mirrors", "https://a/x.git"}), nullptr);
