@@ -9,11 +9,59 @@
 
 namespace cairn::version {
 
+namespace detail {
+
 namespace {
 
-bool is_identifier_char(char c) {
-    return detail::is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-';
+// Dot-separated identifiers of [0-9A-Za-z-]+; with `strict_numbers`, a numeric one has no
+// leading zero (semver's prerelease rule).
+bool is_dotted(std::string_view text, bool strict_numbers) {
+    if (text.empty())
+        return false;
+    for (std::string_view part : text::split(text, '.')) {
+        if (part.empty() || !std::all_of(part.begin(), part.end(), is_identifier_char))
+            return false;
+        if (strict_numbers && part.size() > 1 && part[0] == '0' &&
+            std::all_of(part.begin(), part.end(), is_digit))
+            return false;
+    }
+    return true;
 }
+
+} // namespace
+
+std::optional<TailMatch> match_tail(std::string_view tail, bool loose) {
+    TailMatch out;
+    std::string_view pre = tail;
+    auto plus = tail.find('+');
+    if (plus != std::string_view::npos) {
+        pre = tail.substr(0, plus);
+        out.build = tail.substr(plus + 1);
+        if (!is_dotted(out.build, false))
+            return std::nullopt;
+    }
+    if (pre.empty())
+        return out;
+    if (!loose) {
+        if (pre[0] != '-' || !is_dotted(pre.substr(1), true))
+            return std::nullopt;
+        out.pre = pre.substr(1);
+        return out;
+    }
+    // Loose: the `-` is optional, and a regex engine first tries taking it.
+    if (pre[0] == '-' && is_dotted(pre.substr(1), false)) {
+        out.pre = pre.substr(1);
+        return out;
+    }
+    if (!is_dotted(pre, false))
+        return std::nullopt;
+    out.pre = pre;
+    return out;
+}
+
+} // namespace detail
+
+namespace {
 
 bool all_digits(std::string_view text) {
     return !text.empty() && std::all_of(text.begin(), text.end(), detail::is_digit);
@@ -28,51 +76,26 @@ std::strong_ordering compare_digits(std::string_view a, std::string_view b) {
                  : (c > 0 ? std::strong_ordering::greater : std::strong_ordering::equal);
 }
 
-// Dot-separated identifiers of [0-9A-Za-z-]+. For a prerelease in strict mode, numeric
-// identifiers may not have leading zeros.
-template <typename Out, typename Make>
-bool parse_dotted(std::string_view text, bool forbid_leading_zero, Out& out, Make make) {
-    if (text.empty())
-        return false;
-    for (std::string_view part : text::split(text, '.')) {
-        if (part.empty() || !std::all_of(part.begin(), part.end(), is_identifier_char))
-            return false;
-        if (forbid_leading_zero && part.size() > 1 && part[0] == '0' && all_digits(part))
-            return false;
-        out.push_back(make(part));
-    }
-    return true;
-}
-
 struct Parts {
     std::uint64_t major = 0, minor = 0, patch = 0;
     std::vector<Identifier> prerelease;
     std::vector<std::string> build;
 };
 
-// The part after major.minor.patch: [prerelease][+build], to the end of the text.
-bool parse_tail(std::string_view tail, ParseMode mode, Parts& parts) {
+// Builds identifiers from a matched prerelease and build.
+bool fill_tail(std::string_view tail, ParseMode mode, Parts& parts) {
+    auto match = detail::match_tail(tail, mode == ParseMode::loose);
+    if (!match)
+        return false;
     parts.prerelease.clear();
     parts.build.clear();
-    std::string_view pre = tail;
-    auto plus = tail.find('+');
-    if (plus != std::string_view::npos) {
-        pre = tail.substr(0, plus);
-        auto make = [](std::string_view s) { return std::string(s); };
-        if (!parse_dotted(tail.substr(plus + 1), false, parts.build, make))
-            return false;
-    }
-    if (pre.empty())
-        return true;
-    auto make = [](std::string_view s) { return *Identifier::parse(s); };
-    if (mode == ParseMode::strict) {
-        return pre[0] == '-' && parse_dotted(pre.substr(1), true, parts.prerelease, make);
-    }
-    // Loose: the `-` is optional, and a regex engine would first try taking it.
-    if (pre[0] == '-' && parse_dotted(pre.substr(1), false, parts.prerelease, make))
-        return true;
-    parts.prerelease.clear();
-    return parse_dotted(pre, false, parts.prerelease, make);
+    if (!match->pre.empty())
+        for (std::string_view id : text::split(match->pre, '.'))
+            parts.prerelease.push_back(*Identifier::parse(id));
+    if (!match->build.empty())
+        for (std::string_view id : text::split(match->build, '.'))
+            parts.build.emplace_back(id);
+    return true;
 }
 
 // A run of digits at `pos`; advances pos. Empty when there is none.
@@ -83,10 +106,13 @@ std::string_view take_digits(std::string_view text, std::size_t& pos) {
     return text.substr(start, pos - start);
 }
 
-std::optional<Parts> parse_parts(std::string_view text, ParseMode mode) {
-    if (text.size() > k_max_version_length)
+enum class Limits { check, ignore };
+
+std::optional<Parts> parse_parts(std::string_view text, ParseMode mode, Limits limits) {
+    if (limits == Limits::check && text.size() > k_max_version_length)
         return std::nullopt;
-    text = detail::trim_space(text);
+    if (limits == Limits::check)
+        text = detail::trim_space(text);
     std::size_t pos = 0;
     if (mode == ParseMode::strict) {
         if (pos < text.size() && text[pos] == 'v')
@@ -112,20 +138,22 @@ std::optional<Parts> parse_parts(std::string_view text, ParseMode mode) {
             return std::nullopt;
     }
     std::string_view tail = text.substr(pos);
-    bool ok = parse_tail(tail, mode, parts);
+    bool ok = fill_tail(tail, mode, parts);
     // Loose mode: a prerelease needs no `-`, so "1.2.34.5" is 1.2.3-4.5 (the regex
     // backtracks into the patch digits). Try shorter patches, longest first.
     if (!ok && mode == ParseMode::loose) {
         std::size_t patch_start = pos - digits[2].size();
         for (std::size_t len = digits[2].size() - 1; len >= 1 && !ok; --len) {
             digits[2] = text.substr(patch_start, len);
-            ok = parse_tail(text.substr(patch_start + len), mode, parts);
+            ok = fill_tail(text.substr(patch_start + len), mode, parts);
         }
     }
     if (!ok)
         return std::nullopt;
     for (int i = 0; i < 3; ++i) {
         auto value = detail::parse_number(digits[i]);
+        if (limits == Limits::ignore)
+            continue;
         if (!value || *value > k_max_component)
             return std::nullopt;
         *fields[i] = *value;
@@ -135,8 +163,13 @@ std::optional<Parts> parse_parts(std::string_view text, ParseMode mode) {
 
 } // namespace
 
+bool detail::matches_version_syntax(std::string_view text, bool loose) {
+    return parse_parts(text, loose ? ParseMode::loose : ParseMode::strict, Limits::ignore)
+        .has_value();
+}
+
 std::optional<Identifier> Identifier::parse(std::string_view text) {
-    if (text.empty() || !std::all_of(text.begin(), text.end(), is_identifier_char))
+    if (text.empty() || !std::all_of(text.begin(), text.end(), detail::is_identifier_char))
         return std::nullopt;
     if (all_digits(text)) {
         std::size_t first = text.find_first_not_of('0');
@@ -159,7 +192,7 @@ std::strong_ordering operator<=>(const Identifier& a, const Identifier& b) {
 }
 
 std::optional<Version> Version::parse(std::string_view text, ParseMode mode) {
-    auto parts = parse_parts(text, mode);
+    auto parts = parse_parts(text, mode, Limits::check);
     if (!parts)
         return std::nullopt;
     return from_parts(parts->major, parts->minor, parts->patch, std::move(parts->prerelease),

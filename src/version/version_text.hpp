@@ -11,6 +11,10 @@ inline bool is_digit(char c) {
     return c >= '0' && c <= '9';
 }
 
+inline bool is_identifier_char(char c) {
+    return is_digit(c) || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '-';
+}
+
 // JavaScript's \s for the ASCII range (what node-semver's regexes match).
 inline bool is_space(char c) {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\v' || c == '\f';
@@ -39,5 +43,19 @@ inline std::optional<std::uint64_t> parse_number(std::string_view digits) {
     }
     return value;
 }
+
+// The part of a version after MAJOR.MINOR.PATCH: `[-PRERELEASE][+BUILD]` up to the end.
+// Strict needs the `-` and forbids leading zeros in numeric identifiers; loose (node-semver)
+// makes the `-` optional and allows them. `pre`/`build` are empty when absent (`pre`
+// excludes the `-`, except in loose mode where a lone `-` is itself an identifier).
+struct TailMatch {
+    std::string_view pre;
+    std::string_view build;
+};
+std::optional<TailMatch> match_tail(std::string_view tail, bool loose);
+
+// Whether the text has the shape of a version (node-semver's FULLPLAIN or LOOSEPLAIN,
+// anchored, no trimming), ignoring the length and number limits.
+bool matches_version_syntax(std::string_view text, bool loose);
 
 } // namespace cairn::version::detail
