@@ -193,6 +193,8 @@ std::vector<DependencyRun> Catalog::dependency_runs(PackageId package, std::size
 
 version::VersionSet Catalog::run_versions(PackageId package, std::size_t first, std::size_t last) {
     const auto& list = candidates(package);
+    if (package == k_root_package)
+        return version::VersionSet::exactly(list.front().version); // the root has one
     const bool open_low = first == 0;
     const bool open_high = last + 1 >= list.size();
     if (open_low && open_high)

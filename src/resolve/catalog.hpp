@@ -56,7 +56,8 @@ public:
     // For each requirement of candidate `index`, the widest run of neighbouring
     // candidates that have the same requirement.
     std::vector<DependencyRun> dependency_runs(PackageId package, std::size_t index);
-    // The versions of a run as a range: open-ended at the oldest and newest candidate.
+    // The versions of a run as a range: open-ended at the oldest and newest candidate
+    // (as Dart pub states them, closer to what people write); the root's one version.
     version::VersionSet run_versions(PackageId package, std::size_t first, std::size_t last);
 
     const std::optional<version::Version>& locked(PackageId package) const {

@@ -6,7 +6,8 @@ namespace cairn::resolve {
 
 namespace {
 
-// Merges terms about the same package by intersection, keeping first-seen order.
+// Merges terms about the same package by intersection, keeping first-seen order, and
+// drops terms that always hold (not in no version), which constrain nothing.
 std::vector<PackageTerm> merge_terms(std::vector<PackageTerm> terms) {
     std::vector<PackageTerm> merged;
     merged.reserve(terms.size());
@@ -18,6 +19,7 @@ std::vector<PackageTerm> merge_terms(std::vector<PackageTerm> terms) {
         else
             *same = same->intersect(term);
     }
+    std::erase_if(merged, [](const PackageTerm& t) { return !t.positive && t.set.is_empty(); });
     return merged;
 }
 

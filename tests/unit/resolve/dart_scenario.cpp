@@ -136,7 +136,7 @@ std::string format_dart_range(const VersionSet& set) {
             parts.push_back(single->to_string());
             continue;
         }
-        if (interval.lower && !interval.lower->after) {
+        if (interval.lower && !interval.lower->after && !interval.lower->version.is_prerelease()) {
             auto caret = parse_dart_range("^" + interval.lower->version.to_string());
             if (caret && *caret == one) {
                 parts.push_back("^" + interval.lower->version.to_string());
@@ -183,6 +183,8 @@ void MemoryRegistry::prefetch(std::span<const std::string> packages) {
 
 std::vector<resolve::Candidate> MemoryRegistry::versions(std::string_view package) {
     m_asked.emplace_back(package);
+    if (std::find(m_prefetched.begin(), m_prefetched.end(), package) == m_prefetched.end())
+        ++m_unannounced_asks;
     std::vector<resolve::Candidate> out;
     auto found = m_packages.find(package);
     if (found != m_packages.end()) {

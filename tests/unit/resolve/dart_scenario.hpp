@@ -43,6 +43,8 @@ public:
     const std::vector<std::string>& prefetched() const { return m_prefetched; }
     // Names asked through versions(), in order.
     const std::vector<std::string>& asked() const { return m_asked; }
+    // How many times versions() was asked about a name not announced before.
+    std::size_t unannounced_asks() const { return m_unannounced_asks; }
     // Marks one release's dependencies as unknown.
     void break_dependencies(const std::string& package, const version::Version& version);
 
@@ -54,6 +56,7 @@ private:
     std::map<std::string, std::vector<Release>, std::less<>> m_packages;
     std::vector<std::string> m_prefetched;
     std::vector<std::string> m_asked;
+    std::size_t m_unannounced_asks = 0;
 };
 
 struct DartScenario {
