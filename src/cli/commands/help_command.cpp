@@ -1,5 +1,7 @@
 #include "app.hpp"
 
+#include "cairn/core/error.hpp"
+
 #include <iostream>
 
 namespace cairn::cli {
@@ -17,13 +19,13 @@ void add_help_command(CLI::App& app, Session& session) {
             } catch (const CLI::OptionNotFound&) {
             }
             if (!next)
-                throw CLI::ValidationError("help", "no command named '" + word +
-                                                       "'; run `cairn help` for the list");
+                throw Error(Code::usage, "no command named '" + word + "'")
+                    .hint("`cairn help` lists the commands");
             target = next;
         }
         // App::help() would describe the selected subcommand (`help` itself); format directly.
         std::cout << target->get_formatter()->make_help(target, target->get_name(),
-                                                         CLI::AppFormatMode::Normal);
+                                                        CLI::AppFormatMode::Normal);
         session.exit_code = 0;
     });
 }
