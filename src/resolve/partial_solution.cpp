@@ -12,23 +12,19 @@ void PartialSolution::reserve_packages(std::size_t count) {
 
 void PartialSolution::decide(PackageId package, const version::Version& version) {
     ++m_level;
+    if (m_level_stamps.size() <= m_level)
+        m_level_stamps.resize(m_level + 1);
+    m_level_stamps[m_level] = m_next_stamp++;
     m_packages[package].decision = version;
-    add({PackageTerm::allowing(package, version::VersionSet::exactly(version)), m_level,
-         std::nullopt});
+    add(PackageTerm::allowing(package, version::VersionSet::exactly(version)), std::nullopt);
 }
 
 void PartialSolution::derive(PackageTerm term, IncompatibilityId cause) {
-    add({std::move(term), m_level, cause});
+    add(std::move(term), cause);
 }
 
-void PartialSolution::add(Assignment assignment) {
-    const PackageId package = assignment.term.package;
-    m_packages[package].assignments.push_back(m_assignments.size());
-    register_term(package, assignment.term);
-    m_assignments.push_back(std::move(assignment));
-}
-
-void PartialSolution::register_term(PackageId package, const PackageTerm& term) {
+void PartialSolution::add(PackageTerm term, std::optional<IncompatibilityId> cause) {
+    const PackageId package = term.package;
     auto& state = m_packages[package];
     state.known = state.known ? state.known->intersect(term) : term;
     ++state.generation;
@@ -36,6 +32,8 @@ void PartialSolution::register_term(PackageId package, const PackageTerm& term) 
         state.listed_positive = true;
         m_positive.push_back(package);
     }
+    state.assignments.push_back(m_assignments.size());
+    m_assignments.push_back({std::move(term), *state.known, m_level, cause});
 }
 
 void PartialSolution::backtrack(std::uint32_t level) {
@@ -62,18 +60,19 @@ void PartialSolution::backtrack(std::uint32_t level) {
     std::vector<std::pair<std::size_t, PackageId>> order;
     for (PackageId package : touched) {
         auto& state = m_packages[package];
-        state.known.reset();
         state.listed_positive = false;
         ++state.generation;
-        std::optional<std::size_t> first_positive;
-        for (std::size_t index : state.assignments) {
-            const auto& term = m_assignments[index].term;
-            state.known = state.known ? state.known->intersect(term) : term;
-            if (!first_positive && state.known->positive)
-                first_positive = index;
+        if (state.assignments.empty()) {
+            state.known.reset();
+            continue;
         }
-        if (first_positive)
-            order.emplace_back(*first_positive, package);
+        state.known = m_assignments[state.assignments.back()].known;
+        for (std::size_t index : state.assignments) {
+            if (m_assignments[index].known.positive) {
+                order.emplace_back(index, package);
+                break;
+            }
+        }
     }
     std::sort(order.begin(), order.end());
     for (const auto& [index, package] : order) {
@@ -95,13 +94,21 @@ Relation PartialSolution::relation(const PackageTerm& term) const {
     return known->relation_to(term);
 }
 
+std::uint32_t PartialSolution::contradiction_level(const PackageTerm& term) const {
+    // The first assignment that contradicts the term on its own; when only several
+    // together do, the current level. Either may be later than the exact answer, which
+    // only makes a cache built on it expire sooner; this way nothing is allocated.
+    for (std::size_t index : m_packages[term.package].assignments) {
+        if (m_assignments[index].term.disjoint(term))
+            return m_assignments[index].level;
+    }
+    return m_level;
+}
+
 std::size_t PartialSolution::satisfier(const PackageTerm& term) const {
     const auto& state = m_packages[term.package];
-    std::optional<PackageTerm> accumulated;
     for (std::size_t index : state.assignments) {
-        const auto& assigned = m_assignments[index].term;
-        accumulated = accumulated ? accumulated->intersect(assigned) : assigned;
-        if (accumulated->subset_of(term))
+        if (m_assignments[index].known.subset_of(term))
             return index;
     }
     // Unreachable for a satisfied term; the last assignment is the safest answer.

@@ -16,6 +16,9 @@ namespace cairn::resolve {
 // implied by earlier assignments through `cause`).
 struct Assignment {
     PackageTerm term;
+    // What was known about the package once this assignment was made (the intersection
+    // of its assignments so far): backtracking and satisfier search read it back.
+    PackageTerm known;
     std::uint32_t level = 0;
     std::optional<IncompatibilityId> cause; // nullopt: a decision
 
@@ -53,6 +56,13 @@ public:
     // Bumped whenever what is known about the package changes (for caches).
     std::uint64_t generation(PackageId package) const { return m_packages[package].generation; }
 
+    // A decision level at or after which the term's package became disjoint with the
+    // term (an upper bound of the exact level). The term must be contradicted.
+    std::uint32_t contradiction_level(const PackageTerm& term) const;
+    // A number identifying the current opening of `level`: it changes when the level is
+    // backtracked and decided again (for caches that hold until a backjump).
+    std::uint64_t level_stamp(std::uint32_t level) const { return m_level_stamps[level]; }
+
     // The index of the earliest assignment such that the package's assignments up to
     // and including it satisfy `term`. The term must be satisfied by the whole partial
     // solution.
@@ -78,13 +88,14 @@ private:
         bool listed_positive = false;
     };
 
-    void add(Assignment assignment);
-    void register_term(PackageId package, const PackageTerm& term);
+    void add(PackageTerm term, std::optional<IncompatibilityId> cause);
 
     std::vector<Assignment> m_assignments;
     std::vector<PackageState> m_packages;
     std::vector<PackageId> m_positive;
     std::uint32_t m_level = 0;
+    std::vector<std::uint64_t> m_level_stamps{0};
+    std::uint64_t m_next_stamp = 1;
 };
 
 } // namespace cairn::resolve

@@ -23,6 +23,7 @@ void Solver::sync_sizes() {
 IncompatibilityId Solver::store(Incompatibility incompatibility) {
     const auto id = static_cast<IncompatibilityId>(m_incompatibilities.size());
     m_incompatibilities.push_back(std::move(incompatibility));
+    m_contradicted.emplace_back();
     ++m_stats.incompatibilities;
     return id;
 }
@@ -61,11 +62,18 @@ Resolution Solver::run() {
 
 Solver::Propagated Solver::propagate_one(IncompatibilityId id, PackageId& derived_package) {
     const auto& incompatibility = m_incompatibilities[id];
+    auto& contradiction = m_contradicted[id];
+    if (contradiction.level <= m_solution.level() &&
+        m_solution.level_stamp(contradiction.level) == contradiction.stamp)
+        return Propagated::nothing; // still contradicted by what it was before
     const PackageTerm* unsatisfied = nullptr;
     for (const auto& term : incompatibility.terms) {
         switch (m_solution.relation(term)) {
-        case Relation::contradicted:
+        case Relation::contradicted: {
+            const auto level = m_solution.contradiction_level(term);
+            contradiction = {level, m_solution.level_stamp(level)};
             return Propagated::nothing;
+        }
         case Relation::inconclusive:
             if (unsatisfied)
                 return Propagated::nothing;

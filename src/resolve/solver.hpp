@@ -67,6 +67,12 @@ private:
         std::size_t count = 0;
     };
     std::vector<CountCache> m_counts;
+    // Incompatibilities known to be contradicted, valid while their level stands.
+    struct Contradiction {
+        std::uint32_t level = 0;
+        std::uint64_t stamp = ~std::uint64_t{0};
+    };
+    std::vector<Contradiction> m_contradicted;
     SolveStats m_stats;
 };
 
