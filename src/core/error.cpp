@@ -17,7 +17,14 @@ std::string_view code_name(Code code) {
     case Code::io: return "io";
     case Code::network: return "network";
     case Code::offline_miss: return "offline_miss";
+    case Code::truncated: return "truncated";
+    case Code::stalled: return "stalled";
+    case Code::unauthorized: return "unauthorized";
     case Code::integrity: return "integrity";
+    case Code::archive_escape: return "archive_escape";
+    case Code::archive_limit: return "archive_limit";
+    case Code::archive_invalid: return "archive_invalid";
+    case Code::cache_corrupt: return "cache_corrupt";
     case Code::not_found: return "not_found";
     case Code::unsupported: return "unsupported";
     case Code::internal: return "internal";
@@ -35,8 +42,15 @@ int exit_status(Code code) {
     case Code::config_key:
     case Code::not_found: return 4;
     case Code::network:
-    case Code::offline_miss: return 5;
-    case Code::integrity: return 6;
+    case Code::offline_miss:
+    case Code::truncated:
+    case Code::stalled:
+    case Code::unauthorized: return 5;
+    case Code::integrity:
+    case Code::archive_escape:
+    case Code::archive_limit:
+    case Code::archive_invalid:
+    case Code::cache_corrupt: return 6;
     case Code::version_parse:
     case Code::no_solution: return 7;
     case Code::io: return 8;

@@ -21,7 +21,14 @@ enum class Code {
     io,               // the filesystem refused something
     network,          // a registry could not be reached
     offline_miss,     // offline and the data is not cached
+    truncated,        // a download ended before its announced length
+    stalled,          // a download made no progress within the minimum-throughput window
+    unauthorized,     // a registry refused the credentials (401/403)
     integrity,        // bytes do not match their digest or signature
+    archive_escape,   // an archive entry or link would land outside its folder
+    archive_limit,    // an archive exceeds a size, count, depth or ratio limit
+    archive_invalid,  // an archive is malformed, ambiguous or holds special files
+    cache_corrupt,    // a stored entry failed verification (it is quarantined)
     not_found,        // a registry has no such package or version
     unsupported,      // a feature cairn does not have (yet)
     internal,         // a bug in cairn
