@@ -1,0 +1,57 @@
+#pragma once
+
+#include "support/temp_dir.hpp"
+
+#include <sys/types.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+// Debian's nginx serving a folder on 127.0.0.1, for tests and benchmarks that need a real,
+// fast HTTP server. Each instance has its own generated config, pid file, logs and temp
+// folders in a TempDir, listens on an ephemeral port, and is stopped by the destructor.
+namespace cairn::test {
+
+// The nginx binary: /usr/sbin/nginx, else `nginx` on PATH; empty when there is none.
+std::filesystem::path nginx_binary();
+// Whether nginx is installed. Tests skip loudly (GTEST_SKIP with the reason) only when not.
+bool have_nginx();
+
+struct NginxOptions {
+    std::filesystem::path root; // served at "/"
+    bool access_log = false;    // log requests to access_log_path() ("$request $status")
+    int keepalive_requests = 10'000;
+};
+
+class Nginx {
+public:
+    // Starts nginx and waits until it listens. Picks a free port by binding port 0 first and
+    // tries again with another when nginx then finds it taken. Throws std::runtime_error
+    // with nginx's error log when it cannot start.
+    explicit Nginx(NginxOptions options);
+    ~Nginx();
+    Nginx(const Nginx&) = delete;
+    Nginx& operator=(const Nginx&) = delete;
+
+    std::uint16_t port() const { return m_port; }
+    std::string base_url() const;                 // "http://127.0.0.1:PORT"
+    std::string url(std::string_view path) const; // base_url() + path ("/" added if missing)
+    std::filesystem::path access_log_path() const { return m_dir / "access.log"; }
+    std::filesystem::path error_log_path() const { return m_dir / "error.log"; }
+
+private:
+    bool start_on(std::uint16_t port, std::string& failure);
+    void stop();
+
+    NginxOptions m_options;
+    TempDir m_dir;
+    std::uint16_t m_port = 0;
+    pid_t m_pid = -1;
+};
+
+// A port that was free a moment ago on 127.0.0.1 (bound to port 0, then closed).
+std::uint16_t pick_free_port();
+
+} // namespace cairn::test
