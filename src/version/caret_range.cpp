@@ -5,6 +5,8 @@
 #include "cairn/core/error.hpp"
 #include "cairn/core/text.hpp"
 
+#include <algorithm>
+
 namespace cairn::version {
 
 namespace {
@@ -52,7 +54,17 @@ std::optional<Parsed> parse_comparator(std::string_view text) {
     }
     if (text.empty())
         return std::nullopt;
-    // The prerelease starts at the first `-`; build metadata is not allowed here.
+    // Build metadata is allowed and ignored (it never decides a match), as in Cargo.
+    if (auto plus = text.find('+'); plus != std::string_view::npos) {
+        std::string_view build = text.substr(plus + 1);
+        if (build.empty())
+            return std::nullopt;
+        for (std::string_view id : text::split(build, '.'))
+            if (id.empty() || !std::all_of(id.begin(), id.end(), detail::is_identifier_char))
+                return std::nullopt;
+        text = text.substr(0, plus);
+    }
+    // The prerelease starts at the first `-`.
     std::string_view pre;
     if (auto dash = text.find('-'); dash != std::string_view::npos) {
         pre = text.substr(dash + 1);

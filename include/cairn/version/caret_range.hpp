@@ -18,6 +18,7 @@
 //   >1.2  >=1.2  <1.2  <=1.2            (>1.2 is >=1.3.0, <=1.2 is <1.3.0)
 //   *  1.*  1.2.*  (x and X too)        wildcards
 //   >=1.2, <1.5                         comma-separated comparators, all must match
+//   1.2.3+build                         build metadata is allowed and ignored
 //
 // Prerelease rule (Cargo's): a prerelease version matches only if some comparator names
 // a prerelease on the same major.minor.patch, e.g. `>=1.2.3-beta` admits 1.2.3-rc.1 but

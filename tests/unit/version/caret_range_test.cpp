@@ -59,8 +59,8 @@ TEST(CaretRange, CargoPrereleaseRule) {
 }
 
 TEST(CaretRange, Rejects) {
-    for (const char* bad : {"", "1.2.3.4", "01.2", "1.*.3", ">=*", "^1.2-beta", "1.2.3-",
-                            "1.2.3+build", "a.b", ">=1.0,", "~>1.2"})
+    for (const char* bad : {"", "1.2.3.4", "01.2", "1.*.3", ">=*", "^1.2-beta", "1.2.3-", "1.2.3+",
+                            "1.2.3+a..b", "a.b", "*.*", ">=1.0 <2.0", ">=1.0,", "~>1.2"})
         EXPECT_FALSE(CaretRange::parse(bad)) << bad;
     try {
         CaretRange::parse_or_throw("1.*.3");
@@ -71,6 +71,12 @@ TEST(CaretRange, Rejects) {
                                "such as `1.2`, `^1.2.3`, `~1.2`, `>=1.0, <2.0`, `=1.2.3-beta` "
                                "or `1.*`, separated by commas");
     }
+}
+
+TEST(CaretRange, BuildMetadataIsIgnored) {
+    EXPECT_EQ(set_of("1.2.3+build.5"), set_of("^1.2.3"));
+    EXPECT_EQ(set_of("=1.2.3-rc.1+b"), set_of("=1.2.3-rc.1"));
+    EXPECT_TRUE(CaretRange::parse_or_throw("=1.2.3+b").matches(v("1.2.3+other")));
 }
 
 TEST(CaretRange, Printing) {
