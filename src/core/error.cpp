@@ -12,6 +12,7 @@ std::string_view code_name(Code code) {
     case Code::config_invalid: return "config_invalid";
     case Code::config_variable: return "config_variable";
     case Code::config_key: return "config_key";
+    case Code::manifest_invalid: return "manifest_invalid";
     case Code::version_parse: return "version_parse";
     case Code::no_solution: return "no_solution";
     case Code::io: return "io";
@@ -38,7 +39,8 @@ int exit_status(Code code) {
     case Code::config_parse:
     case Code::config_conflict:
     case Code::config_invalid:
-    case Code::config_variable: return 3;
+    case Code::config_variable:
+    case Code::manifest_invalid: return 3;
     case Code::config_key:
     case Code::not_found: return 4;
     case Code::network:

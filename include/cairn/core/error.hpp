@@ -16,6 +16,7 @@ enum class Code {
     config_invalid,   // a value has the wrong type or shape
     config_variable,  // unknown or unset ${...} variable
     config_key,       // `config get/explain` of a key nothing sets
+    manifest_invalid, // a package manifest (package.json, cairn.json5) is malformed
     version_parse,    // not a version or not a range
     no_solution,      // the resolver proved no set of versions works
     io,               // the filesystem refused something
