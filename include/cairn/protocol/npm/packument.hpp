@@ -1,0 +1,59 @@
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+// npm registry documents ("packuments"): the abbreviated install form
+// (`Accept: application/vnd.npm.install-v1+json`) and the full form, reduced to what
+// resolution and installation need, and a compact binary encoding of that for the
+// metadata cache, so a warm resolution never re-parses registry JSON.
+namespace cairn::protocol::npm {
+
+using NameRange = std::pair<std::string, std::string>; // dependency name -> spec, as written
+
+struct PackumentRelease {
+    std::string version;
+    std::vector<NameRange> dependencies;
+    std::vector<NameRange> optional_dependencies;
+    std::vector<NameRange> peer_dependencies;
+    std::vector<std::string> optional_peers; // peerDependenciesMeta.<name>.optional
+    std::string tarball;                     // dist.tarball
+    std::string integrity;                   // dist.integrity (SRI), may be empty
+    std::string shasum;                      // dist.shasum (sha1 hex), the legacy fallback
+    std::optional<std::string> deprecated;   // the deprecation message
+    std::vector<std::string> os, cpu, libc;
+    bool has_install_script = false; // hasInstallScript, or preinstall/install/postinstall
+    bool has_bin = false;
+    std::optional<std::string> published; // time[version], ISO 8601, when the document has it
+};
+
+struct Packument {
+    std::string name;
+    std::map<std::string, std::string> dist_tags;
+    std::vector<PackumentRelease> releases; // in document order
+    std::optional<std::string> modified;
+
+    const PackumentRelease* find(std::string_view version) const;
+};
+
+// Parses either form with simdjson. Throws cairn::Error(Code::integrity) naming `source`
+// for a document that is not JSON or not a packument (a registry serving garbage is not
+// trusted), including a document whose name is not the one asked for.
+Packument parse_packument(std::string_view json, std::string_view expected_name,
+                          std::string_view source);
+
+// The compact form: versioned, length-prefixed; decode checks every length.
+std::string encode_packument(const Packument& packument);
+// Throws cairn::Error(Code::cache_corrupt) for bytes that are not a compact packument of
+// this version.
+Packument decode_packument(std::string_view bytes);
+
+// The registry path of a package: "left-pad", "@types%2fnode".
+std::string packument_path(std::string_view name);
+
+} // namespace cairn::protocol::npm

@@ -1,0 +1,161 @@
+#include "cairn/core/error.hpp"
+#include "cairn/protocol/npm/packument.hpp"
+
+#include <gtest/gtest.h>
+
+namespace cairn::protocol::npm {
+namespace {
+
+// The abbreviated install form, as registries serve it for
+// `Accept: application/vnd.npm.install-v1+json`.
+constexpr std::string_view k_abbreviated = R"({
+  "name": "@acme/tool",
+  "modified": "2024-05-01T10:00:00.000Z",
+  "dist-tags": {"latest": "1.1.0", "next": "2.0.0-rc.1"},
+  "versions": {
+    "1.0.0": {
+      "name": "@acme/tool", "version": "1.0.0",
+      "dependencies": {"debug": "^4.3.0", "ms": "2.1.2"},
+      "dist": {"tarball": "https://registry.example/@acme/tool/-/tool-1.0.0.tgz",
+               "shasum": "0123456789abcdef0123456789abcdef01234567",
+               "integrity": "sha512-AAAA"},
+      "deprecated": "use 1.1.0"
+    },
+    "1.1.0": {
+      "name": "@acme/tool", "version": "1.1.0",
+      "optionalDependencies": {"fsevents": "^2"},
+      "peerDependencies": {"react": ">=17", "react-dom": ">=17"},
+      "peerDependenciesMeta": {"react-dom": {"optional": true}},
+      "os": ["darwin", "linux"], "cpu": "x64",
+      "hasInstallScript": true, "bin": {"tool": "cli.js"},
+      "dist": {"tarball": "https://registry.example/@acme/tool/-/tool-1.1.0.tgz",
+               "integrity": "sha512-BBBB"}
+    },
+    "2.0.0-rc.1": {
+      "name": "@acme/tool", "version": "2.0.0-rc.1", "deprecated": "",
+      "dist": {"tarball": "https://registry.example/@acme/tool/-/tool-2.0.0-rc.1.tgz"}
+    }
+  }
+})";
+
+// The full form: every manifest field, readmes, times.
+constexpr std::string_view k_full = R"({
+  "_id": "left-pad", "name": "left-pad", "readme": "# left-pad\n...a long readme...",
+  "time": {"created": "2014-03-01T00:00:00.000Z", "modified": "2019-01-01T00:00:00.000Z",
+           "1.3.0": "2018-04-09T01:23:45.000Z"},
+  "dist-tags": {"latest": "1.3.0"},
+  "maintainers": [{"name": "someone"}],
+  "versions": {
+    "1.3.0": {
+      "name": "left-pad", "version": "1.3.0", "description": "pads left",
+      "scripts": {"test": "node test", "postinstall": "node hello.js"},
+      "devDependencies": {"tape": "*"},
+      "dependencies": {"weird": 42},
+      "dist": {"tarball": "https://registry.example/left-pad/-/left-pad-1.3.0.tgz",
+               "shasum": "5b8a3a7765dfe001261dde915589e782f8c94d1e"}
+    }
+  }
+})";
+
+TEST(Packument, AbbreviatedForm) {
+    Packument p = parse_packument(k_abbreviated, "@acme/tool", "https://registry.example/x");
+    EXPECT_EQ(p.name, "@acme/tool");
+    EXPECT_EQ(p.dist_tags.at("latest"), "1.1.0");
+    EXPECT_EQ(p.modified, "2024-05-01T10:00:00.000Z");
+    ASSERT_EQ(p.releases.size(), 3u);
+    const auto& first = p.releases[0];
+    EXPECT_EQ(first.version, "1.0.0");
+    EXPECT_EQ(first.dependencies, (std::vector<NameRange>{{"debug", "^4.3.0"}, {"ms", "2.1.2"}}));
+    EXPECT_EQ(first.integrity, "sha512-AAAA");
+    EXPECT_EQ(first.shasum, "0123456789abcdef0123456789abcdef01234567");
+    EXPECT_EQ(first.deprecated, "use 1.1.0");
+    const PackumentRelease* second = p.find("1.1.0");
+    ASSERT_NE(second, nullptr);
+    EXPECT_EQ(second->optional_dependencies, (std::vector<NameRange>{{"fsevents", "^2"}}));
+    EXPECT_EQ(second->peer_dependencies.size(), 2u);
+    EXPECT_EQ(second->optional_peers, (std::vector<std::string>{"react-dom"}));
+    EXPECT_EQ(second->os, (std::vector<std::string>{"darwin", "linux"}));
+    EXPECT_EQ(second->cpu, (std::vector<std::string>{"x64"}));
+    EXPECT_TRUE(second->has_install_script);
+    EXPECT_TRUE(second->has_bin);
+    EXPECT_FALSE(second->deprecated);
+    EXPECT_FALSE(p.releases[2].deprecated) << "an empty deprecation message means not deprecated";
+    EXPECT_EQ(p.find("9.9.9"), nullptr);
+}
+
+TEST(Packument, FullForm) {
+    Packument p = parse_packument(k_full, "left-pad", "left-pad");
+    EXPECT_EQ(p.modified, "2019-01-01T00:00:00.000Z");
+    ASSERT_EQ(p.releases.size(), 1u);
+    const auto& r = p.releases[0];
+    EXPECT_TRUE(r.has_install_script) << "postinstall in scripts";
+    EXPECT_FALSE(r.has_bin);
+    EXPECT_TRUE(r.dependencies.empty()) << "non-string specs are ignored, devDependencies unused";
+    EXPECT_EQ(r.published, "2018-04-09T01:23:45.000Z");
+    EXPECT_EQ(r.integrity, "");
+    EXPECT_EQ(r.shasum, "5b8a3a7765dfe001261dde915589e782f8c94d1e");
+}
+
+Error parse_error(std::string_view json, std::string_view name) {
+    try {
+        parse_packument(json, name, "https://registry.example/doc");
+    } catch (const Error& e) {
+        return e;
+    }
+    ADD_FAILURE() << "expected the document to be refused";
+    return Error(Code::internal, "accepted");
+}
+
+TEST(Packument, RefusesWhatIsNotAPackument) {
+    Error wrong = parse_error(k_full, "right-pad");
+    EXPECT_EQ(wrong.code(), Code::integrity);
+    EXPECT_EQ(wrong.message(),
+              "the registry document https://registry.example/doc is not a valid packument");
+    EXPECT_EQ(wrong.causes().at(0), "it describes \"left-pad\", not \"right-pad\"");
+    EXPECT_EQ(parse_error("<html>proxy error</html>", "x").causes().at(0).substr(0, 8), "not JSON");
+    EXPECT_EQ(parse_error(R"({"name": "x"})", "x").causes().at(0), "it has no versions object");
+    EXPECT_EQ(
+        parse_error(R"({"name": "x", "versions": {"1.0.0": {"dist": {}}}})", "x").causes().at(0),
+        "version 1.0.0 has no dist.tarball");
+}
+
+TEST(Packument, CompactRoundTrip) {
+    Packument p = parse_packument(k_abbreviated, "@acme/tool", "x");
+    std::string bytes = encode_packument(p);
+    Packument q = decode_packument(bytes);
+    EXPECT_EQ(encode_packument(q), bytes);
+    EXPECT_EQ(q.name, p.name);
+    EXPECT_EQ(q.dist_tags, p.dist_tags);
+    ASSERT_EQ(q.releases.size(), 3u);
+    EXPECT_EQ(q.releases[1].optional_peers, p.releases[1].optional_peers);
+    EXPECT_EQ(q.releases[1].has_bin, true);
+    EXPECT_EQ(q.releases[0].deprecated, "use 1.1.0");
+    EXPECT_LT(bytes.size(), k_abbreviated.size() / 2) << "the compact form is small";
+}
+
+TEST(Packument, EveryTruncationOfTheCompactFormIsDetected) {
+    std::string bytes = encode_packument(parse_packument(k_abbreviated, "@acme/tool", "x"));
+    for (std::size_t n = 0; n < bytes.size(); ++n) {
+        try {
+            decode_packument(std::string_view(bytes).substr(0, n));
+            ADD_FAILURE() << "a prefix of " << n << " bytes decoded";
+        } catch (const Error& e) {
+            EXPECT_EQ(e.code(), Code::cache_corrupt);
+        }
+    }
+    try {
+        decode_packument(bytes + "x");
+        ADD_FAILURE() << "trailing bytes accepted";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.message(), "a cached npm packument is damaged (trailing bytes at byte " +
+                                   std::to_string(bytes.size()) + ")");
+    }
+}
+
+TEST(Packument, RegistryPath) {
+    EXPECT_EQ(packument_path("left-pad"), "left-pad");
+    EXPECT_EQ(packument_path("@types/node"), "@types%2fnode");
+}
+
+} // namespace
+} // namespace cairn::protocol::npm
