@@ -1,0 +1,372 @@
+// Building an npm node_modules tree: breadth first from the root, each dependency
+// deduplicated against what it already resolves to, otherwise placed as high as it can go
+// without changing what any placed package resolves to.
+#include "cairn/resolve/npm_tree.hpp"
+
+#include "cairn/core/error.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <deque>
+#include <set>
+
+namespace cairn::resolve::npm {
+namespace {
+
+using version::NpmRange;
+using version::Version;
+
+struct Work {
+    std::size_t node; // the package whose dependency this is
+    Edge edge;
+};
+
+std::string describe_requirer(const Tree& tree, std::size_t node) {
+    if (node == 0)
+        return "the root project";
+    const TreeNode& n = tree.nodes[node];
+    return fmt::format("{}@{} ({})", n.package, n.version->to_string(), tree.path(node));
+}
+
+class Builder {
+public:
+    Builder(NpmTreeProvider& provider, const TreeOptions& options)
+        : m_provider(provider), m_options(options) {
+        TreeNode root;
+        root.parent = 0;
+        m_tree.nodes.push_back(std::move(root));
+    }
+
+    Tree run(std::span<const Edge> root_dependencies) {
+        std::vector<Edge> edges;
+        for (const Edge& edge : root_dependencies) {
+            if (edge.type == EdgeType::dev && !m_options.include_dev)
+                continue;
+            if (edge.type == EdgeType::optional && !m_options.include_optional)
+                continue;
+            Edge e = edge;
+            if (e.type == EdgeType::peer) // the root's peers are installed like its dependencies
+                e.type = EdgeType::prod;
+            edges.push_back(std::move(e));
+        }
+        enqueue(0, std::move(edges));
+        while (!m_queue.empty()) {
+            Work work = std::move(m_queue.front());
+            m_queue.pop_front();
+            process(work);
+        }
+        compute_flags();
+        return std::move(m_tree);
+    }
+
+private:
+    NpmTreeProvider& m_provider;
+    const TreeOptions& m_options;
+    Tree m_tree;
+    std::deque<Work> m_queue;
+    std::set<std::string> m_announced;
+
+    void enqueue(std::size_t node, std::vector<Edge> edges) {
+        std::sort(edges.begin(), edges.end(),
+                  [](const Edge& a, const Edge& b) { return a.name < b.name; });
+        std::vector<std::string> fresh;
+        for (const Edge& edge : edges)
+            if (m_announced.insert(edge.package).second)
+                fresh.push_back(edge.package);
+        if (!fresh.empty())
+            m_provider.prefetch(fresh);
+        for (Edge& edge : edges)
+            m_queue.push_back({node, std::move(edge)});
+    }
+
+    bool satisfies(const Edge& edge, const Version& version) {
+        if (auto range = NpmRange::parse(edge.spec, {.loose = true}))
+            return range->satisfies(version);
+        // A dist-tag is satisfied by the version it points at.
+        auto tagged = m_provider.dist_tag(edge.package, edge.spec);
+        return tagged && *tagged == version;
+    }
+
+    void link(std::size_t node, const Edge& edge, std::size_t target) {
+        m_tree.nodes[node].links.push_back({edge.name, edge.spec, edge.type, target});
+    }
+
+    void skip(const Work& work, std::string reason) {
+        m_tree.skipped.push_back(
+            {work.edge.name, work.edge.spec, m_tree.path(work.node), std::move(reason)});
+    }
+
+    void process(const Work& work) {
+        const Edge& edge = work.edge;
+        if (auto found = m_tree.resolve(work.node, edge.name)) {
+            const TreeNode& existing = m_tree.nodes[*found];
+            if (existing.package == edge.package && satisfies(edge, *existing.version)) {
+                link(work.node, edge, *found);
+                return;
+            }
+            if (edge.type == EdgeType::peer) {
+                if (edge.peer_optional)
+                    return; // an optional peer is checked only when present... and it is not
+                throw peer_conflict(work, *found);
+            }
+        } else if (edge.type == EdgeType::peer && edge.peer_optional) {
+            return; // optional peers are never installed for their own sake
+        }
+
+        auto release = choose(work);
+        if (!release)
+            return; // an optional dependency skipped
+        // A peer goes beside the package that wants it; anything else below its requirer.
+        std::size_t start =
+            edge.type == EdgeType::peer ? m_tree.nodes[work.node].parent : work.node;
+        std::size_t location = place_location(start, edge, release->version);
+        std::size_t index = m_tree.nodes.size();
+        TreeNode node;
+        node.name = edge.name;
+        node.package = edge.package;
+        node.version = release->version;
+        node.parent = location;
+        node.peer = edge.type == EdgeType::peer;
+        m_tree.nodes.push_back(std::move(node));
+        m_tree.nodes[location].children[edge.name] = index;
+        link(work.node, edge, index);
+        if (release->deprecated)
+            m_tree.warnings.push_back(
+                fmt::format("{}@{} is deprecated", edge.package, release->version.to_string()));
+        enqueue(index, release->dependencies);
+    }
+
+    // The release to install for an edge, nullopt when an optional one is skipped.
+    std::optional<NpmRelease> choose(const Work& work) {
+        const Edge& edge = work.edge;
+        bool optional = edge.type == EdgeType::optional;
+        const std::vector<NpmRelease>* releases = m_provider.releases(edge.package);
+        if (!releases || releases->empty()) {
+            if (optional) {
+                skip(work, fmt::format("the registry has no package {}", edge.package));
+                return std::nullopt;
+            }
+            Error error(Code::not_found,
+                        fmt::format("the registry has no package {}", edge.package));
+            error.while_(fmt::format("resolving {}@\"{}\" for {}", edge.name, edge.spec,
+                                     describe_requirer(m_tree, work.node)));
+            error.hint("check the name for typos, and which registry serves it with `cairn "
+                       "config explain formats.npm`");
+            throw error;
+        }
+        const NpmRelease* best = pick(edge, *releases);
+        if (!best) {
+            if (optional) {
+                skip(work, fmt::format("no version of {} matches \"{}\"", edge.package, edge.spec));
+                return std::nullopt;
+            }
+            const NpmRelease* newest = &releases->front();
+            for (const auto& r : *releases)
+                if (r.version > newest->version)
+                    newest = &r;
+            Error error(Code::not_found,
+                        fmt::format("no version of {} matches \"{}\"", edge.package, edge.spec));
+            error.caused_by(fmt::format("the newest of its {} versions is {}", releases->size(),
+                                        newest->version.to_string()));
+            error.while_(fmt::format("resolving {} for {}", edge.name,
+                                     describe_requirer(m_tree, work.node)));
+            throw error;
+        }
+        const Platform& p = m_options.platform;
+        std::string mismatch;
+        if (!platform_allows(best->os, p.os))
+            mismatch = fmt::format("os {} (it supports {})", p.os, fmt::join(best->os, ", "));
+        else if (!platform_allows(best->cpu, p.cpu))
+            mismatch = fmt::format("cpu {} (it supports {})", p.cpu, fmt::join(best->cpu, ", "));
+        else if (!p.libc.empty() && !platform_allows(best->libc, p.libc))
+            mismatch = fmt::format("libc {} (it supports {})", p.libc, fmt::join(best->libc, ", "));
+        if (!mismatch.empty()) {
+            std::string what = fmt::format("{}@{} does not support this platform: {}", edge.package,
+                                           best->version.to_string(), mismatch);
+            if (optional) {
+                skip(work, what);
+                return std::nullopt;
+            }
+            Error error(Code::unsupported, what);
+            error.while_(fmt::format("resolving {} for {}", edge.name,
+                                     describe_requirer(m_tree, work.node)));
+            throw error;
+        }
+        return *best;
+    }
+
+    // npm-pick-manifest's order: the lockfile's version, the `latest` tag when it satisfies,
+    // then the highest satisfying version, non-deprecated before deprecated.
+    const NpmRelease* pick(const Edge& edge, const std::vector<NpmRelease>& releases) {
+        auto find = [&](const Version& v) -> const NpmRelease* {
+            for (const auto& r : releases)
+                if (r.version == v)
+                    return &r;
+            return nullptr;
+        };
+        auto range = NpmRange::parse(edge.spec, {.loose = true});
+        if (!range) {
+            auto tagged = m_provider.dist_tag(edge.package, edge.spec);
+            return tagged ? find(*tagged) : nullptr;
+        }
+        if (auto it = m_options.preferred.find(edge.package); it != m_options.preferred.end())
+            if (const NpmRelease* r = find(it->second); r && range->satisfies(r->version))
+                return r;
+        if (auto latest = m_provider.dist_tag(edge.package, "latest"))
+            if (const NpmRelease* r = find(*latest);
+                r && !r->deprecated && range->satisfies(r->version))
+                return r;
+        const NpmRelease* best = nullptr;
+        for (const auto& r : releases) {
+            if (!range->satisfies(r.version))
+                continue;
+            if (!best || (best->deprecated && !r.deprecated) ||
+                (best->deprecated == r.deprecated && r.version > best->version))
+                best = &r;
+        }
+        return best;
+    }
+
+    // The highest folder, from `start` upward, where the package can live: no other
+    // package of that name is in the way, and nothing already placed below that folder
+    // would resolve to it without being satisfied.
+    std::size_t place_location(std::size_t start, const Edge& edge, const Version& version) {
+        std::size_t chosen = start;
+        for (std::size_t loc = start;; loc = m_tree.nodes[loc].parent) {
+            if (m_tree.nodes[loc].children.contains(edge.name))
+                break;
+            if (shadows_unsatisfied(loc, edge.name, version))
+                break;
+            chosen = loc;
+            if (loc == 0)
+                break;
+        }
+        if (m_tree.nodes[chosen].children.contains(edge.name)) {
+            Error error(Code::internal, fmt::format("no place for {}@{} under {}", edge.package,
+                                                    version.to_string(), m_tree.path(start)));
+            throw error;
+        }
+        return chosen;
+    }
+
+    bool inside(std::size_t node, std::size_t ancestor) const {
+        for (std::size_t n = node;; n = m_tree.nodes[n].parent) {
+            if (n == ancestor)
+                return true;
+            if (n == 0)
+                return false;
+        }
+    }
+
+    bool shadows_unsatisfied(std::size_t loc, const std::string& name, const Version& version) {
+        for (std::size_t i = 0; i < m_tree.nodes.size(); ++i) {
+            if (!inside(i, loc))
+                continue;
+            for (const Link& l : m_tree.nodes[i].links) {
+                if (l.name != name || inside(l.target, loc))
+                    continue;
+                Edge e{l.name, m_tree.nodes[l.target].package, l.spec, l.type, false};
+                if (m_tree.nodes[l.target].package != e.package || !satisfies(e, version))
+                    return true;
+            }
+        }
+        return false;
+    }
+
+    Error peer_conflict(const Work& work, std::size_t existing) {
+        const TreeNode& wanting = m_tree.nodes[work.node];
+        const TreeNode& present = m_tree.nodes[existing];
+        Error error(Code::no_solution,
+                    fmt::format("could not resolve the peer dependency {}@\"{}\" of {}@{}",
+                                work.edge.name, work.edge.spec, wanting.package,
+                                wanting.version->to_string()));
+        error.caused_by(fmt::format("{}@{} ({}) needs {} {}", wanting.package,
+                                    wanting.version->to_string(), m_tree.path(work.node),
+                                    work.edge.name, work.edge.spec));
+        std::string by;
+        for (std::size_t i = 0; i < m_tree.nodes.size(); ++i)
+            for (const Link& l : m_tree.nodes[i].links)
+                if (l.target == existing && by.empty())
+                    by = fmt::format(", required by {} (\"{}\")", describe_requirer(m_tree, i),
+                                     l.spec);
+        error.caused_by(fmt::format("{}@{} is installed at {}{}", present.package,
+                                    present.version->to_string(), m_tree.path(existing), by));
+        error.hint(fmt::format("align the versions (for example `cairn add {}@\"{}\"`), or add "
+                               "an override for {} to package.json",
+                               work.edge.name, work.edge.spec, work.edge.name));
+        return error;
+    }
+
+    // dev: reachable from the root only through a devDependency; optional: only through
+    // optional dependencies (npm's calcDepFlags).
+    void compute_flags() {
+        auto reach = [&](auto skip_edge) {
+            std::vector<bool> seen(m_tree.nodes.size(), false);
+            std::deque<std::size_t> queue{0};
+            seen[0] = true;
+            while (!queue.empty()) {
+                std::size_t n = queue.front();
+                queue.pop_front();
+                for (const Link& l : m_tree.nodes[n].links) {
+                    if (skip_edge(n, l) || seen[l.target])
+                        continue;
+                    seen[l.target] = true;
+                    queue.push_back(l.target);
+                }
+            }
+            return seen;
+        };
+        auto prod =
+            reach([](std::size_t n, const Link& l) { return n == 0 && l.type == EdgeType::dev; });
+        auto required =
+            reach([](std::size_t, const Link& l) { return l.type == EdgeType::optional; });
+        for (std::size_t i = 1; i < m_tree.nodes.size(); ++i) {
+            m_tree.nodes[i].dev = !prod[i];
+            m_tree.nodes[i].optional = !required[i];
+        }
+    }
+};
+
+} // namespace
+
+bool platform_allows(const std::vector<std::string>& allowed, const std::string& actual) {
+    if (allowed.empty() || actual.empty())
+        return true;
+    bool any_positive = false;
+    bool listed = false;
+    for (const auto& entry : allowed) {
+        if (entry.starts_with('!')) {
+            if (entry.substr(1) == actual)
+                return false;
+        } else {
+            any_positive = true;
+            listed = listed || entry == actual;
+        }
+    }
+    return !any_positive || listed;
+}
+
+std::string Tree::path(std::size_t node) const {
+    if (node == 0)
+        return "";
+    std::string parent = path(nodes[node].parent);
+    return (parent.empty() ? "" : parent + "/") + "node_modules/" + nodes[node].name;
+}
+
+std::optional<std::size_t> Tree::resolve(std::size_t from, std::string_view name) const {
+    for (std::size_t n = from;; n = nodes[n].parent) {
+        auto it = nodes[n].children.find(std::string(name));
+        if (it != nodes[n].children.end())
+            return it->second;
+        if (n == 0)
+            return std::nullopt;
+    }
+}
+
+Tree build_npm_tree(std::span<const Edge> root_dependencies, NpmTreeProvider& provider,
+                    const TreeOptions& options) {
+    return Builder(provider, options).run(root_dependencies);
+}
+
+} // namespace cairn::resolve::npm

@@ -1,0 +1,272 @@
+// The npm tree builder on in-memory registries: hoisting, dedupe, nesting on conflict,
+// no shadowing, peers, optional and platform skips, dist-tags, dev/optional flags.
+#include "cairn/core/error.hpp"
+#include "cairn/resolve/npm_tree.hpp"
+
+#include <gtest/gtest.h>
+
+#include <map>
+
+namespace cairn::resolve::npm {
+namespace {
+
+using version::Version;
+
+class MemoryRegistry : public NpmTreeProvider {
+public:
+    MemoryRegistry& add(const std::string& name, const std::string& version,
+                        std::vector<Edge> deps = {}) {
+        NpmRelease r{*Version::parse(version), std::move(deps), {}, {}, {}, false};
+        for (auto& d : r.dependencies)
+            if (d.package.empty())
+                d.package = d.name;
+        m_packages[name].push_back(std::move(r));
+        return *this;
+    }
+    NpmRelease& last(const std::string& name) { return m_packages[name].back(); }
+    void tag(const std::string& name, const std::string& tag, const std::string& version) {
+        m_tags[name].insert_or_assign(tag, *Version::parse(version));
+    }
+
+    void prefetch(std::span<const std::string> packages) override {
+        for (const auto& p : packages)
+            prefetched.push_back(p);
+    }
+    const std::vector<NpmRelease>* releases(std::string_view package) override {
+        auto it = m_packages.find(std::string(package));
+        return it == m_packages.end() ? nullptr : &it->second;
+    }
+    std::optional<Version> dist_tag(std::string_view package, std::string_view tag) override {
+        auto it = m_tags.find(std::string(package));
+        if (it == m_tags.end())
+            return std::nullopt;
+        auto t = it->second.find(std::string(tag));
+        if (t == it->second.end())
+            return std::nullopt;
+        return t->second;
+    }
+
+    std::vector<std::string> prefetched;
+
+private:
+    std::map<std::string, std::vector<NpmRelease>> m_packages;
+    std::map<std::string, std::map<std::string, Version>> m_tags;
+};
+
+Edge dep(std::string name, std::string spec, EdgeType type = EdgeType::prod) {
+    return Edge{name, name, std::move(spec), type, false};
+}
+
+// "path@version" for every node but the root, in path order: the layout under test.
+std::vector<std::string> layout(const Tree& tree) {
+    std::vector<std::string> out;
+    for (std::size_t i = 1; i < tree.nodes.size(); ++i)
+        out.push_back(tree.path(i) + "@" + tree.nodes[i].version->to_string());
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+Tree build(MemoryRegistry& registry, std::vector<Edge> root, TreeOptions options = {}) {
+    options.platform = {"linux", "x64", "glibc"};
+    return build_npm_tree(root, registry, options);
+}
+
+TEST(NpmTree, HoistsAndNestsOnConflict) {
+    MemoryRegistry r;
+    r.add("a", "1.0.0", {dep("b", "^1")});
+    r.add("c", "1.0.0", {dep("b", "^2")});
+    r.add("b", "1.4.0").add("b", "2.1.0").add("b", "1.5.0-beta.1");
+    Tree t = build(r, {dep("a", "^1"), dep("c", "^1")});
+    EXPECT_EQ(layout(t), (std::vector<std::string>{"node_modules/a@1.0.0", "node_modules/b@1.4.0",
+                                                   "node_modules/c/node_modules/b@2.1.0",
+                                                   "node_modules/c@1.0.0"}));
+}
+
+TEST(NpmTree, DedupesToAPlacedSatisfyingVersion) {
+    MemoryRegistry r;
+    r.add("a", "1.0.0", {dep("b", "^1.1")});
+    r.add("c", "1.0.0", {dep("b", "^1.0.0")});
+    r.add("b", "1.0.0").add("b", "1.2.0");
+    Tree t = build(r, {dep("a", "1"), dep("c", "1")});
+    EXPECT_EQ(layout(t), (std::vector<std::string>{"node_modules/a@1.0.0", "node_modules/b@1.2.0",
+                                                   "node_modules/c@1.0.0"}));
+    auto c = t.resolve(0, "c");
+    ASSERT_TRUE(c);
+    EXPECT_EQ(t.nodes[*c].links.at(0).target, *t.resolve(0, "b"));
+}
+
+TEST(NpmTree, TheRootsOwnVersionStaysOnTop) {
+    MemoryRegistry r;
+    r.add("a", "1.0.0", {dep("b", "^1")});
+    r.add("b", "1.0.0").add("b", "2.0.0");
+    Tree t = build(r, {dep("a", "^1"), dep("b", "^2")});
+    EXPECT_EQ(layout(t),
+              (std::vector<std::string>{"node_modules/a/node_modules/b@1.0.0",
+                                        "node_modules/a@1.0.0", "node_modules/b@2.0.0"}));
+}
+
+TEST(NpmTree, NeverShadowsWhatAPlacedPackageResolvesTo) {
+    MemoryRegistry r;
+    r.add("a", "1.0.0", {dep("m", "^1"), dep("n", "^1")});
+    r.add("m", "1.0.0", {dep("x", "^1")}).add("m", "2.0.0");
+    r.add("n", "1.0.0", {dep("x", "^2")}).add("n", "2.0.0");
+    r.add("x", "1.0.0").add("x", "2.0.0");
+    Tree t = build(r, {dep("a", "1"), dep("m", "2"), dep("n", "2"), dep("x", "1")});
+    // x@2 cannot go to node_modules/a/node_modules/x: a's m@1 resolves x to the root's x@1.
+    EXPECT_EQ(layout(t),
+              (std::vector<std::string>{"node_modules/a/node_modules/m@1.0.0",
+                                        "node_modules/a/node_modules/n/node_modules/x@2.0.0",
+                                        "node_modules/a/node_modules/n@1.0.0",
+                                        "node_modules/a@1.0.0", "node_modules/m@2.0.0",
+                                        "node_modules/n@2.0.0", "node_modules/x@1.0.0"}));
+}
+
+TEST(NpmTree, PeersArePlacedBesideTheirDependent) {
+    MemoryRegistry r;
+    r.add("react-dom", "18.2.0",
+          {Edge{"react", "react", "^18.2.0", EdgeType::peer, false},
+           Edge{"scheduler", "scheduler", "^0.23", EdgeType::prod, false}});
+    r.add("react", "18.2.0").add("react", "17.0.2").add("scheduler", "0.23.0");
+    Tree t = build(r, {dep("react-dom", "^18")});
+    EXPECT_EQ(layout(t), (std::vector<std::string>{"node_modules/react-dom@18.2.0",
+                                                   "node_modules/react@18.2.0",
+                                                   "node_modules/scheduler@0.23.0"}));
+    EXPECT_TRUE(t.nodes[*t.resolve(0, "react")].peer);
+}
+
+TEST(NpmTree, PeerConflictIsExplainedLikeEresolve) {
+    MemoryRegistry r;
+    r.add("react-dom", "18.2.0", {Edge{"react", "react", "^18.2.0", EdgeType::peer, false}});
+    r.add("react", "18.2.0").add("react", "17.0.2");
+    try {
+        build(r, {dep("react", "^17"), dep("react-dom", "^18")});
+        FAIL() << "a peer conflict must fail";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.code(), Code::no_solution);
+        EXPECT_EQ(e.message(),
+                  "could not resolve the peer dependency react@\"^18.2.0\" of react-dom@18.2.0");
+        EXPECT_EQ(e.causes(), (std::vector<std::string>{
+                                  "react-dom@18.2.0 (node_modules/react-dom) needs react ^18.2.0",
+                                  "react@17.0.2 is installed at node_modules/react, required by "
+                                  "the root project (\"^17\")"}));
+    }
+}
+
+TEST(NpmTree, OptionalPeersAreNotInstalled) {
+    MemoryRegistry r;
+    r.add("plugin", "1.0.0", {Edge{"typescript", "typescript", "*", EdgeType::peer, true}});
+    r.add("typescript", "5.0.0");
+    Tree t = build(r, {dep("plugin", "1")});
+    EXPECT_EQ(layout(t), (std::vector<std::string>{"node_modules/plugin@1.0.0"}));
+}
+
+TEST(NpmTree, OptionalDependenciesAreSkippedWithAReason) {
+    MemoryRegistry r;
+    r.add("fsevents", "2.3.3");
+    r.last("fsevents").os = {"darwin"};
+    Tree t = build(r, {dep("fsevents", "^2", EdgeType::optional),
+                       dep("@biomejs/cli-linux-x64", "1.0.0", EdgeType::optional)});
+    EXPECT_TRUE(layout(t).empty());
+    ASSERT_EQ(t.skipped.size(), 2u);
+    EXPECT_EQ(t.skipped[0].name, "@biomejs/cli-linux-x64");
+    EXPECT_EQ(t.skipped[0].reason, "the registry has no package @biomejs/cli-linux-x64");
+    EXPECT_EQ(t.skipped[1].reason,
+              "fsevents@2.3.3 does not support this platform: os linux (it supports darwin)");
+}
+
+TEST(NpmTree, RequiredPackagesThatCannotBeFoundAreErrors) {
+    MemoryRegistry r;
+    r.add("a", "1.0.0", {dep("ghost", "^1")});
+    r.add("b", "1.0.0").add("b", "1.2.0");
+    try {
+        build(r, {dep("b", "^2")});
+        FAIL();
+    } catch (const Error& e) {
+        EXPECT_EQ(e.code(), Code::not_found);
+        EXPECT_EQ(e.message(), "no version of b matches \"^2\"");
+        EXPECT_EQ(e.causes().at(0), "the newest of its 2 versions is 1.2.0");
+        EXPECT_EQ(e.context().at(0), "resolving b for the root project");
+    }
+    try {
+        build(r, {dep("a", "^1")});
+        FAIL();
+    } catch (const Error& e) {
+        EXPECT_EQ(e.message(), "the registry has no package ghost");
+        EXPECT_EQ(e.context().at(0), "resolving ghost@\"^1\" for a@1.0.0 (node_modules/a)");
+    }
+}
+
+TEST(NpmTree, PlatformMismatchOfARequiredPackage) {
+    MemoryRegistry r;
+    r.add("win-only", "1.0.0");
+    r.last("win-only").os = {"win32"};
+    try {
+        build(r, {dep("win-only", "1")});
+        FAIL();
+    } catch (const Error& e) {
+        EXPECT_EQ(e.code(), Code::unsupported);
+        EXPECT_EQ(e.message(),
+                  "win-only@1.0.0 does not support this platform: os linux (it supports win32)");
+    }
+}
+
+TEST(NpmTree, DistTagsAndTheLatestPreference) {
+    MemoryRegistry r;
+    r.add("lib", "1.0.0").add("lib", "1.1.0").add("lib", "2.0.0-rc.1");
+    r.tag("lib", "latest", "1.0.0");
+    r.tag("lib", "next", "2.0.0-rc.1");
+    EXPECT_EQ(layout(build(r, {dep("lib", "^1")})),
+              (std::vector<std::string>{"node_modules/lib@1.0.0"}))
+        << "npm prefers the latest tag when it satisfies";
+    EXPECT_EQ(layout(build(r, {dep("lib", "next")})),
+              (std::vector<std::string>{"node_modules/lib@2.0.0-rc.1"}));
+    TreeOptions prefer;
+    prefer.preferred.insert_or_assign("lib", *Version::parse("1.1.0"));
+    EXPECT_EQ(layout(build(r, {dep("lib", "^1")}, prefer)),
+              (std::vector<std::string>{"node_modules/lib@1.1.0"}))
+        << "a locked version that still satisfies is kept";
+}
+
+TEST(NpmTree, AliasesInstallUnderTheirOwnName) {
+    MemoryRegistry r;
+    r.add("lodash", "3.10.1").add("lodash", "4.17.21");
+    Tree t =
+        build(r, {dep("lodash", "^4"), Edge{"lodash3", "lodash", "^3", EdgeType::prod, false}});
+    EXPECT_EQ(layout(t), (std::vector<std::string>{"node_modules/lodash3@3.10.1",
+                                                   "node_modules/lodash@4.17.21"}));
+}
+
+TEST(NpmTree, DevAndOptionalFlags) {
+    MemoryRegistry r;
+    r.add("jest", "29.0.0", {dep("shared", "^1"), dep("only-dev", "^1")});
+    r.add("app-lib", "1.0.0", {dep("shared", "^1")});
+    r.add("shared", "1.0.0").add("only-dev", "1.0.0");
+    Tree t = build(r, {dep("jest", "^29", EdgeType::dev), dep("app-lib", "^1")});
+    EXPECT_TRUE(t.nodes[*t.resolve(0, "jest")].dev);
+    EXPECT_TRUE(t.nodes[*t.resolve(0, "only-dev")].dev);
+    EXPECT_FALSE(t.nodes[*t.resolve(0, "shared")].dev);
+    TreeOptions production;
+    production.include_dev = false;
+    EXPECT_EQ(
+        layout(build(r, {dep("jest", "^29", EdgeType::dev), dep("app-lib", "^1")}, production)),
+        (std::vector<std::string>{"node_modules/app-lib@1.0.0", "node_modules/shared@1.0.0"}));
+}
+
+TEST(NpmTree, EveryNameIsPrefetchedOnceBeforeItIsNeeded) {
+    MemoryRegistry r;
+    r.add("a", "1.0.0", {dep("b", "^1"), dep("c", "^1")});
+    r.add("b", "1.0.0", {dep("c", "^1")}).add("c", "1.0.0");
+    build(r, {dep("a", "1")});
+    EXPECT_EQ(r.prefetched, (std::vector<std::string>{"a", "b", "c"}));
+}
+
+TEST(PlatformAllows, Negations) {
+    EXPECT_TRUE(platform_allows({}, "linux"));
+    EXPECT_TRUE(platform_allows({"linux", "darwin"}, "linux"));
+    EXPECT_FALSE(platform_allows({"darwin"}, "linux"));
+    EXPECT_FALSE(platform_allows({"!linux"}, "linux"));
+    EXPECT_TRUE(platform_allows({"!win32"}, "linux"));
+}
+
+} // namespace
+} // namespace cairn::resolve::npm
