@@ -1,0 +1,542 @@
+// Safe extraction (see extract.hpp for the rules). libarchive only reads and decompresses;
+// every path, link and mode decision is made here, and files are created with O_EXCL and
+// O_NOFOLLOW in a tree where no symbolic link exists until the last entry has been read.
+#include "cairn/store/extract.hpp"
+
+#include "fs_ops.hpp"
+#include "tree_manifest.hpp"
+
+#include "cairn/core/error.hpp"
+#include "cairn/core/text.hpp"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <deque>
+#include <vector>
+
+namespace cairn::store {
+namespace {
+
+using detail::EntryKind;
+using detail::ManifestEntry;
+namespace fs = std::filesystem;
+
+constexpr int k_max_link_hops = 40;
+
+// Reads the archive file for libarchive, hashing and counting what it hands over.
+struct Source {
+    int fd = -1;
+    std::vector<std::uint8_t> buffer = std::vector<std::uint8_t>(1 << 18);
+    std::optional<Hasher> hasher;
+    std::uint64_t consumed = 0;
+    int error = 0;
+};
+
+la_ssize_t read_source(struct archive*, void* data, const void** out) {
+    auto* source = static_cast<Source*>(data);
+    for (;;) {
+        ssize_t n = ::read(source->fd, source->buffer.data(), source->buffer.size());
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            source->error = errno;
+            return -1;
+        }
+        *out = source->buffer.data();
+        source->consumed += static_cast<std::uint64_t>(n);
+        if (source->hasher)
+            source->hasher->update(
+                std::span<const std::uint8_t>(source->buffer.data(), static_cast<std::size_t>(n)));
+        return n;
+    }
+}
+
+struct ArchiveDeleter {
+    void operator()(struct archive* a) const { archive_read_free(a); }
+};
+
+Error entry_error(Code code, std::string_view entry, std::string_view what,
+                  std::string cause = {}) {
+    Error error(code, fmt::format("archive entry {} {}", text::quote(entry), what));
+    if (!cause.empty())
+        error.caused_by(std::move(cause));
+    return error;
+}
+
+std::string join(const std::vector<std::string>& parts, std::size_t count) {
+    std::string out;
+    for (std::size_t i = 0; i < count && i < parts.size(); ++i) {
+        if (i)
+            out += '/';
+        out += parts[i];
+    }
+    return out;
+}
+
+std::string join(const std::vector<std::string>& parts) {
+    return join(parts, parts.size());
+}
+
+bool has_drive_letter(std::string_view text) {
+    return text.size() >= 2 && text[1] == ':' &&
+           ((text[0] >= 'a' && text[0] <= 'z') || (text[0] >= 'A' && text[0] <= 'Z'));
+}
+
+// The reason `text` (an entry path or a link target) cannot be used as a relative path
+// on any platform, or empty when it can.
+std::string foreign_path_reason(std::string_view text) {
+    if (!text.empty() && text[0] == '/')
+        return "the path is absolute";
+    if (text.find('\\') != std::string_view::npos)
+        return "the path has a backslash (a Windows separator)";
+    if (has_drive_letter(text))
+        return "the path starts with a drive letter";
+    return {};
+}
+
+std::vector<std::string> split_components(std::string_view text) {
+    std::vector<std::string> out;
+    for (auto part : text::split(text, '/'))
+        if (!part.empty() && part != ".")
+            out.emplace_back(part);
+    return out;
+}
+
+struct Node {
+    ManifestEntry entry;
+};
+
+class Extractor {
+public:
+    Extractor(fs::path destination, const ExtractOptions& options)
+        : m_root(std::move(destination)), m_options(options) {}
+
+    ExtractResult run(const fs::path& archive_path);
+
+private:
+    void process(struct archive* a, struct archive_entry* e, const Source& source);
+    std::vector<std::string> entry_path(std::string_view raw) const;
+    void make_parents(std::string_view raw, const std::vector<std::string>& parts);
+    void write_file(struct archive* a, struct archive_entry* e, std::string_view raw,
+                    const std::string& rel, unsigned mode, const Source& source);
+    void add_hardlink(std::string_view raw, const std::string& rel, std::string_view target);
+    void add_symlink(std::string_view raw, const std::vector<std::string>& parts,
+                     std::string_view target);
+    void check_link_target(std::string_view raw, const std::vector<std::string>& parts,
+                           std::string_view target) const;
+    void finish_links();
+    void check_limits(std::string_view raw, std::uint64_t extra, const Source& source);
+
+    fs::path m_root;
+    const ExtractOptions& m_options;
+    detail::Manifest m_nodes;
+    std::vector<std::string> m_links;                // symbolic links, created at the end
+    std::map<std::string, std::string> m_link_names; // rel -> entry name as archived
+    std::uint64_t m_entries = 0;
+    std::uint64_t m_bytes = 0;
+};
+
+std::vector<std::string> Extractor::entry_path(std::string_view raw) const {
+    if (raw.empty())
+        throw entry_error(Code::archive_invalid, raw, "has an empty name");
+    if (raw.size() > m_options.limits.max_path_bytes)
+        throw entry_error(
+            Code::archive_limit, raw,
+            fmt::format("has a path longer than {} bytes", m_options.limits.max_path_bytes));
+    if (auto reason = foreign_path_reason(raw); !reason.empty())
+        throw entry_error(Code::archive_escape, raw, "escapes the target folder", reason);
+    std::vector<std::string> parts = split_components(raw);
+    for (const auto& part : parts)
+        if (part == "..")
+            throw entry_error(Code::archive_escape, raw, "escapes the target folder",
+                              "the path has a \"..\" component");
+    if (parts.size() > m_options.limits.max_depth)
+        throw entry_error(Code::archive_limit, raw,
+                          fmt::format("is deeper than {} folders", m_options.limits.max_depth));
+    if (m_options.strip == StripComponents::first && !parts.empty())
+        parts.erase(parts.begin());
+    return parts;
+}
+
+void Extractor::make_parents(std::string_view raw, const std::vector<std::string>& parts) {
+    for (std::size_t i = 1; i < parts.size(); ++i) {
+        std::string prefix = join(parts, i);
+        auto it = m_nodes.find(prefix);
+        if (it == m_nodes.end()) {
+            if (::mkdir((m_root / prefix).c_str(), 0700) != 0)
+                throw detail::io_error("create the folder", m_root / prefix, errno);
+            ManifestEntry dir;
+            dir.kind = EntryKind::directory;
+            dir.mode = 0755;
+            m_nodes.emplace(prefix, dir);
+        } else if (it->second.kind == EntryKind::symlink) {
+            throw entry_error(Code::archive_escape, raw, "escapes the target folder",
+                              fmt::format("{} is a symbolic link, and nothing is written "
+                                          "through one",
+                                          text::quote(prefix)));
+        } else if (it->second.kind == EntryKind::file) {
+            throw entry_error(Code::archive_invalid, raw, "is ambiguous",
+                              fmt::format("{} is a file, not a folder", text::quote(prefix)));
+        }
+    }
+}
+
+void Extractor::check_limits(std::string_view raw, std::uint64_t extra, const Source& source) {
+    const ExtractLimits& limits = m_options.limits;
+    if (m_bytes + extra > limits.max_bytes)
+        throw entry_error(Code::archive_limit, raw,
+                          fmt::format("exceeds the limit of {} unpacked bytes", limits.max_bytes));
+    std::uint64_t unpacked = m_bytes + extra;
+    if (unpacked > limits.ratio_grace_bytes &&
+        unpacked / std::max<std::uint64_t>(source.consumed, 1) > limits.max_ratio)
+        throw entry_error(
+            Code::archive_limit, raw,
+            fmt::format("exceeds the compression ratio limit of {}:1", limits.max_ratio),
+            fmt::format("{} bytes unpacked from {} compressed bytes", unpacked, source.consumed));
+}
+
+void Extractor::write_file(struct archive* a, struct archive_entry* e, std::string_view raw,
+                           const std::string& rel, unsigned mode, const Source& source) {
+    fs::path path = m_root / rel;
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0)
+        throw detail::io_error("create", path, errno);
+    Hasher hasher(DigestAlgorithm::sha256);
+    std::uint64_t size = 0;
+    try {
+        const void* block = nullptr;
+        size_t length = 0;
+        la_int64_t offset = 0;
+        for (;;) {
+            int rc = archive_read_data_block(a, &block, &length, &offset);
+            if (rc == ARCHIVE_EOF)
+                break;
+            if (rc != ARCHIVE_OK && rc != ARCHIVE_WARN)
+                throw entry_error(Code::archive_invalid, raw, "cannot be read",
+                                  archive_error_string(a) ? archive_error_string(a)
+                                                          : "unknown libarchive error");
+            check_limits(raw, length, source);
+            // Sparse holes arrive as gaps between offsets: hash them as the zeros they are.
+            auto at = static_cast<std::uint64_t>(offset);
+            if (at > size) {
+                std::vector<std::uint8_t> zeros(std::min<std::uint64_t>(at - size, 1 << 16));
+                for (std::uint64_t left = at - size; left > 0;) {
+                    std::size_t n =
+                        static_cast<std::size_t>(std::min<std::uint64_t>(left, zeros.size()));
+                    hasher.update(std::span<const std::uint8_t>(zeros.data(), n));
+                    left -= n;
+                }
+            }
+            const auto* bytes = static_cast<const std::uint8_t*>(block);
+            std::size_t done = 0;
+            while (done < length) {
+                ssize_t n =
+                    ::pwrite(fd, bytes + done, length - done, static_cast<off_t>(at + done));
+                if (n < 0 && errno == EINTR)
+                    continue;
+                if (n < 0)
+                    throw detail::io_error("write", path, errno);
+                done += static_cast<std::size_t>(n);
+            }
+            hasher.update(std::span<const std::uint8_t>(bytes, length));
+            m_bytes += length;
+            size = at + length;
+        }
+        la_int64_t declared = archive_entry_size_is_set(e) ? archive_entry_size(e) : 0;
+        if (declared > 0 && static_cast<std::uint64_t>(declared) > size) {
+            // A sparse file ending in a hole.
+            if (::ftruncate(fd, declared) != 0)
+                throw detail::io_error("write", path, errno);
+            std::vector<std::uint8_t> zeros(1 << 16);
+            for (std::uint64_t left = static_cast<std::uint64_t>(declared) - size; left > 0;) {
+                std::size_t n =
+                    static_cast<std::size_t>(std::min<std::uint64_t>(left, zeros.size()));
+                hasher.update(std::span<const std::uint8_t>(zeros.data(), n));
+                left -= n;
+            }
+            size = static_cast<std::uint64_t>(declared);
+        }
+        if (::fchmod(fd, mode) != 0)
+            throw detail::io_error("set the mode of", path, errno);
+    } catch (...) {
+        ::close(fd);
+        throw;
+    }
+    if (::close(fd) != 0)
+        throw detail::io_error("write", path, errno);
+    ManifestEntry entry;
+    entry.kind = EntryKind::file;
+    entry.mode = mode;
+    entry.size = size;
+    entry.content = hasher.finish().hex();
+    m_nodes[rel] = entry;
+}
+
+void Extractor::add_hardlink(std::string_view raw, const std::string& rel,
+                             std::string_view target) {
+    if (auto reason = foreign_path_reason(target); !reason.empty())
+        throw entry_error(Code::archive_escape, raw, "links outside the target folder",
+                          fmt::format("hard link target {}: {}", text::quote(target), reason));
+    std::vector<std::string> parts = split_components(target);
+    for (const auto& part : parts)
+        if (part == "..")
+            throw entry_error(
+                Code::archive_escape, raw, "links outside the target folder",
+                fmt::format("hard link target {} has a \"..\" component", text::quote(target)));
+    if (m_options.strip == StripComponents::first && !parts.empty())
+        parts.erase(parts.begin());
+    std::string target_rel = join(parts);
+    auto it = m_nodes.find(target_rel);
+    if (target_rel.empty() || target_rel == rel || it == m_nodes.end() ||
+        it->second.kind != EntryKind::file)
+        throw entry_error(
+            Code::archive_invalid, raw, "is a broken hard link",
+            fmt::format("{} is not a regular file earlier in the archive", text::quote(target)));
+    if (::link((m_root / target_rel).c_str(), (m_root / rel).c_str()) != 0)
+        throw detail::io_error("create the hard link", m_root / rel, errno);
+    m_nodes[rel] = it->second;
+}
+
+// Follows `target` from the folder of the link at `parts` through the links known so far;
+// throws when it climbs above the root.
+void Extractor::check_link_target(std::string_view raw, const std::vector<std::string>& parts,
+                                  std::string_view target) const {
+    auto escape = [&](std::string why) {
+        return entry_error(Code::archive_escape, raw, "links outside the target folder",
+                           fmt::format("symbolic link target {}{}", text::quote(target), why));
+    };
+    if (target.empty())
+        throw entry_error(Code::archive_invalid, raw, "is a symbolic link to nothing");
+    if (auto reason = foreign_path_reason(target); !reason.empty())
+        throw escape(": " + reason);
+    std::vector<std::string> current(parts.begin(), parts.end() - 1);
+    std::deque<std::string> todo;
+    for (auto& part : split_components(target))
+        todo.push_back(part);
+    int hops = 0;
+    while (!todo.empty()) {
+        std::string part = std::move(todo.front());
+        todo.pop_front();
+        if (part == "..") {
+            if (current.empty())
+                throw escape(" resolves outside the folder");
+            current.pop_back();
+            continue;
+        }
+        current.push_back(std::move(part));
+        auto it = m_nodes.find(join(current));
+        if (it == m_nodes.end() || it->second.kind != EntryKind::symlink)
+            continue;
+        if (++hops > k_max_link_hops)
+            throw entry_error(Code::archive_invalid, raw, "is a symbolic link loop",
+                              fmt::format("more than {} links followed", k_max_link_hops));
+        current.pop_back();
+        auto next = split_components(it->second.target);
+        todo.insert(todo.begin(), next.begin(), next.end());
+    }
+}
+
+void Extractor::add_symlink(std::string_view raw, const std::vector<std::string>& parts,
+                            std::string_view target) {
+    check_link_target(raw, parts, target);
+    std::string rel = join(parts);
+    ManifestEntry entry;
+    entry.kind = EntryKind::symlink;
+    entry.target = std::string(target);
+    if (m_nodes.find(rel) == m_nodes.end() || m_nodes[rel].kind != EntryKind::symlink)
+        m_links.push_back(rel);
+    m_nodes[rel] = entry;
+    m_link_names[rel] = std::string(raw);
+}
+
+void Extractor::finish_links() {
+    // Every target again, over the final tree: a later entry may have replaced a link
+    // that an earlier link's target goes through.
+    for (const auto& rel : m_links) {
+        auto it = m_nodes.find(rel);
+        if (it == m_nodes.end() || it->second.kind != EntryKind::symlink)
+            continue;
+        check_link_target(m_link_names[rel], split_components(rel), it->second.target);
+    }
+    for (const auto& rel : m_links) {
+        auto it = m_nodes.find(rel);
+        if (it == m_nodes.end() || it->second.kind != EntryKind::symlink)
+            continue;
+        if (::symlink(it->second.target.c_str(), (m_root / rel).c_str()) != 0)
+            throw detail::io_error("create the symbolic link", m_root / rel, errno);
+    }
+    for (const auto& [rel, entry] : m_nodes)
+        if (entry.kind == EntryKind::directory && ::chmod((m_root / rel).c_str(), entry.mode) != 0)
+            throw detail::io_error("set the mode of", m_root / rel, errno);
+}
+
+void Extractor::process(struct archive* a, struct archive_entry* e, const Source& source) {
+    const char* name = archive_entry_pathname(e);
+    std::string raw = name ? name : "";
+    if (++m_entries > m_options.limits.max_entries)
+        throw entry_error(
+            Code::archive_limit, raw,
+            fmt::format("exceeds the limit of {} entries", m_options.limits.max_entries));
+    std::vector<std::string> parts = entry_path(raw);
+    const char* hardlink = archive_entry_hardlink(e);
+    auto type = archive_entry_filetype(e);
+    if (!hardlink) {
+        switch (type) {
+        case AE_IFREG:
+        case AE_IFDIR:
+        case AE_IFLNK:
+            break;
+        case AE_IFCHR:
+        case AE_IFBLK:
+        case AE_IFIFO:
+        case AE_IFSOCK: {
+            std::string_view what = type == AE_IFCHR   ? "a character device"
+                                    : type == AE_IFBLK ? "a block device"
+                                    : type == AE_IFIFO ? "a FIFO"
+                                                       : "a socket";
+            throw entry_error(Code::archive_invalid, raw, fmt::format("is {}", what),
+                              "devices, FIFOs and sockets are not allowed in packages");
+        }
+        default:
+            throw entry_error(Code::archive_invalid, raw, "has an unknown file type");
+        }
+    }
+    if (parts.empty())
+        return; // the archive's root folder, or the stripped top folder itself
+    make_parents(raw, parts);
+    std::string rel = join(parts);
+    bool is_dir = !hardlink && type == AE_IFDIR;
+    unsigned permissions = archive_entry_perm(e) & 0777 & ~0002u;
+    auto existing = m_nodes.find(rel);
+    if (existing != m_nodes.end()) {
+        bool was_dir = existing->second.kind == EntryKind::directory;
+        if (was_dir != is_dir)
+            throw entry_error(Code::archive_invalid, raw, "is ambiguous",
+                              fmt::format("an earlier entry made {} a {}", text::quote(rel),
+                                          was_dir ? "folder" : "file or link"));
+        if (!is_dir && existing->second.kind == EntryKind::file &&
+            ::unlink((m_root / rel).c_str()) != 0)
+            throw detail::io_error("replace", m_root / rel, errno);
+    }
+    if (hardlink) {
+        add_hardlink(raw, rel, hardlink);
+    } else if (type == AE_IFDIR) {
+        if (existing == m_nodes.end() && ::mkdir((m_root / rel).c_str(), 0700) != 0)
+            throw detail::io_error("create the folder", m_root / rel, errno);
+        ManifestEntry dir;
+        dir.kind = EntryKind::directory;
+        dir.mode = permissions | 0700;
+        m_nodes[rel] = dir;
+    } else if (type == AE_IFLNK) {
+        const char* target = archive_entry_symlink(e);
+        add_symlink(raw, parts, target ? target : "");
+    } else {
+        if (archive_entry_size_is_set(e) &&
+            m_bytes + static_cast<std::uint64_t>(archive_entry_size(e)) >
+                m_options.limits.max_bytes)
+            throw entry_error(
+                Code::archive_limit, raw,
+                fmt::format("exceeds the limit of {} unpacked bytes", m_options.limits.max_bytes));
+        if (existing != m_nodes.end())
+            m_nodes.erase(existing); // a link replaced by a file
+        write_file(a, e, raw, rel, permissions | 0400, source);
+    }
+}
+
+ExtractResult Extractor::run(const fs::path& archive_path) {
+    Source source;
+    source.fd = ::open(archive_path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (source.fd < 0)
+        throw detail::io_error("read", archive_path, errno);
+    struct FdCloser {
+        int fd;
+        ~FdCloser() { ::close(fd); }
+    } closer{source.fd};
+    if (m_options.expected)
+        source.hasher.emplace(m_options.expected->algorithm());
+
+    std::unique_ptr<struct archive, ArchiveDeleter> a(archive_read_new());
+    archive_read_support_format_tar(a.get());
+    archive_read_support_filter_gzip(a.get());
+    archive_read_support_filter_zstd(a.get());
+    archive_read_support_filter_xz(a.get());
+    if (archive_read_open(a.get(), &source, nullptr, read_source, nullptr) != ARCHIVE_OK) {
+        Error error(Code::archive_invalid, "the archive cannot be read");
+        error.caused_by(archive_error_string(a.get()) ? archive_error_string(a.get())
+                                                      : "not a tar archive");
+        throw error;
+    }
+    if (::mkdir(m_root.c_str(), 0700) != 0)
+        throw detail::io_error("create the folder", m_root, errno);
+    std::string last_entry;
+    for (;;) {
+        struct archive_entry* entry = nullptr;
+        int rc = archive_read_next_header(a.get(), &entry);
+        if (rc == ARCHIVE_EOF)
+            break;
+        // ARCHIVE_RETRY (a damaged header libarchive could skip) is an error here: skipping
+        // would make cairn's listing differ from other tools'.
+        if (rc != ARCHIVE_OK && rc != ARCHIVE_WARN) {
+            std::string cause = archive_error_string(a.get()) ? archive_error_string(a.get())
+                                                              : "unknown libarchive error";
+            if (m_entries == 0) {
+                Error error(Code::archive_invalid, "the archive cannot be read");
+                error.caused_by(cause);
+                throw error;
+            }
+            throw entry_error(Code::archive_invalid, last_entry, "is followed by a bad header",
+                              cause);
+        }
+        last_entry = archive_entry_pathname(entry) ? archive_entry_pathname(entry) : "";
+        process(a.get(), entry, source);
+    }
+    if (m_entries == 0)
+        throw Error(Code::archive_invalid, "the archive has no entries");
+    finish_links();
+
+    if (source.hasher) {
+        // Trailing bytes after the tar end marker belong to the blob's digest too.
+        const void* ignored = nullptr;
+        while (read_source(nullptr, &source, &ignored) > 0) {
+        }
+        Digest actual = source.hasher->finish();
+        if (actual != *m_options.expected) {
+            Error error(Code::cache_corrupt, "the stored archive does not match its digest");
+            error.caused_by(fmt::format("expected {}, the bytes hash to {}",
+                                        m_options.expected->sri(), actual.sri()));
+            throw error;
+        }
+    }
+    ExtractResult result{detail::manifest_digest(m_nodes)};
+    result.entries = m_entries;
+    result.bytes = m_bytes;
+    for (const auto& [rel, entry] : m_nodes)
+        if (entry.kind == EntryKind::file)
+            ++result.files;
+    return result;
+}
+
+} // namespace
+
+ExtractResult extract_archive(const fs::path& archive, const fs::path& destination,
+                              const ExtractOptions& options) {
+    std::error_code ec;
+    if (fs::exists(fs::symlink_status(destination, ec)))
+        throw detail::io_error("extract into", destination, EEXIST);
+    try {
+        Extractor extractor(destination, options);
+        return extractor.run(archive);
+    } catch (...) {
+        if (fs::exists(fs::symlink_status(destination, ec)))
+            detail::remove_tree(destination);
+        throw;
+    }
+}
+
+} // namespace cairn::store

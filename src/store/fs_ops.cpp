@@ -1,0 +1,116 @@
+#include "fs_ops.hpp"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <random>
+#include <sstream>
+
+namespace cairn::store::detail {
+
+Error io_error(std::string_view action, const fs::path& path, int err) {
+    Error error(Code::io, fmt::format("cannot {} {}", action, path.string()));
+    error.caused_by(std::strerror(err));
+    return error;
+}
+
+void sync_directory(const fs::path& dir) {
+    int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        throw io_error("open", dir, errno);
+    int rc = ::fsync(fd);
+    int err = errno;
+    ::close(fd);
+    if (rc != 0 && err != EINVAL)
+        throw io_error("sync", dir, err);
+}
+
+void write_file_atomically(const fs::path& path, std::string_view text, const fs::path& tmp_dir) {
+    fs::path tmp = tmp_dir / unique_name("write-");
+    int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd < 0)
+        throw io_error("create", tmp, errno);
+    std::size_t done = 0;
+    while (done < text.size()) {
+        ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            int err = errno;
+            ::close(fd);
+            ::unlink(tmp.c_str());
+            throw io_error("write", tmp, err);
+        }
+        done += static_cast<std::size_t>(n);
+    }
+    if (::fsync(fd) != 0 || ::close(fd) != 0) {
+        int err = errno;
+        ::unlink(tmp.c_str());
+        throw io_error("write", tmp, err);
+    }
+    if (::rename(tmp.c_str(), path.c_str()) != 0) {
+        int err = errno;
+        ::unlink(tmp.c_str());
+        throw io_error("rename into place", path, err);
+    }
+    sync_directory(path.parent_path());
+}
+
+std::string read_small_file(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        throw io_error("read", path, errno ? errno : ENOENT);
+    std::ostringstream out;
+    out << in.rdbuf();
+    return out.str();
+}
+
+DiskUsage disk_usage(const fs::path& path) {
+    DiskUsage usage;
+    std::error_code ec;
+    if (!fs::exists(fs::symlink_status(path, ec)))
+        return usage;
+    if (fs::is_regular_file(fs::symlink_status(path, ec))) {
+        usage.files = 1;
+        usage.bytes = fs::file_size(path, ec);
+        return usage;
+    }
+    for (auto it = fs::recursive_directory_iterator(
+             path, fs::directory_options::skip_permission_denied, ec);
+         !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
+        if (it->is_regular_file(ec) && !it->is_symlink(ec)) {
+            ++usage.files;
+            usage.bytes += it->file_size(ec);
+        }
+    }
+    return usage;
+}
+
+void remove_tree(const fs::path& path) {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+    if (!ec)
+        return;
+    // A folder without write permission cannot be emptied: open everything up, retry.
+    for (auto it = fs::recursive_directory_iterator(path, ec);
+         !ec && it != fs::recursive_directory_iterator(); it.increment(ec))
+        if (it->is_directory(ec) && !it->is_symlink(ec))
+            ::chmod(it->path().c_str(), 0700);
+    ::chmod(path.c_str(), 0700);
+    fs::remove_all(path, ec);
+    if (ec)
+        throw io_error("remove", path, ec.value());
+}
+
+std::string unique_name(std::string_view prefix) {
+    std::random_device device;
+    std::uint64_t value = (static_cast<std::uint64_t>(device()) << 32) ^ device();
+    return fmt::format("{}{}-{:016x}", prefix, ::getpid(), value);
+}
+
+} // namespace cairn::store::detail

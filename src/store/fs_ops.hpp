@@ -1,0 +1,42 @@
+#pragma once
+
+#include "cairn/core/error.hpp"
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <string_view>
+
+// Small POSIX helpers of the store: errors that name the file, durable renames.
+namespace cairn::store::detail {
+
+namespace fs = std::filesystem;
+
+// Error(Code::io) "cannot <action> <path>" caused by strerror(err).
+Error io_error(std::string_view action, const fs::path& path, int err);
+
+// fsync of a folder, so that a rename or link inside it is durable.
+void sync_directory(const fs::path& dir);
+
+// Writes `text` to `path` atomically: a temporary file beside it (`tmp_dir`), fsync,
+// rename over.
+void write_file_atomically(const fs::path& path, std::string_view text, const fs::path& tmp_dir);
+
+// The file's content; throws Error(Code::io).
+std::string read_small_file(const fs::path& path);
+
+// Total bytes of regular files under `path` (not following links), and how many.
+struct DiskUsage {
+    std::uint64_t bytes = 0;
+    std::uint64_t files = 0;
+};
+DiskUsage disk_usage(const fs::path& path);
+
+// remove_all that reports failures as Error(Code::io); makes read-only folders writable
+// first.
+void remove_tree(const fs::path& path);
+
+// A name no other process will pick: "<prefix><pid>-<random hex>".
+std::string unique_name(std::string_view prefix);
+
+} // namespace cairn::store::detail

@@ -1,0 +1,124 @@
+// The store's layout: folders, the layout version, this process's tmp session, entry
+// locks and the quarantine.
+#include "cairn/store/store.hpp"
+
+#include "fs_ops.hpp"
+
+#include "cairn/core/error.hpp"
+#include "cairn/core/text.hpp"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+
+namespace cairn::store {
+
+namespace fs = std::filesystem;
+
+fs::path default_store_root(const EnvLookup& env) {
+    if (auto home = env("CAIRN_HOME"); home && !home->empty())
+        return fs::path(*home);
+    if (auto cache = env("XDG_CACHE_HOME"); cache && !cache->empty())
+        return fs::path(*cache) / "cairn";
+    if (auto home = env("HOME"); home && !home->empty())
+        return fs::path(*home) / ".cache" / "cairn";
+    Error error(Code::io, "cannot tell where the store is");
+    error.caused_by("none of CAIRN_HOME, XDG_CACHE_HOME and HOME is set");
+    error.hint("set CAIRN_HOME to the folder cairn should keep its store in");
+    throw error;
+}
+
+namespace {
+
+void make_dir(const fs::path& path) {
+    std::error_code ec;
+    fs::create_directories(path, ec);
+    if (ec)
+        throw detail::io_error("create the folder", path, ec.value());
+}
+
+void check_version(const fs::path& root) {
+    fs::path file = root / "store-version";
+    std::error_code ec;
+    if (!fs::exists(file, ec)) {
+        detail::write_file_atomically(file, fmt::format("{}\n", k_store_version), root / "tmp");
+        return;
+    }
+    std::string text(text::trim(detail::read_small_file(file)));
+    if (text != std::to_string(k_store_version)) {
+        Error error(Code::cache_corrupt, fmt::format("the store at {} has layout version {}",
+                                                     root.string(), text::quote(text)));
+        error.caused_by(fmt::format("this cairn reads store layout version {}", k_store_version));
+        error.hint(
+            fmt::format("use another CAIRN_HOME, or remove {} to start over", root.string()));
+        throw error;
+    }
+}
+
+} // namespace
+
+Store::Store(fs::path root) : m_root(std::move(root)) {
+    for (const char* dir : {"blobs", "unpacked", "tmp", "quarantine", "locks"})
+        make_dir(m_root / dir);
+    check_version(m_root);
+    // The session folder is created and locked under the shared maintenance lock, so gc
+    // (which takes it exclusively) never sees it unlocked.
+    FileLock guard = FileLock::acquire(maintenance_lock_path(), LockMode::shared);
+    m_session = tmp_dir() / detail::unique_name("s-");
+    if (::mkdir(m_session.c_str(), 0700) != 0)
+        throw detail::io_error("create the folder", m_session, errno);
+    m_session_fd = ::open(m_session.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (m_session_fd < 0 || ::flock(m_session_fd, LOCK_EX) != 0)
+        throw detail::io_error("lock", m_session, errno);
+}
+
+Store::~Store() {
+    std::error_code ec;
+    fs::remove_all(m_session, ec);
+    if (m_session_fd >= 0)
+        ::close(m_session_fd);
+}
+
+fs::path Store::blob_path(const Digest& digest) const {
+    std::string hex = digest.hex();
+    return blobs_dir() / std::string(algorithm_name(digest.algorithm())) / hex.substr(0, 2) / hex;
+}
+
+std::string Store::unpacked_name(const Digest& digest, StripComponents strip) const {
+    return fmt::format("{}-{}{}", algorithm_name(digest.algorithm()), digest.hex(),
+                       strip == StripComponents::first ? "-s1" : "");
+}
+
+fs::path Store::unpacked_path(const Digest& digest, StripComponents strip) const {
+    return unpacked_dir() / unpacked_name(digest, strip);
+}
+
+fs::path Store::marker_path(const Digest& digest, StripComponents strip) const {
+    return unpacked_dir() / (unpacked_name(digest, strip) + ".complete");
+}
+
+FileLock Store::lock_entry(std::string_view key) const {
+    return FileLock::acquire(locks_dir() / (std::string(key) + ".lock"), LockMode::exclusive);
+}
+
+std::optional<FileLock> Store::try_lock_entry(std::string_view key) const {
+    return FileLock::try_acquire(locks_dir() / (std::string(key) + ".lock"), LockMode::exclusive);
+}
+
+fs::path Store::quarantine(const fs::path& entry, std::string_view name) const {
+    auto now = std::chrono::system_clock::now().time_since_epoch();
+    fs::path target =
+        quarantine_dir() /
+        fmt::format("{}-{}", std::chrono::duration_cast<std::chrono::seconds>(now).count(),
+                    detail::unique_name(std::string(name) + "-"));
+    if (::rename(entry.c_str(), target.c_str()) != 0)
+        throw detail::io_error("quarantine", entry, errno);
+    return target;
+}
+
+} // namespace cairn::store

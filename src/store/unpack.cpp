@@ -1,0 +1,124 @@
+// Unpacked trees: extracted into the session folder, renamed into unpacked/, then marked
+// complete. One process extracts a given tree at a time (its entry lock); the others wait
+// and reuse it.
+#include "fs_ops.hpp"
+#include "unpack_marker.hpp"
+
+#include "cairn/core/error.hpp"
+#include "cairn/core/text.hpp"
+#include "cairn/store/store.hpp"
+
+#include <fmt/format.h>
+
+#include <cerrno>
+#include <cstdio>
+
+namespace cairn::store {
+
+namespace fs = std::filesystem;
+
+namespace detail {
+
+std::string format_marker(const UnpackMarker& marker) {
+    return fmt::format("cairn-unpacked 1\nblob {}\nmanifest {}\nfiles {}\nbytes {}\n",
+                       marker.blob.sri(), marker.manifest.sri(), marker.files, marker.bytes);
+}
+
+std::optional<UnpackMarker> read_marker(const fs::path& path) {
+    std::error_code ec;
+    if (!fs::exists(path, ec))
+        return std::nullopt;
+    std::string text = read_small_file(path);
+    std::optional<Digest> blob, manifest;
+    std::uint64_t files = 0, bytes = 0;
+    bool header = false;
+    for (auto line : text::split(text, '\n')) {
+        auto space = line.find(' ');
+        std::string_view key = line.substr(0, space);
+        std::string_view value = space == std::string_view::npos ? "" : line.substr(space + 1);
+        try {
+            if (key == "cairn-unpacked")
+                header = value == "1";
+            else if (key == "blob")
+                blob = Digest::parse(value);
+            else if (key == "manifest")
+                manifest = Digest::parse(value);
+            else if (key == "files")
+                files = std::stoull(std::string(value));
+            else if (key == "bytes")
+                bytes = std::stoull(std::string(value));
+        } catch (const std::exception&) {
+            return std::nullopt;
+        }
+    }
+    if (!header || !blob || !manifest)
+        return std::nullopt;
+    return UnpackMarker{*blob, *manifest, files, bytes};
+}
+
+} // namespace detail
+
+std::optional<UnpackedTree> Store::find_unpacked(const Digest& digest,
+                                                 StripComponents strip) const {
+    auto marker = detail::read_marker(marker_path(digest, strip));
+    fs::path path = unpacked_path(digest, strip);
+    std::error_code ec;
+    if (!marker || marker->blob != digest || !fs::is_directory(fs::symlink_status(path, ec)))
+        return std::nullopt;
+    return UnpackedTree{path, marker->manifest, marker->files, marker->bytes, true};
+}
+
+UnpackedTree Store::unpack(const Digest& digest, const UnpackOptions& options) const {
+    if (auto found = find_unpacked(digest, options.strip))
+        return *found;
+    std::string name = unpacked_name(digest, options.strip);
+    FileLock lock = lock_entry("unpack-" + name);
+    if (auto found = find_unpacked(digest, options.strip))
+        return *found; // another process finished it while this one waited
+    auto blob = find_blob(digest);
+    if (!blob) {
+        Error error(Code::io, fmt::format("the store has no blob {}", digest.sri()));
+        error.hint("fetch the artifact first (`cairn cache add URL#INTEGRITY`)");
+        throw error;
+    }
+    fs::path staging = session_dir() / detail::unique_name("unpack-");
+    ExtractOptions extract;
+    extract.limits = options.limits;
+    extract.strip = options.strip;
+    extract.expected = digest;
+    ExtractResult result = [&] {
+        try {
+            return extract_archive(*blob, staging, extract);
+        } catch (Error& error) {
+            if (error.code() == Code::cache_corrupt) {
+                try {
+                    quarantine(*blob, "blob-" + digest.hex());
+                } catch (const Error&) {
+                }
+                error.hint("the blob was quarantined; fetch it again");
+            }
+            error.while_(fmt::format("unpacking {}", digest.sri()));
+            throw;
+        }
+    }();
+    fs::path target = unpacked_path(digest, options.strip);
+    std::error_code ec;
+    if (fs::exists(fs::symlink_status(target, ec))) {
+        // Left by a process killed before it wrote the marker: never trusted, replaced.
+        fs::path trash = session_dir() / detail::unique_name("trash-");
+        if (::rename(target.c_str(), trash.c_str()) != 0)
+            throw detail::io_error("replace", target, errno);
+        detail::remove_tree(trash);
+    }
+    if (::rename(staging.c_str(), target.c_str()) != 0) {
+        int err = errno;
+        detail::remove_tree(staging);
+        throw detail::io_error("move into place", target, err);
+    }
+    detail::UnpackMarker marker{digest, result.manifest, result.files, result.bytes};
+    detail::write_file_atomically(marker_path(digest, options.strip), detail::format_marker(marker),
+                                  session_dir());
+    return UnpackedTree{target, result.manifest, result.files, result.bytes, false};
+}
+
+} // namespace cairn::store

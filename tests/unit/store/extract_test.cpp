@@ -1,0 +1,170 @@
+#include "archives/archive_writer.hpp"
+#include "store_fixture.hpp"
+
+#include <sys/stat.h>
+
+#include <fstream>
+
+namespace cairn::test {
+namespace {
+
+namespace fs = std::filesystem;
+using store::Store;
+using store::StripComponents;
+using store::UnpackOptions;
+
+unsigned mode_of(const fs::path& path) {
+    struct stat st {};
+    EXPECT_EQ(::lstat(path.c_str(), &st), 0);
+    return st.st_mode & 07777;
+}
+
+store::UnpackedTree unpack_bytes(Store& store, const std::string& archive,
+                                 StripComponents strip = StripComponents::none) {
+    Digest digest = sha512_of(archive);
+    store.add_blob_bytes(digest, archive);
+    UnpackOptions options;
+    options.strip = strip;
+    return store.unpack(digest, options);
+}
+
+TEST(Unpack, NpmTarballWithThePackageFolderStripped) {
+    TempDir tmp;
+    Store store(tmp / "s");
+    std::string tgz = make_tar({file_entry("package/package.json", "{\"name\":\"x\"}"),
+                                file_entry("package/lib/index.js", "module.exports = 1;\n"),
+                                file_entry("package/bin/cli.js", "#!/usr/bin/env node\n", 0755)});
+    auto tree = unpack_bytes(store, tgz, StripComponents::first);
+    EXPECT_FALSE(tree.already_present);
+    EXPECT_EQ(tree.path, store.unpacked_path(sha512_of(tgz), StripComponents::first));
+    EXPECT_EQ(tree.path.filename().string(), "sha512-" + sha512_of(tgz).hex() + "-s1");
+    EXPECT_EQ(read_file(tree.path / "package.json"), "{\"name\":\"x\"}");
+    EXPECT_EQ(read_file(tree.path / "lib" / "index.js"), "module.exports = 1;\n");
+    EXPECT_EQ(mode_of(tree.path / "bin" / "cli.js"), 0755u);
+    EXPECT_EQ(tree.files, 3u);
+    EXPECT_TRUE(fs::exists(store.marker_path(sha512_of(tgz), StripComponents::first)));
+    EXPECT_EQ(store::tree_manifest(tree.path), tree.manifest);
+    EXPECT_TRUE(fs::is_empty(store.session_dir()));
+    // Unpacking again reuses the tree.
+    auto again = unpack_bytes(store, tgz, StripComponents::first);
+    EXPECT_TRUE(again.already_present);
+    EXPECT_EQ(again.manifest, tree.manifest);
+}
+
+TEST(Unpack, DangerousModeBitsAreDropped) {
+    TempDir tmp;
+    Store store(tmp / "s");
+    std::string tgz = make_tar({file_entry("suid", "x", 04755), file_entry("sgid", "x", 02711),
+                                file_entry("world", "x", 0666), file_entry("noread", "x", 0000),
+                                dir_entry("sticky", 01777)});
+    auto tree = unpack_bytes(store, tgz);
+    EXPECT_EQ(mode_of(tree.path / "suid"), 0755u);
+    EXPECT_EQ(mode_of(tree.path / "sgid"), 0711u);
+    EXPECT_EQ(mode_of(tree.path / "world"), 0664u);
+    EXPECT_EQ(mode_of(tree.path / "noread"), 0400u);
+    EXPECT_EQ(mode_of(tree.path / "sticky"), 0775u);
+}
+
+TEST(Unpack, LaterDuplicatesWin) {
+    TempDir tmp;
+    Store store(tmp / "s");
+    std::string tgz =
+        make_tar({file_entry("a", "first"), file_entry("a", "second"), symlink_entry("l", "a"),
+                  symlink_entry("l", "b"), file_entry("b", "bee"), file_entry("m", "file"),
+                  symlink_entry("m", "a"), symlink_entry("n", "a"), file_entry("n", "was a link"),
+                  dir_entry("d", 0700), dir_entry("d", 0755)});
+    auto tree = unpack_bytes(store, tgz);
+    EXPECT_EQ(read_file(tree.path / "a"), "second");
+    EXPECT_EQ(fs::read_symlink(tree.path / "l"), "b");
+    EXPECT_EQ(fs::read_symlink(tree.path / "m"), "a");
+    EXPECT_EQ(read_file(tree.path / "n"), "was a link");
+    EXPECT_EQ(mode_of(tree.path / "d"), 0755u);
+    EXPECT_EQ(store::tree_manifest(tree.path), tree.manifest);
+}
+
+TEST(Unpack, LinksInsideTheTreeAreKept) {
+    TempDir tmp;
+    Store store(tmp / "s");
+    std::string tgz =
+        make_tar({file_entry("lib/x.js", "x"), symlink_entry("main.js", "lib/x.js"),
+                  symlink_entry("lib/self", "../lib"), symlink_entry("here", "."),
+                  symlink_entry("dangling", "lib/not-yet"), hardlink_entry("copy.js", "lib/x.js")});
+    auto tree = unpack_bytes(store, tgz);
+    EXPECT_EQ(fs::read_symlink(tree.path / "main.js"), "lib/x.js");
+    EXPECT_EQ(read_file(tree.path / "main.js"), "x");
+    EXPECT_EQ(fs::read_symlink(tree.path / "lib" / "self"), "../lib");
+    EXPECT_EQ(read_file(tree.path / "copy.js"), "x");
+    EXPECT_EQ(fs::hard_link_count(tree.path / "copy.js"), 2u);
+    EXPECT_EQ(store::tree_manifest(tree.path), tree.manifest);
+}
+
+TEST(Unpack, PlainAndZstdTarsAndOtherTarDialects) {
+    TempDir tmp;
+    Store store(tmp / "s");
+    std::vector<TarEntry> entries{file_entry("a/b.txt", "bee")};
+    for (auto compression : {Compression::none, Compression::gzip, Compression::zstd})
+        for (auto format : {TarFormat::pax, TarFormat::ustar, TarFormat::gnu}) {
+            auto tree = unpack_bytes(store, make_tar(entries, compression, format));
+            EXPECT_EQ(read_file(tree.path / "a" / "b.txt"), "bee");
+        }
+}
+
+TEST(Unpack, ATreeWithoutMarkerIsNeverTrustedAndIsReplaced) {
+    TempDir tmp;
+    Store store(tmp / "s");
+    std::string tgz = make_tar({file_entry("f", "real")});
+    Digest digest = sha512_of(tgz);
+    store.add_blob_bytes(digest, tgz);
+    // What a process killed between the rename and the marker leaves behind.
+    fs::path half = store.unpacked_path(digest, StripComponents::none);
+    write_file(half / "f", "half-written");
+    write_file(half / "junk", "x");
+    EXPECT_FALSE(store.find_unpacked(digest, StripComponents::none));
+    auto tree = store.unpack(digest, {});
+    EXPECT_EQ(read_file(tree.path / "f"), "real");
+    EXPECT_FALSE(fs::exists(tree.path / "junk"));
+}
+
+TEST(Unpack, ACorruptedVerifiedBlobIsCaughtWhileUnpackingAndQuarantined) {
+    TempDir tmp;
+    Store store(tmp / "s");
+    std::string tgz = make_tar({file_entry("f", "content")});
+    Digest digest = sha512_of(tgz);
+    auto info = store.add_blob_bytes(digest, tgz);
+    // Bit rot under a blob that carries the verified mark: append a byte.
+    fs::permissions(info.path, fs::perms(0644));
+    { std::ofstream(info.path, std::ios::app) << "!"; }
+    fs::permissions(info.path, fs::perms(0444));
+    auto error = error_of([&] { store.unpack(digest, {}); });
+    ASSERT_TRUE(error);
+    EXPECT_EQ(error->code(), Code::cache_corrupt);
+    EXPECT_EQ(error->message(), "the stored archive does not match its digest");
+    EXPECT_EQ(error->hints().at(0), "the blob was quarantined; fetch it again");
+    EXPECT_FALSE(store.contains_blob(digest));
+    EXPECT_TRUE(fs::is_empty(store.unpacked_dir()));
+    EXPECT_TRUE(fs::is_empty(store.session_dir()));
+}
+
+TEST(Unpack, AMissingBlobSaysHowToFetchIt) {
+    TempDir tmp;
+    Store store(tmp / "s");
+    Digest digest = sha512_of("never stored");
+    auto error = error_of([&] { store.unpack(digest, {}); });
+    ASSERT_TRUE(error);
+    EXPECT_EQ(error->code(), Code::io);
+    EXPECT_EQ(error->message(), "the store has no blob " + digest.sri());
+}
+
+TEST(Extract, StandaloneIntoAFolderThatMustNotExist) {
+    TempDir tmp;
+    write_file(tmp / "a.tgz", make_tar({file_entry("x", "y")}));
+    auto result = store::extract_archive(tmp / "a.tgz", tmp / "out", {});
+    EXPECT_EQ(read_file(tmp / "out" / "x"), "y");
+    EXPECT_EQ(result.files, 1u);
+    auto error = error_of([&] { store::extract_archive(tmp / "a.tgz", tmp / "out", {}); });
+    ASSERT_TRUE(error);
+    EXPECT_EQ(error->code(), Code::io);
+}
+
+} // namespace
+} // namespace cairn::test
