@@ -1,6 +1,7 @@
 #pragma once
 
 #include "cairn/net/credentials.hpp"
+#include "cairn/net/retry.hpp"
 #include "cairn/net/url.hpp"
 
 #include <chrono>
@@ -26,32 +27,6 @@ namespace cairn::net {
 // Code::offline_miss before any curl handle or socket exists.
 enum class NetworkMode { online, prefer_offline, offline };
 
-// How one request is retried. A registry's `search.timeout` maps onto it (done in ops):
-//   time           -> timeout
-//   action retry   -> on_timeout = retry, maximumRetries -> maximum_retries
-//   action fail    -> on_timeout = fail  (the search stops with the error)
-//   action continue-> on_timeout = continue_search (the client fails the request exactly as
-//                     with `fail`; the caller goes on to the next registry)
-struct RetryPolicy {
-    enum class OnTimeout { retry, fail, continue_search };
-
-    // Time allowed for each attempt to connect and receive the response headers. The body
-    // is then governed by the client's stall window, so large downloads are not cut.
-    std::chrono::milliseconds timeout{30'000};
-    // Whether timeouts and stalls are retried; connection errors, truncated bodies, 408,
-    // 429 and 5xx (but 501/505) are always retried, up to maximum_retries.
-    OnTimeout on_timeout = OnTimeout::retry;
-    // Retries after the first attempt: at most 1 + maximum_retries attempts.
-    int maximum_retries = 3;
-    // Exponential backoff: initial_backoff * 2^(retry - 1), capped by maximum_backoff,
-    // with jitter (a uniform draw between half and all of it).
-    std::chrono::milliseconds initial_backoff{250};
-    std::chrono::milliseconds maximum_backoff{8'000};
-    // A 429/503 `Retry-After` (delta seconds or HTTP-date) is waited for instead of the
-    // backoff, but never longer than this.
-    std::chrono::milliseconds maximum_retry_after{60'000};
-};
-
 enum class Method { get, head };
 
 // What a 404/410 does: fail with Code::not_found, or resolve with the response (status
@@ -68,36 +43,37 @@ struct Request {
     Method method = Method::get;
     // Extra headers. An `Authorization`, `Cookie` or `Proxy-Authorization` header given
     // here belongs to the request's origin: it is dropped on a redirect to another one.
-    std::vector<std::pair<std::string, std::string>> headers;
+    std::vector<std::pair<std::string, std::string>> headers{};
     // Conditional request: a 304 answer resolves with `not_modified = true`.
-    std::optional<std::string> if_none_match;     // an ETag as the server sent it
-    std::optional<std::string> if_modified_since; // a Last-Modified value as sent
-    RetryPolicy retry;
+    std::optional<std::string> if_none_match{};     // an ETag as the server sent it
+    std::optional<std::string> if_modified_since{}; // a Last-Modified value as sent
+    RetryPolicy retry{};
     // The body's exact length when known (from signed metadata): fewer bytes is
     // Code::truncated (after retries), more is cut at the length and Code::integrity.
-    std::optional<std::uint64_t> expected_size;
+    std::optional<std::uint64_t> expected_size{};
     // A cap for bodies of unknown length: more bytes is cut and Code::integrity.
-    std::optional<std::uint64_t> max_size;
+    std::optional<std::uint64_t> max_size{};
     OnNotFound on_not_found = OnNotFound::error;
     // Streaming sink for a 2xx body; without one, the body is collected in Response::body.
     // Only the final 2xx response's bytes reach it (never a redirect's or an error's).
-    BodySink on_body;
+    BodySink on_body{};
     // Called on the network thread before a retry delivers its body from byte 0 again,
     // when an earlier attempt already gave on_body some bytes: discard them.
-    std::function<void()> on_restart;
+    std::function<void()> on_restart{};
 };
 
 struct Response {
     int status = 0;            // the final response's HTTP status (304 when not modified)
     bool not_modified = false; // a conditional request was answered 304
-    std::string etag;          // as sent, quotes and W/ kept; empty when absent
-    std::string last_modified;
-    std::string content_type;
+    std::string etag{};        // as sent, quotes and W/ kept; empty when absent
+    std::string last_modified{};
+    std::string content_type{};
     Url effective_url; // after redirects
     std::uint64_t body_bytes = 0;
-    std::string body; // the body when the request had no on_body sink
-    int attempts = 0; // attempts made, 1 when the first one succeeded
-    std::vector<std::pair<std::string, std::string>> headers; // final response's, names lower-case
+    std::string body{}; // the body when the request had no on_body sink
+    int attempts = 0;   // attempts made, 1 when the first one succeeded
+    std::vector<std::pair<std::string, std::string>>
+        headers{}; // final response's, names lower-case
 };
 
 struct ClientOptions {
@@ -108,11 +84,12 @@ struct ClientOptions {
     int max_per_host = 64;
     // CA bundle (PEM) to verify servers with, instead of the system's. TLS verification
     // cannot be turned off.
-    std::optional<std::string> ca_file;
-    Credentials credentials;
-    // A transfer that receives fewer than minimum_speed bytes per second, measured over
-    // every stall_window, is cut and counts as a stall (Code::stalled once retries are
-    // spent). This also bounds the time to the response headers.
+    std::optional<std::string> ca_file{};
+    Credentials credentials{};
+    // A body that arrives at fewer than minimum_speed bytes per second, measured over each
+    // stall_window from the response headers on, is cut and counts as a stall
+    // (Code::stalled once retries are spent). The wait for the headers is bounded by the
+    // request's RetryPolicy::timeout instead.
     std::chrono::milliseconds stall_window{30'000};
     std::uint64_t minimum_speed = 1024; // bytes per second
     int maximum_redirects = 10;
@@ -157,7 +134,7 @@ public:
 private:
     class Engine;
     NetworkMode m_mode;
-    std::unique_ptr<Engine> m_engine; // null in offline mode
+    std::unique_ptr<Engine> m_engine{}; // null in offline mode
 };
 
 } // namespace cairn::net

@@ -1,0 +1,301 @@
+#include "engine.hpp"
+
+#include "outcome.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace cairn::net {
+
+using detail::Clock;
+using detail::Job;
+using detail::Outcome;
+
+namespace {
+
+// libcurl's process-wide setup, done once, the first time a client goes online.
+void initialise_curl() {
+    static const CURLcode k_initialised = curl_global_init(CURL_GLOBAL_DEFAULT);
+    if (k_initialised != CURLE_OK)
+        throw Error(Code::internal, fmt::format("libcurl failed to initialise: {}",
+                                                curl_easy_strerror(k_initialised)));
+}
+
+// How often deadlines (header timeouts, stall windows) are checked while transfers run.
+constexpr long k_deadline_tick_ms = 100;
+
+} // namespace
+
+Client::Engine::Engine(ClientOptions options)
+    : m_options(std::move(options)), m_random(std::random_device{}()) {
+    initialise_curl();
+    m_options.max_connections = std::max(1, m_options.max_connections);
+    m_options.max_per_host = std::clamp(m_options.max_per_host, 1, m_options.max_connections);
+    m_multi = curl_multi_init();
+    if (!m_multi)
+        throw Error(Code::internal, "libcurl could not create a multi handle");
+    curl_multi_setopt(m_multi, CURLMOPT_PIPELINING, static_cast<long>(CURLPIPE_MULTIPLEX));
+    curl_multi_setopt(m_multi, CURLMOPT_MAX_TOTAL_CONNECTIONS,
+                      static_cast<long>(m_options.max_connections));
+    curl_multi_setopt(m_multi, CURLMOPT_MAX_HOST_CONNECTIONS,
+                      static_cast<long>(m_options.max_per_host));
+    curl_multi_setopt(m_multi, CURLMOPT_MAXCONNECTS, static_cast<long>(m_options.max_connections));
+    m_thread = std::thread([this] { run(); });
+}
+
+Client::Engine::~Engine() {
+    {
+        std::lock_guard lock(m_mutex);
+        m_stop = true;
+    }
+    curl_multi_wakeup(m_multi);
+    m_thread.join();
+    curl_multi_cleanup(m_multi);
+}
+
+std::future<Response> Client::Engine::submit(Request request) {
+    std::future<Response> future;
+    {
+        std::lock_guard lock(m_mutex);
+        auto job = std::make_unique<Job>(std::move(request), m_next_id++);
+        future = job->promise.get_future();
+        if (m_stop) {
+            job->promise.set_exception(std::make_exception_ptr(detail::shutdown_error(job->url)));
+            return future;
+        }
+        m_incoming.push_back(std::move(job));
+    }
+    ++m_requests;
+    curl_multi_wakeup(m_multi);
+    return future;
+}
+
+ClientStatistics Client::Engine::statistics() const {
+    return ClientStatistics{m_requests.load(), m_attempts.load(), m_connections.load(),
+                            m_bytes.load()};
+}
+
+void Client::Engine::enqueue(JobPtr job, bool front) {
+    Host& host = m_hosts[job->url.origin()];
+    if (front)
+        host.queue.push_front(std::move(job));
+    else
+        host.queue.push_back(std::move(job));
+}
+
+bool Client::Engine::admit() {
+    bool started = false;
+    for (auto& [origin, host] : m_hosts) {
+        while (!host.queue.empty() && m_in_flight < m_options.max_connections &&
+               host.state.in_flight < m_options.max_per_host &&
+               (host.state.warmed || host.state.in_flight == 0)) {
+            JobPtr job = std::move(host.queue.front());
+            host.queue.pop_front();
+            job->host = &host.state;
+            start(std::move(job));
+            started = true;
+        }
+        if (m_in_flight >= m_options.max_connections)
+            break;
+    }
+    return started;
+}
+
+void Client::Engine::start(JobPtr job) {
+    if (!job->following_redirect) {
+        ++job->attempts;
+        job->redirects = 0;
+    }
+    job->following_redirect = false;
+    try {
+        detail::prepare_exchange(*job, m_options);
+    } catch (const Error& error) {
+        detail::release_exchange(*job);
+        job->promise.set_exception(std::current_exception());
+        return;
+    }
+    CURLMcode code = curl_multi_add_handle(m_multi, job->easy);
+    if (code != CURLM_OK) {
+        detail::release_exchange(*job);
+        job->promise.set_exception(std::make_exception_ptr(
+            Error(Code::internal,
+                  fmt::format("libcurl refused a transfer: {}", curl_multi_strerror(code)))));
+        return;
+    }
+    ++m_attempts;
+    ++m_in_flight;
+    ++job->host->in_flight;
+    CURL* easy = job->easy;
+    m_active.emplace(easy, std::move(job));
+}
+
+void Client::Engine::finish(CURL* easy, CURLcode code) {
+    auto it = m_active.find(easy);
+    if (it == m_active.end())
+        return;
+    JobPtr job = std::move(it->second);
+    m_active.erase(it);
+    curl_multi_remove_handle(m_multi, easy);
+    long connects = 0;
+    if (curl_easy_getinfo(easy, CURLINFO_NUM_CONNECTS, &connects) == CURLE_OK && connects > 0)
+        m_connections += static_cast<std::uint64_t>(connects);
+    m_bytes += job->received;
+    --m_in_flight;
+    --job->host->in_flight;
+    job->host->warmed = true;
+    job->host = nullptr;
+    Outcome outcome = detail::judge(*job, code, m_options);
+    detail::release_exchange(*job);
+    settle(std::move(job), std::move(outcome));
+}
+
+void Client::Engine::settle(JobPtr job, Outcome outcome) {
+    switch (outcome.kind) {
+    case Outcome::Kind::done:
+        job->promise.set_value(std::move(*outcome.response));
+        return;
+    case Outcome::Kind::fail:
+        job->promise.set_exception(outcome.error);
+        return;
+    case Outcome::Kind::redirect:
+        ++job->redirects;
+        job->following_redirect = true;
+        job->url = *outcome.location;
+        enqueue(std::move(job), true);
+        return;
+    case Outcome::Kind::retry:
+        break;
+    }
+    if (job->attempts > job->request.retry.maximum_retries) {
+        job->promise.set_exception(outcome.error);
+        return;
+    }
+    std::chrono::milliseconds delay =
+        outcome.retry_after ? *outcome.retry_after
+                            : backoff_delay(job->request.retry, job->attempts, m_random());
+    if (job->body_delivered) {
+        job->restart_owed = true;
+        job->body_delivered = false;
+    }
+    job->url = job->request.url.without_userinfo();
+    job->redirects = 0;
+    job->due = Clock::now() + delay;
+    auto due = job->due;
+    m_waiting.emplace(due, std::move(job));
+}
+
+bool Client::Engine::release_due_retries() {
+    bool released = false;
+    auto now = Clock::now();
+    while (!m_waiting.empty() && m_waiting.begin()->first <= now) {
+        JobPtr job = std::move(m_waiting.begin()->second);
+        m_waiting.erase(m_waiting.begin());
+        enqueue(std::move(job), true);
+        released = true;
+    }
+    return released;
+}
+
+void Client::Engine::check_deadlines() {
+    auto now = Clock::now();
+    std::vector<CURL*> cut;
+    for (auto& [easy, job] : m_active) {
+        if (!job->headers_done) {
+            if (now - job->started > job->request.retry.timeout) {
+                job->cut = detail::Cut::timeout;
+                cut.push_back(easy);
+            }
+            continue;
+        }
+        if (now - job->window_start < m_options.stall_window)
+            continue;
+        std::uint64_t needed = static_cast<std::uint64_t>(
+            static_cast<double>(m_options.minimum_speed) *
+            std::chrono::duration<double>(m_options.stall_window).count());
+        if (job->received - job->window_received < needed) {
+            job->cut = detail::Cut::stalled;
+            cut.push_back(easy);
+        } else {
+            job->window_start = now;
+            job->window_received = job->received;
+        }
+    }
+    for (CURL* easy : cut)
+        finish(easy, CURLE_ABORTED_BY_CALLBACK);
+}
+
+long Client::Engine::poll_timeout() const {
+    long timeout = 1000;
+    long curl_timeout = -1;
+    curl_multi_timeout(m_multi, &curl_timeout);
+    if (curl_timeout >= 0)
+        timeout = std::min(timeout, curl_timeout);
+    if (!m_active.empty())
+        timeout = std::min(timeout, k_deadline_tick_ms);
+    if (!m_waiting.empty()) {
+        auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(m_waiting.begin()->first -
+                                                                          Clock::now());
+        timeout = std::min<long>(timeout, std::max<long>(0, static_cast<long>(wait.count())));
+    }
+    return timeout;
+}
+
+void Client::Engine::run() {
+    auto last_check = Clock::now();
+    while (true) {
+        {
+            std::lock_guard lock(m_mutex);
+            if (m_stop)
+                break;
+            for (auto& job : m_incoming)
+                enqueue(std::move(job), false);
+            m_incoming.clear();
+        }
+        release_due_retries();
+        admit();
+        int running = 0;
+        curl_multi_perform(m_multi, &running);
+        int left = 0;
+        while (CURLMsg* message = curl_multi_info_read(m_multi, &left))
+            if (message->msg == CURLMSG_DONE)
+                finish(message->easy_handle, message->data.result);
+        auto now = Clock::now();
+        if (now - last_check >= std::chrono::milliseconds(k_deadline_tick_ms)) {
+            check_deadlines();
+            last_check = now;
+        }
+        // Freed slots and redirects start at once; otherwise sleep until curl, a deadline,
+        // a retry or a new request needs the thread.
+        if (admit())
+            continue;
+        curl_multi_poll(m_multi, nullptr, 0, static_cast<int>(poll_timeout()), nullptr);
+    }
+    fail_everything();
+}
+
+void Client::Engine::fail_everything() {
+    for (auto& [easy, job] : m_active) {
+        curl_multi_remove_handle(m_multi, easy);
+        detail::release_exchange(*job);
+        job->promise.set_exception(
+            std::make_exception_ptr(detail::shutdown_error(job->request.url)));
+    }
+    m_active.clear();
+    for (auto& [due, job] : m_waiting)
+        job->promise.set_exception(
+            std::make_exception_ptr(detail::shutdown_error(job->request.url)));
+    m_waiting.clear();
+    for (auto& [origin, host] : m_hosts)
+        for (auto& job : host.queue)
+            job->promise.set_exception(
+                std::make_exception_ptr(detail::shutdown_error(job->request.url)));
+    m_hosts.clear();
+    std::lock_guard lock(m_mutex);
+    for (auto& job : m_incoming)
+        job->promise.set_exception(
+            std::make_exception_ptr(detail::shutdown_error(job->request.url)));
+    m_incoming.clear();
+}
+
+} // namespace cairn::net

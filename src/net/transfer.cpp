@@ -1,0 +1,239 @@
+#include "transfer.hpp"
+
+#include "cairn/core/error.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cctype>
+
+namespace cairn::net::detail {
+
+namespace {
+
+constexpr std::uint64_t k_max_error_body = 1 << 20; // drained (for connection reuse), not kept
+
+std::string lower(std::string_view text) {
+    std::string out(text);
+    std::transform(out.begin(), out.end(), out.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return out;
+}
+
+std::string_view trim(std::string_view text) {
+    while (!text.empty() && (text.front() == ' ' || text.front() == '\t'))
+        text.remove_prefix(1);
+    while (!text.empty() && (text.back() == ' ' || text.back() == '\t' || text.back() == '\r' ||
+                             text.back() == '\n'))
+        text.remove_suffix(1);
+    return text;
+}
+
+bool is_success(int status) {
+    return status >= 200 && status < 300;
+}
+
+// Headers whose value is a credential of the request's origin.
+bool origin_bound(std::string_view lower_name) {
+    return lower_name == "authorization" || lower_name == "cookie" ||
+           lower_name == "proxy-authorization";
+}
+
+size_t on_header(char* data, size_t size, size_t count, void* user) {
+    Job& job = *static_cast<Job*>(user);
+    std::string_view line(data, size * count);
+    if (line.starts_with("HTTP/")) {
+        // A new response (a 1xx, or the final one): its status replaces the last.
+        std::size_t space = line.find(' ');
+        job.status = 0;
+        if (space != std::string_view::npos && line.size() >= space + 4)
+            for (std::size_t i = space + 1; i < space + 4; ++i)
+                job.status =
+                    job.status * 10 +
+                    (std::isdigit(static_cast<unsigned char>(line[i])) ? line[i] - '0' : 0);
+        job.response_headers.clear();
+        job.headers_done = false;
+        return line.size();
+    }
+    std::string_view trimmed = trim(line);
+    if (trimmed.empty()) {
+        if (job.status >= 200) {
+            job.headers_done = true;
+            job.window_start = Clock::now();
+            job.window_received = 0;
+            if (job.host)
+                job.host->warmed = true;
+        }
+        return line.size();
+    }
+    std::size_t colon = trimmed.find(':');
+    if (colon != std::string_view::npos)
+        job.response_headers.emplace_back(lower(trim(trimmed.substr(0, colon))),
+                                          std::string(trim(trimmed.substr(colon + 1))));
+    return line.size();
+}
+
+// Delivers bytes to the caller's sink (or the body buffer). False when the sink threw.
+bool deliver(Job& job, const char* data, std::size_t length) {
+    if (length == 0)
+        return true;
+    if (!job.request.on_body) {
+        job.body.append(data, length);
+        return true;
+    }
+    try {
+        if (job.restart_owed) {
+            job.restart_owed = false;
+            if (job.request.on_restart)
+                job.request.on_restart();
+        }
+        job.body_delivered = true;
+        job.request.on_body(std::span(reinterpret_cast<const std::byte*>(data), length));
+    } catch (...) {
+        job.sink_error = std::current_exception();
+        job.cut = Cut::sink_threw;
+        return false;
+    }
+    return true;
+}
+
+size_t on_write(char* data, size_t size, size_t count, void* user) {
+    Job& job = *static_cast<Job*>(user);
+    std::size_t length = size * count;
+    if (!is_success(job.status)) {
+        // A redirect's or an error's body: drained so the connection can be reused.
+        job.error_body += length;
+        if (job.error_body > k_max_error_body) {
+            job.cut = Cut::error_body_too_large;
+            return 0;
+        }
+        return length;
+    }
+    std::optional<std::uint64_t> limit = job.request.expected_size;
+    if (job.request.max_size && (!limit || *job.request.max_size < *limit))
+        limit = job.request.max_size;
+    if (limit && job.received + length > *limit) {
+        std::size_t allowed = static_cast<std::size_t>(*limit - job.received);
+        if (deliver(job, data, allowed)) {
+            job.received += allowed;
+            job.cut = Cut::too_large;
+        }
+        return 0;
+    }
+    if (!deliver(job, data, length))
+        return 0;
+    job.received += length;
+    return length;
+}
+
+void append_header(Job& job, const std::string& line) {
+    curl_slist* next = curl_slist_append(job.header_list, line.c_str());
+    if (!next)
+        throw Error(Code::internal, "out of memory building request headers");
+    job.header_list = next;
+}
+
+template <typename T>
+void set(CURL* easy, CURLoption option, T value) {
+    CURLcode code = curl_easy_setopt(easy, option, value);
+    if (code != CURLE_OK)
+        throw Error(Code::internal,
+                    fmt::format("libcurl refused option {}: {}", static_cast<int>(option),
+                                curl_easy_strerror(code)));
+}
+
+} // namespace
+
+Job::Job(Request request_, std::uint64_t id_)
+    : request(std::move(request_)), id(id_), url(request.url.without_userinfo()) {}
+
+std::optional<std::string> Job::response_header(std::string_view lower_name) const {
+    for (const auto& [name, value] : response_headers)
+        if (name == lower_name)
+            return value;
+    return std::nullopt;
+}
+
+void prepare_exchange(Job& job, const ClientOptions& options) {
+    job.status = 0;
+    job.headers_done = false;
+    job.response_headers.clear();
+    job.received = 0;
+    job.error_body = 0;
+    job.body.clear();
+    job.cut = Cut::none;
+    job.sink_error = nullptr;
+    job.started = Clock::now();
+    job.window_start = job.started;
+    job.window_received = 0;
+    job.error_buffer[0] = '\0';
+
+    job.easy = curl_easy_init();
+    if (!job.easy)
+        throw Error(Code::internal, "libcurl could not create a transfer");
+    CURL* easy = job.easy;
+    std::string url = job.url.text();
+    set(easy, CURLOPT_URL, url.c_str());
+    set(easy, CURLOPT_PRIVATE, static_cast<void*>(&job));
+    set(easy, CURLOPT_ERRORBUFFER, job.error_buffer);
+    set(easy, CURLOPT_NOSIGNAL, 1L);
+    set(easy, CURLOPT_PROTOCOLS_STR, "http,https");
+    set(easy, CURLOPT_FOLLOWLOCATION, 0L); // redirects are followed by the engine, hop by hop
+    set(easy, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
+    set(easy, CURLOPT_PIPEWAIT, 1L);
+    set(easy, CURLOPT_ACCEPT_ENCODING, "");
+    set(easy, CURLOPT_TCP_KEEPALIVE, 1L);
+    set(easy, CURLOPT_DNS_CACHE_TIMEOUT, 600L);
+    set(easy, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(job.request.retry.timeout.count()));
+    set(easy, CURLOPT_SSL_VERIFYPEER, 1L);
+    set(easy, CURLOPT_SSL_VERIFYHOST, 2L);
+    if (options.ca_file)
+        set(easy, CURLOPT_CAINFO, options.ca_file->c_str());
+    set(easy, CURLOPT_USERAGENT, options.user_agent.c_str());
+    // No CURLOPT_PROXY: libcurl then takes http_proxy, https_proxy, all_proxy and no_proxy
+    // from the environment.
+    if (job.request.method == Method::head)
+        set(easy, CURLOPT_NOBODY, 1L);
+    set(easy, CURLOPT_HEADERFUNCTION, &on_header);
+    set(easy, CURLOPT_HEADERDATA, static_cast<void*>(&job));
+    set(easy, CURLOPT_WRITEFUNCTION, &on_write);
+    set(easy, CURLOPT_WRITEDATA, static_cast<void*>(&job));
+
+    // Headers, credentials included, are chosen for this hop's origin.
+    bool same_origin = job.same_origin_as_request();
+    bool has_authorization = false;
+    for (const auto& [name, value] : job.request.headers) {
+        std::string key = lower(name);
+        if (origin_bound(key) && !same_origin)
+            continue;
+        if (key == "authorization")
+            has_authorization = true;
+        append_header(job, name + ": " + value);
+    }
+    if (!has_authorization) {
+        if (same_origin && job.request.url.has_userinfo()) {
+            Credential from_url = Credential::basic(job.request.url.username(),
+                                                    job.request.url.password(), "the URL");
+            append_header(job, "Authorization: " + from_url.authorization());
+        } else if (const Credential* credential = options.credentials.find(job.url)) {
+            append_header(job, "Authorization: " + credential->authorization());
+        }
+    }
+    if (job.request.if_none_match)
+        append_header(job, "If-None-Match: " + *job.request.if_none_match);
+    if (job.request.if_modified_since)
+        append_header(job, "If-Modified-Since: " + *job.request.if_modified_since);
+    if (job.header_list)
+        set(easy, CURLOPT_HTTPHEADER, job.header_list);
+}
+
+void release_exchange(Job& job) {
+    if (job.easy)
+        curl_easy_cleanup(job.easy);
+    job.easy = nullptr;
+    if (job.header_list)
+        curl_slist_free_all(job.header_list);
+    job.header_list = nullptr;
+}
+
+} // namespace cairn::net::detail

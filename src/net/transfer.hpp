@@ -1,0 +1,79 @@
+#pragma once
+
+#include "cairn/net/client.hpp"
+
+#include <curl/curl.h>
+
+#include <chrono>
+#include <cstdint>
+#include <exception>
+#include <future>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+// One request as the network thread carries it: the caller's Request and promise, where it
+// is (redirect hop, attempt), and the state of its current HTTP exchange, with the libcurl
+// callbacks that fill that state. Everything here runs on the network thread.
+namespace cairn::net::detail {
+
+using Clock = std::chrono::steady_clock;
+
+// Connection bookkeeping for one origin (scheme, host, port).
+struct HostState {
+    int in_flight = 0;
+    // Whether a transfer to it has received a response (so its name is resolved and a
+    // connection exists). Until then one transfer goes alone, and the others wait to reuse
+    // its DNS answer and, with HTTP/2, its connection.
+    bool warmed = false;
+};
+
+// Why the client itself cut an exchange short.
+enum class Cut { none, timeout, stalled, too_large, sink_threw, error_body_too_large };
+
+struct Job {
+    Job(Request request_, std::uint64_t id_);
+
+    Request request;
+    std::uint64_t id;
+    std::promise<Response> promise;
+
+    // Where the request is.
+    Url url;           // the current hop (no user information)
+    int attempts = 0;  // attempts started (the first one and retries; not redirect hops)
+    int redirects = 0; // hops followed in the current attempt
+    bool following_redirect = false;
+    bool body_delivered = false; // on_body has received bytes since the last restart
+    bool restart_owed = false;   // on_restart is due before the next bytes
+    Clock::time_point due{};     // when a scheduled retry may start
+    HostState* host = nullptr;   // of the current hop while in flight
+
+    // The current exchange.
+    CURL* easy = nullptr;
+    curl_slist* header_list = nullptr;
+    int status = 0;
+    bool headers_done = false;
+    std::vector<std::pair<std::string, std::string>> response_headers;
+    std::uint64_t received = 0; // 2xx body bytes of this exchange
+    std::uint64_t error_body = 0;
+    std::string body;
+    Cut cut = Cut::none;
+    std::exception_ptr sink_error;
+    Clock::time_point started{};
+    Clock::time_point window_start{};
+    std::uint64_t window_received = 0;
+    char error_buffer[CURL_ERROR_SIZE] = {};
+
+    std::optional<std::string> response_header(std::string_view lower_name) const;
+    bool same_origin_as_request() const { return url.same_origin(request.url); }
+};
+
+// Creates the curl easy handle for the job's current hop, with its headers (credentials
+// for this hop only) and callbacks, and resets the exchange state. Throws cairn::Error.
+void prepare_exchange(Job& job, const ClientOptions& options);
+// Frees the easy handle and header list (after removal from the multi handle).
+void release_exchange(Job& job);
+
+} // namespace cairn::net::detail
