@@ -67,11 +67,11 @@ public:
 
     // The interval hull of the range: the union over comparator sets of the intersection
     // of their comparators. The prerelease rule is NOT applied (a VersionSet has no
-    // prerelease policy): filter candidates with allows_prerelease() or satisfies().
+    // prerelease policy), so the hull holds every satisfying version and, for ranges
+    // without include_prerelease, also prereleases the range rejects: filter candidates
+    // in the hull with satisfies(). (The rule depends on which set a version passes, so
+    // it cannot be a separate per-version filter.)
     VersionSet to_version_set() const;
-    // Whether the prerelease rule lets this prerelease version through in some set whose
-    // comparators it passes (always true for a release, or with include_prerelease).
-    bool allows_prerelease(const Version& version) const;
 
 private:
     NpmRange(std::vector<std::vector<NpmComparator>> sets, NpmOptions options)
