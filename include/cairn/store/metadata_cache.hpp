@@ -1,0 +1,132 @@
+#pragma once
+
+#include "cairn/core/digest.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+// The metadata cache (DESIGN.md section 4): one SQLite database, meta.sqlite in the store,
+// shared by every format, registry and cairn process (WAL, busy timeout). One table holds
+// every version index as a compact blob keyed by (registry, package), with the HTTP
+// validators it was fetched with, when it was fetched, and the last signed-index sequence
+// number seen for it.
+//
+// Schema version 1 (PRAGMA user_version = 1):
+//   CREATE TABLE version_index (
+//     registry      TEXT NOT NULL,     -- the source: a registry name or URL
+//     package       TEXT NOT NULL,     -- package id, "npm:@types/node"
+//     encoding      TEXT NOT NULL,     -- how body is encoded, e.g. "cairn-vi/1"
+//     body          BLOB NOT NULL,
+//     etag          TEXT,
+//     last_modified TEXT,
+//     fetched_at    INTEGER NOT NULL,  -- unix seconds
+//     sequence      INTEGER,           -- last seen signed-index sequence number
+//     PRIMARY KEY (registry, package)) WITHOUT ROWID;
+// A database of a newer schema is refused (Code::cache_corrupt), never rewritten.
+namespace cairn::store {
+
+inline constexpr int k_metadata_schema_version = 1;
+
+struct IndexKey {
+    std::string registry;
+    std::string package;
+    friend bool operator==(const IndexKey&, const IndexKey&) = default;
+};
+
+// Conditional-request validators as the server sent them (empty when absent).
+struct Validators {
+    std::string etag;
+    std::string last_modified;
+    friend bool operator==(const Validators&, const Validators&) = default;
+};
+
+using UnixSeconds = std::int64_t;
+
+// One cached document: the body is opaque here; `encoding` says what reads it.
+struct CachedDocument {
+    std::string encoding;
+    std::string body;
+    Validators validators;
+    UnixSeconds fetched_at = 0;
+    std::optional<std::uint64_t> sequence;
+};
+
+struct MetadataCacheOptions {
+    std::chrono::milliseconds busy_timeout{10'000};
+};
+
+// One connection; use one MetadataCache per thread. Every failure is Error(Code::io)
+// (Code::cache_corrupt for a damaged or newer database) naming meta.sqlite.
+class MetadataCache {
+public:
+    explicit MetadataCache(const std::filesystem::path& path, MetadataCacheOptions options = {});
+    ~MetadataCache();
+    MetadataCache(const MetadataCache&) = delete;
+    MetadataCache& operator=(const MetadataCache&) = delete;
+
+    std::optional<CachedDocument> get(const IndexKey& key) const;
+    // Inserts or replaces the whole row.
+    void put(const IndexKey& key, const CachedDocument& document);
+    std::optional<Validators> validators(const IndexKey& key) const;
+    // A 304 answer: the cached body is current as of `fetched_at`. False when absent.
+    bool touch(const IndexKey& key, UnixSeconds fetched_at);
+    // Records a signed-index sequence number unless a higher one was already seen; returns
+    // the highest now stored (compare it to detect a rollback). False-free for absent rows:
+    // the row must exist.
+    std::optional<std::uint64_t> advance_sequence(const IndexKey& key, std::uint64_t sequence);
+    bool erase(const IndexKey& key);
+    std::size_t count() const;
+    std::vector<IndexKey> keys() const;
+
+    // Runs `body` in one IMMEDIATE transaction (nested calls join the outer one): all of
+    // its writes land together or, when it throws, none does.
+    void transaction(const std::function<void()>& body);
+
+private:
+    struct Connection;
+    Connection* m_db;
+    int m_depth = 0;
+};
+
+// The structured form of a version index shared by formats that have no encoding of their
+// own (encoding "cairn-vi/1"): releases with dependencies, digests and states, and tags.
+enum class ReleaseState { active, deprecated, yanked, insecure };
+enum class DependencyKind { normal, optional, peer, dev };
+
+struct CachedDependency {
+    std::string name;
+    std::string requirement;
+    DependencyKind kind = DependencyKind::normal;
+    friend bool operator==(const CachedDependency&, const CachedDependency&) = default;
+};
+
+struct CachedRelease {
+    std::string version;
+    std::optional<Digest> digest;
+    ReleaseState state = ReleaseState::active;
+    std::vector<CachedDependency> dependencies;
+    friend bool operator==(const CachedRelease&, const CachedRelease&) = default;
+};
+
+struct CachedVersionIndex {
+    std::vector<CachedRelease> releases;
+    std::map<std::string, std::string> tags; // dist-tags: tag -> version
+    friend bool operator==(const CachedVersionIndex&, const CachedVersionIndex&) = default;
+};
+
+inline constexpr std::string_view k_version_index_encoding = "cairn-vi/1";
+
+// Compact binary form: a string table (names and ranges repeat across releases), then
+// releases as indexes into it.
+std::string encode_version_index(const CachedVersionIndex& index);
+// Throws Error(Code::cache_corrupt) on any malformed input (bounds-checked).
+CachedVersionIndex decode_version_index(std::string_view bytes);
+
+} // namespace cairn::store

@@ -1,0 +1,282 @@
+#include "cairn/store/metadata_cache.hpp"
+
+#include "cairn/core/error.hpp"
+
+#include <fmt/format.h>
+#include <sqlite3.h>
+
+namespace cairn::store {
+
+namespace {
+
+constexpr std::string_view k_schema = R"sql(
+CREATE TABLE IF NOT EXISTS version_index (
+  registry      TEXT NOT NULL,
+  package       TEXT NOT NULL,
+  encoding      TEXT NOT NULL,
+  body          BLOB NOT NULL,
+  etag          TEXT,
+  last_modified TEXT,
+  fetched_at    INTEGER NOT NULL,
+  sequence      INTEGER,
+  PRIMARY KEY (registry, package)) WITHOUT ROWID;
+PRAGMA user_version = 1;
+)sql";
+
+} // namespace
+
+struct MetadataCache::Connection {
+    sqlite3* db = nullptr;
+    std::string path;
+
+    Error error(std::string_view action) const {
+        int code = sqlite3_errcode(db);
+        Error e(code == SQLITE_CORRUPT || code == SQLITE_NOTADB ? Code::cache_corrupt : Code::io,
+                fmt::format("cannot {} the metadata cache {}", action, path));
+        e.caused_by(sqlite3_errmsg(db));
+        return e;
+    }
+
+    void exec(std::string_view sql, std::string_view action) const {
+        if (sqlite3_exec(db, std::string(sql).c_str(), nullptr, nullptr, nullptr) != SQLITE_OK)
+            throw error(action);
+    }
+};
+
+namespace {
+
+// A prepared statement, finalized on scope exit.
+class Statement {
+public:
+    Statement(sqlite3* db, std::string_view sql, const std::function<Error()>& fail) {
+        if (sqlite3_prepare_v2(db, sql.data(), static_cast<int>(sql.size()), &m_stmt, nullptr) !=
+            SQLITE_OK)
+            throw fail();
+    }
+    ~Statement() { sqlite3_finalize(m_stmt); }
+    Statement(const Statement&) = delete;
+    Statement& operator=(const Statement&) = delete;
+
+    Statement& text(int i, std::string_view value) {
+        sqlite3_bind_text(m_stmt, i, value.data(), static_cast<int>(value.size()),
+                          SQLITE_TRANSIENT);
+        return *this;
+    }
+    Statement& blob(int i, std::string_view value) {
+        sqlite3_bind_blob(m_stmt, i, value.data(), static_cast<int>(value.size()),
+                          SQLITE_TRANSIENT);
+        return *this;
+    }
+    Statement& integer(int i, std::int64_t value) {
+        sqlite3_bind_int64(m_stmt, i, value);
+        return *this;
+    }
+    Statement& null(int i) {
+        sqlite3_bind_null(m_stmt, i);
+        return *this;
+    }
+    // SQLITE_ROW or SQLITE_DONE; anything else is an error.
+    int step() { return sqlite3_step(m_stmt); }
+
+    std::string column_text(int i) const {
+        const auto* p = sqlite3_column_text(m_stmt, i);
+        return p ? std::string(reinterpret_cast<const char*>(p),
+                               static_cast<std::size_t>(sqlite3_column_bytes(m_stmt, i)))
+                 : std::string();
+    }
+    std::string column_blob(int i) const {
+        const void* p = sqlite3_column_blob(m_stmt, i);
+        return p ? std::string(static_cast<const char*>(p),
+                               static_cast<std::size_t>(sqlite3_column_bytes(m_stmt, i)))
+                 : std::string();
+    }
+    std::int64_t column_int(int i) const { return sqlite3_column_int64(m_stmt, i); }
+    bool column_null(int i) const { return sqlite3_column_type(m_stmt, i) == SQLITE_NULL; }
+
+private:
+    sqlite3_stmt* m_stmt = nullptr;
+};
+
+} // namespace
+
+MetadataCache::MetadataCache(const std::filesystem::path& path, MetadataCacheOptions options)
+    : m_db(new Connection) {
+    m_db->path = path.string();
+    if (sqlite3_open_v2(m_db->path.c_str(), &m_db->db,
+                        SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                        nullptr) != SQLITE_OK) {
+        Error e = m_db->error("open");
+        sqlite3_close(m_db->db);
+        delete m_db;
+        throw e;
+    }
+    try {
+        sqlite3_busy_timeout(m_db->db, static_cast<int>(options.busy_timeout.count()));
+        m_db->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", "open");
+        Statement version(m_db->db, "PRAGMA user_version", [&] { return m_db->error("read"); });
+        int schema = version.step() == SQLITE_ROW ? static_cast<int>(version.column_int(0)) : 0;
+        if (schema > k_metadata_schema_version) {
+            Error e(Code::cache_corrupt,
+                    fmt::format("the metadata cache {} has schema version {}", m_db->path, schema));
+            e.caused_by(
+                fmt::format("this cairn reads schema version {}", k_metadata_schema_version));
+            e.hint("a newer cairn wrote it: use that cairn, or run `cairn cache clean`");
+            throw e;
+        }
+        if (schema < k_metadata_schema_version)
+            transaction([&] { m_db->exec(k_schema, "create"); });
+    } catch (...) {
+        sqlite3_close(m_db->db);
+        delete m_db;
+        throw;
+    }
+}
+
+MetadataCache::~MetadataCache() {
+    sqlite3_close(m_db->db);
+    delete m_db;
+}
+
+void MetadataCache::transaction(const std::function<void()>& body) {
+    if (m_depth > 0) {
+        body();
+        return;
+    }
+    m_db->exec("BEGIN IMMEDIATE", "update");
+    ++m_depth;
+    try {
+        body();
+        --m_depth;
+        m_db->exec("COMMIT", "update");
+    } catch (...) {
+        m_depth = 0;
+        sqlite3_exec(m_db->db, "ROLLBACK", nullptr, nullptr, nullptr);
+        throw;
+    }
+}
+
+std::optional<CachedDocument> MetadataCache::get(const IndexKey& key) const {
+    Statement s(m_db->db,
+                "SELECT encoding, body, etag, last_modified, fetched_at, sequence FROM "
+                "version_index WHERE registry = ?1 AND package = ?2",
+                [&] { return m_db->error("read"); });
+    s.text(1, key.registry).text(2, key.package);
+    int rc = s.step();
+    if (rc == SQLITE_DONE)
+        return std::nullopt;
+    if (rc != SQLITE_ROW)
+        throw m_db->error("read");
+    CachedDocument doc;
+    doc.encoding = s.column_text(0);
+    doc.body = s.column_blob(1);
+    doc.validators.etag = s.column_text(2);
+    doc.validators.last_modified = s.column_text(3);
+    doc.fetched_at = s.column_int(4);
+    if (!s.column_null(5))
+        doc.sequence = static_cast<std::uint64_t>(s.column_int(5));
+    return doc;
+}
+
+void MetadataCache::put(const IndexKey& key, const CachedDocument& doc) {
+    transaction([&] {
+        Statement s(m_db->db,
+                    "INSERT OR REPLACE INTO version_index (registry, package, encoding, body, "
+                    "etag, last_modified, fetched_at, sequence) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
+                    "?7, ?8)",
+                    [&] { return m_db->error("update"); });
+        s.text(1, key.registry).text(2, key.package).text(3, doc.encoding).blob(4, doc.body);
+        doc.validators.etag.empty() ? s.null(5) : s.text(5, doc.validators.etag);
+        doc.validators.last_modified.empty() ? s.null(6) : s.text(6, doc.validators.last_modified);
+        s.integer(7, doc.fetched_at);
+        doc.sequence ? s.integer(8, static_cast<std::int64_t>(*doc.sequence)) : s.null(8);
+        if (s.step() != SQLITE_DONE)
+            throw m_db->error("update");
+    });
+}
+
+std::optional<Validators> MetadataCache::validators(const IndexKey& key) const {
+    Statement s(m_db->db,
+                "SELECT etag, last_modified FROM version_index WHERE registry = ?1 AND "
+                "package = ?2",
+                [&] { return m_db->error("read"); });
+    s.text(1, key.registry).text(2, key.package);
+    int rc = s.step();
+    if (rc == SQLITE_DONE)
+        return std::nullopt;
+    if (rc != SQLITE_ROW)
+        throw m_db->error("read");
+    return Validators{s.column_text(0), s.column_text(1)};
+}
+
+bool MetadataCache::touch(const IndexKey& key, UnixSeconds fetched_at) {
+    bool changed = false;
+    transaction([&] {
+        Statement s(m_db->db,
+                    "UPDATE version_index SET fetched_at = ?3 WHERE registry = ?1 AND package = ?2",
+                    [&] { return m_db->error("update"); });
+        s.text(1, key.registry).text(2, key.package).integer(3, fetched_at);
+        if (s.step() != SQLITE_DONE)
+            throw m_db->error("update");
+        changed = sqlite3_changes(m_db->db) > 0;
+    });
+    return changed;
+}
+
+std::optional<std::uint64_t> MetadataCache::advance_sequence(const IndexKey& key,
+                                                             std::uint64_t sequence) {
+    std::optional<std::uint64_t> highest;
+    transaction([&] {
+        auto current = get(key);
+        if (!current)
+            return;
+        if (current->sequence && *current->sequence >= sequence) {
+            highest = current->sequence;
+            return;
+        }
+        Statement s(m_db->db,
+                    "UPDATE version_index SET sequence = ?3 WHERE registry = ?1 AND package = ?2",
+                    [&] { return m_db->error("update"); });
+        s.text(1, key.registry)
+            .text(2, key.package)
+            .integer(3, static_cast<std::int64_t>(sequence));
+        if (s.step() != SQLITE_DONE)
+            throw m_db->error("update");
+        highest = sequence;
+    });
+    return highest;
+}
+
+bool MetadataCache::erase(const IndexKey& key) {
+    bool changed = false;
+    transaction([&] {
+        Statement s(m_db->db, "DELETE FROM version_index WHERE registry = ?1 AND package = ?2",
+                    [&] { return m_db->error("update"); });
+        s.text(1, key.registry).text(2, key.package);
+        if (s.step() != SQLITE_DONE)
+            throw m_db->error("update");
+        changed = sqlite3_changes(m_db->db) > 0;
+    });
+    return changed;
+}
+
+std::size_t MetadataCache::count() const {
+    Statement s(m_db->db, "SELECT count(*) FROM version_index",
+                [&] { return m_db->error("read"); });
+    if (s.step() != SQLITE_ROW)
+        throw m_db->error("read");
+    return static_cast<std::size_t>(s.column_int(0));
+}
+
+std::vector<IndexKey> MetadataCache::keys() const {
+    Statement s(m_db->db, "SELECT registry, package FROM version_index ORDER BY registry, package",
+                [&] { return m_db->error("read"); });
+    std::vector<IndexKey> out;
+    int rc;
+    while ((rc = s.step()) == SQLITE_ROW)
+        out.push_back({s.column_text(0), s.column_text(1)});
+    if (rc != SQLITE_DONE)
+        throw m_db->error("read");
+    return out;
+}
+
+} // namespace cairn::store

@@ -1,0 +1,206 @@
+#include "store_fixture.hpp"
+
+#include "cairn/store/metadata_cache.hpp"
+
+#include <sqlite3.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace cairn::test {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace cairn::store;
+
+CachedVersionIndex sample_index() {
+    CachedVersionIndex index;
+    CachedRelease a{"1.0.0",
+                    digest_bytes(DigestAlgorithm::sha512, "a"),
+                    ReleaseState::active,
+                    {{"ms", "^2.1.3", DependencyKind::normal}}};
+    CachedRelease b{"1.1.0",
+                    digest_bytes(DigestAlgorithm::sha1, "b"),
+                    ReleaseState::deprecated,
+                    {{"ms", "^2.1.3", DependencyKind::normal},
+                     {"supports-color", "*", DependencyKind::optional},
+                     {"react", ">=16", DependencyKind::peer},
+                     {"mocha", "^10", DependencyKind::dev}}};
+    CachedRelease c{"2.0.0-beta.1", std::nullopt, ReleaseState::yanked, {}};
+    CachedRelease d{
+        "0.9.0", digest_bytes(DigestAlgorithm::sha256, "d"), ReleaseState::insecure, {}};
+    index.releases = {a, b, c, d};
+    index.tags = {{"latest", "1.1.0"}, {"next", "2.0.0-beta.1"}};
+    return index;
+}
+
+CachedDocument document(std::string body, UnixSeconds at) {
+    return CachedDocument{std::string(k_version_index_encoding), std::move(body),
+                          Validators{"W/\"abc\"", "Tue, 01 Apr 2025 10:00:00 GMT"}, at, 7};
+}
+
+TEST(VersionIndexCodec, RoundTripsEveryField) {
+    auto index = sample_index();
+    std::string bytes = encode_version_index(index);
+    EXPECT_EQ(decode_version_index(bytes), index);
+    // The string table stores "ms" and "^2.1.3" once.
+    EXPECT_EQ(bytes.find("^2.1.3"), bytes.rfind("^2.1.3"));
+    EXPECT_EQ(decode_version_index(encode_version_index({})), CachedVersionIndex{});
+}
+
+TEST(VersionIndexCodec, EveryTruncationAndBitFlipIsRejectedOrDecodesSafely) {
+    std::string bytes = encode_version_index(sample_index());
+    for (std::size_t n = 0; n < bytes.size(); ++n) {
+        auto error = error_of([&] { decode_version_index(std::string_view(bytes).substr(0, n)); });
+        ASSERT_TRUE(error) << "truncated at " << n;
+        EXPECT_EQ(error->code(), Code::cache_corrupt);
+        EXPECT_EQ(error->message(), "a cached version index is damaged");
+    }
+    for (std::size_t i = 0; i < bytes.size(); ++i) {
+        std::string flipped = bytes;
+        flipped[i] = static_cast<char>(flipped[i] ^ 0x5a);
+        auto error = error_of([&] { decode_version_index(flipped); });
+        if (error) {
+            EXPECT_EQ(error->code(), Code::cache_corrupt);
+        }
+    }
+    auto error = error_of([&] { decode_version_index(bytes + "x"); });
+    ASSERT_TRUE(error);
+    EXPECT_EQ(error->causes().at(0), "bytes follow the end");
+}
+
+TEST(MetadataCache, PutGetValidatorsTouchAndErase) {
+    TempDir tmp;
+    MetadataCache cache(tmp / "meta.sqlite");
+    IndexKey key{"npmjs", "npm:debug"};
+    EXPECT_FALSE(cache.get(key));
+    EXPECT_FALSE(cache.validators(key));
+    EXPECT_FALSE(cache.touch(key, 5));
+    std::string body = encode_version_index(sample_index());
+    cache.put(key, document(body, 1000));
+    auto got = cache.get(key);
+    ASSERT_TRUE(got);
+    EXPECT_EQ(got->encoding, "cairn-vi/1");
+    EXPECT_EQ(decode_version_index(got->body), sample_index());
+    EXPECT_EQ(got->fetched_at, 1000);
+    EXPECT_EQ(got->sequence, 7u);
+    EXPECT_EQ(cache.validators(key), (Validators{"W/\"abc\"", "Tue, 01 Apr 2025 10:00:00 GMT"}));
+    EXPECT_TRUE(cache.touch(key, 2000));
+    EXPECT_EQ(cache.get(key)->fetched_at, 2000);
+    EXPECT_EQ(cache.get(key)->body, body);
+    // Another registry's index of the same name is another row.
+    cache.put({"corp", "npm:debug"}, CachedDocument{"npm-packument/1", "raw", {}, 1, std::nullopt});
+    EXPECT_EQ(cache.count(), 2u);
+    EXPECT_EQ(cache.get({"corp", "npm:debug"})->validators, Validators{});
+    EXPECT_FALSE(cache.get({"corp", "npm:debug"})->sequence);
+    EXPECT_EQ(cache.keys(), (std::vector<IndexKey>{{"corp", "npm:debug"}, {"npmjs", "npm:debug"}}));
+    EXPECT_TRUE(cache.erase(key));
+    EXPECT_FALSE(cache.erase(key));
+    EXPECT_EQ(cache.count(), 1u);
+}
+
+TEST(MetadataCache, SequenceNumbersOnlyMoveForward) {
+    TempDir tmp;
+    MetadataCache cache(tmp / "meta.sqlite");
+    IndexKey key{"idx", "cairn:acme/lib"};
+    EXPECT_FALSE(cache.advance_sequence(key, 3));
+    cache.put(key, document("b", 1));
+    EXPECT_EQ(cache.advance_sequence(key, 9), 9u);
+    EXPECT_EQ(cache.advance_sequence(key, 4), 9u); // a rollback attempt: the caller sees 9
+    EXPECT_EQ(cache.get(key)->sequence, 9u);
+}
+
+TEST(MetadataCache, ATransactionThatThrowsLeavesNothing) {
+    TempDir tmp;
+    MetadataCache cache(tmp / "meta.sqlite");
+    EXPECT_THROW(cache.transaction([&] {
+        cache.put({"r", "a"}, document("1", 1));
+        cache.put({"r", "b"}, document("2", 1));
+        throw std::runtime_error("stop");
+    }),
+                 std::runtime_error);
+    EXPECT_EQ(cache.count(), 0u);
+    cache.transaction([&] {
+        cache.put({"r", "a"}, document("1", 1));
+        cache.put({"r", "b"}, document("2", 1));
+    });
+    EXPECT_EQ(cache.count(), 2u);
+}
+
+TEST(MetadataCache, PersistsAndUsesWal) {
+    TempDir tmp;
+    {
+        MetadataCache cache(tmp / "meta.sqlite");
+        cache.put({"r", "p"}, document("body", 42));
+    }
+    MetadataCache again(tmp / "meta.sqlite");
+    EXPECT_EQ(again.get({"r", "p"})->body, "body");
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open((tmp / "meta.sqlite").c_str(), &db), SQLITE_OK);
+    sqlite3_stmt* stmt = nullptr;
+    sqlite3_prepare_v2(db, "PRAGMA journal_mode", -1, &stmt, nullptr);
+    ASSERT_EQ(sqlite3_step(stmt), SQLITE_ROW);
+    EXPECT_STREQ(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0)), "wal");
+    sqlite3_finalize(stmt);
+    sqlite3_close(db);
+}
+
+TEST(MetadataCache, ANewerSchemaIsRefusedNotRewritten) {
+    TempDir tmp;
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open((tmp / "meta.sqlite").c_str(), &db), SQLITE_OK);
+    sqlite3_exec(db, "PRAGMA user_version = 9", nullptr, nullptr, nullptr);
+    sqlite3_close(db);
+    auto error = error_of([&] { MetadataCache cache(tmp / "meta.sqlite"); });
+    ASSERT_TRUE(error);
+    EXPECT_EQ(error->code(), Code::cache_corrupt);
+    EXPECT_EQ(error->message(),
+              "the metadata cache " + (tmp / "meta.sqlite").string() + " has schema version 9");
+}
+
+TEST(MetadataCache, ADamagedFileIsCacheCorrupt) {
+    TempDir tmp;
+    write_file(tmp / "meta.sqlite", std::string(8192, 'z'));
+    auto error = error_of([&] { MetadataCache cache(tmp / "meta.sqlite"); });
+    ASSERT_TRUE(error);
+    EXPECT_EQ(error->code(), Code::cache_corrupt);
+    EXPECT_EQ(error->causes().at(0), "file is not a database");
+}
+
+TEST(MetadataCache, ConcurrentProcessesAllLandTheirWrites) {
+    TempDir tmp;
+    { MetadataCache create(tmp / "meta.sqlite"); }
+    constexpr int k_processes = 4;
+    constexpr int k_rows = 150;
+    std::vector<pid_t> children;
+    for (int p = 0; p < k_processes; ++p) {
+        pid_t pid = fork();
+        ASSERT_GE(pid, 0);
+        if (pid == 0) {
+            int status = 0;
+            try {
+                MetadataCache cache(tmp / "meta.sqlite");
+                for (int i = 0; i < k_rows; ++i) {
+                    IndexKey key{"r" + std::to_string(p), "pkg" + std::to_string(i)};
+                    cache.put(key, document(std::to_string(i), i));
+                    cache.touch(key, i + 1);
+                    cache.get(key);
+                }
+            } catch (...) {
+                status = 1;
+            }
+            _exit(status);
+        }
+        children.push_back(pid);
+    }
+    for (pid_t pid : children) {
+        int status = 0;
+        waitpid(pid, &status, 0);
+        EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    }
+    MetadataCache cache(tmp / "meta.sqlite");
+    EXPECT_EQ(cache.count(), static_cast<std::size_t>(k_processes * k_rows));
+    EXPECT_EQ(cache.get({"r3", "pkg149"})->fetched_at, 150);
+}
+
+} // namespace
+} // namespace cairn::test
