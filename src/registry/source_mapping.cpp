@@ -1,42 +1,20 @@
 #include "cairn/registry/source_mapping.hpp"
 
 #include "cairn/core/error.hpp"
+#include "cairn/core/glob.hpp"
 
 #include <fmt/format.h>
 
 namespace cairn::registry {
 
 bool pattern_matches(std::string_view pattern, std::string_view name) {
-    // Iterative glob with backtracking to the last '*': linear in practice.
-    std::size_t p = 0, n = 0;
-    std::size_t star = std::string_view::npos, resume = 0;
-    while (n < name.size()) {
-        if (p < pattern.size() && pattern[p] == '*') {
-            star = p++;
-            resume = n;
-        } else if (p < pattern.size() && pattern[p] == name[n]) {
-            ++p;
-            ++n;
-        } else if (star != std::string_view::npos) {
-            p = star + 1;
-            n = ++resume;
-        } else {
-            return false;
-        }
-    }
-    while (p < pattern.size() && pattern[p] == '*')
-        ++p;
-    return p == pattern.size();
+    return glob::matches(pattern, name);
 }
 
 SourceMapping::SourceMapping(const FormatRegistries& format) : m_format(format) {
     for (const auto& authority : format.authorities) {
-        for (const auto& pattern : authority.packages) {
-            std::size_t literal = 0;
-            for (char c : pattern)
-                literal += c == '*' ? 0 : 1;
-            m_rules.push_back({pattern, &authority, literal == pattern.size(), literal});
-        }
+        for (const auto& pattern : authority.packages)
+            m_rules.push_back({pattern, &authority, glob::specificity(pattern)});
     }
 }
 
@@ -46,12 +24,10 @@ const SourceMapping::Rule* SourceMapping::best_rule(std::string_view name) const
     for (const auto& rule : m_rules) {
         if (!pattern_matches(rule.pattern, name))
             continue;
-        if (!best || rule.exact > best->exact ||
-            (rule.exact == best->exact && rule.literal_chars > best->literal_chars)) {
+        if (!best || rule.specificity > best->specificity) {
             best = &rule;
             tied = nullptr;
-        } else if (rule.exact == best->exact && rule.literal_chars == best->literal_chars &&
-                   rule.authority != best->authority) {
+        } else if (rule.specificity == best->specificity && rule.authority != best->authority) {
             tied = &rule;
         }
     }

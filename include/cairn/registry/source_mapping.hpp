@@ -1,5 +1,6 @@
 #pragma once
 
+#include "cairn/core/glob.hpp"
 #include "cairn/registry/registry_model.hpp"
 
 #include <string>
@@ -14,7 +15,7 @@
 // a name are a configuration error.
 namespace cairn::registry {
 
-// Glob with `*` (any run of characters, including '/').
+// Glob with `*` (any run of characters, including '/'): glob::matches.
 bool pattern_matches(std::string_view pattern, std::string_view name);
 
 class SourceMapping {
@@ -32,8 +33,7 @@ private:
     struct Rule {
         std::string pattern;
         const Authority* authority;
-        bool exact;
-        std::size_t literal_chars;
+        glob::Specificity specificity;
     };
     const Rule* best_rule(std::string_view name) const;
 
