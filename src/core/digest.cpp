@@ -1,5 +1,6 @@
 #include "cairn/core/digest.hpp"
 
+#include "cairn/core/encoding.hpp"
 #include "cairn/core/error.hpp"
 #include "cairn/core/text.hpp"
 
@@ -16,8 +17,13 @@
 namespace cairn {
 namespace {
 
-constexpr char k_base64_alphabet[] =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+std::string_view as_text(std::span<const std::uint8_t> bytes) {
+    return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
+}
+
+std::span<const std::uint8_t> as_byte_span(std::string_view text) {
+    return {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()};
+}
 
 const EVP_MD* evp_md(DigestAlgorithm algorithm) {
     switch (algorithm) {
@@ -31,30 +37,6 @@ const EVP_MD* evp_md(DigestAlgorithm algorithm) {
     return EVP_sha512();
 }
 
-int hex_value(char c) {
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
-int base64_value(char c) {
-    if (c >= 'A' && c <= 'Z')
-        return c - 'A';
-    if (c >= 'a' && c <= 'z')
-        return c - 'a' + 26;
-    if (c >= '0' && c <= '9')
-        return c - '0' + 52;
-    if (c == '+')
-        return 62;
-    if (c == '/')
-        return 63;
-    return -1;
-}
-
 // One "<algo>-<base64>" token of an SRI string; nullopt when malformed or unknown.
 std::optional<Digest> parse_sri_token(std::string_view token) {
     if (auto q = token.find('?'); q != std::string_view::npos)
@@ -65,10 +47,10 @@ std::optional<Digest> parse_sri_token(std::string_view token) {
     auto algorithm = parse_algorithm_name(token.substr(0, dash));
     if (!algorithm)
         return std::nullopt;
-    auto bytes = base64_decode(token.substr(dash + 1));
+    auto bytes = encoding::base64_decode(token.substr(dash + 1));
     if (!bytes || bytes->size() != digest_size(*algorithm))
         return std::nullopt;
-    return Digest(*algorithm, *bytes);
+    return Digest(*algorithm, as_byte_span(*bytes));
 }
 
 Error invalid_digest(std::string_view text, std::string_view why) {
@@ -161,15 +143,10 @@ Digest Digest::parse_hex(DigestAlgorithm algorithm, std::string_view hex) {
     if (hex.size() != size * 2)
         throw invalid_digest(hex, fmt::format("a {} digest is {} hex digits, not {}",
                                               algorithm_name(algorithm), size * 2, hex.size()));
-    std::array<std::uint8_t, 64> bytes{};
-    for (std::size_t i = 0; i < size; ++i) {
-        int hi = hex_value(hex[2 * i]);
-        int lo = hex_value(hex[2 * i + 1]);
-        if (hi < 0 || lo < 0)
-            throw invalid_digest(hex, "not a hexadecimal string");
-        bytes[i] = static_cast<std::uint8_t>(hi * 16 + lo);
-    }
-    return Digest(algorithm, std::span<const std::uint8_t>(bytes.data(), size));
+    auto bytes = encoding::hex_decode(hex);
+    if (!bytes)
+        throw invalid_digest(hex, "not a hexadecimal string");
+    return Digest(algorithm, as_byte_span(*bytes));
 }
 
 Digest Digest::parse(std::string_view text) {
@@ -187,18 +164,11 @@ Digest Digest::parse(std::string_view text) {
 }
 
 std::string Digest::hex() const {
-    static constexpr char k_digits[] = "0123456789abcdef";
-    std::string out;
-    out.reserve(digest_size(m_algorithm) * 2);
-    for (std::uint8_t b : bytes()) {
-        out.push_back(k_digits[b >> 4]);
-        out.push_back(k_digits[b & 15]);
-    }
-    return out;
+    return encoding::hex_encode(as_text(bytes()));
 }
 
 std::string Digest::base64() const {
-    return base64_encode(bytes());
+    return encoding::base64_encode(as_text(bytes()));
 }
 
 std::string Digest::sri() const {
@@ -296,56 +266,6 @@ Digest digest_file(DigestAlgorithm algorithm, const std::filesystem::path& path)
     }
     ::close(fd);
     return hasher.finish();
-}
-
-std::string base64_encode(std::span<const std::uint8_t> bytes) {
-    std::string out;
-    out.reserve((bytes.size() + 2) / 3 * 4);
-    std::size_t i = 0;
-    for (; i + 3 <= bytes.size(); i += 3) {
-        std::uint32_t v = (bytes[i] << 16) | (bytes[i + 1] << 8) | bytes[i + 2];
-        out.push_back(k_base64_alphabet[(v >> 18) & 63]);
-        out.push_back(k_base64_alphabet[(v >> 12) & 63]);
-        out.push_back(k_base64_alphabet[(v >> 6) & 63]);
-        out.push_back(k_base64_alphabet[v & 63]);
-    }
-    std::size_t rest = bytes.size() - i;
-    if (rest > 0) {
-        std::uint32_t v = bytes[i] << 16;
-        if (rest == 2)
-            v |= bytes[i + 1] << 8;
-        out.push_back(k_base64_alphabet[(v >> 18) & 63]);
-        out.push_back(k_base64_alphabet[(v >> 12) & 63]);
-        out.push_back(rest == 2 ? k_base64_alphabet[(v >> 6) & 63] : '=');
-        out.push_back('=');
-    }
-    return out;
-}
-
-std::optional<std::vector<std::uint8_t>> base64_decode(std::string_view text) {
-    while (!text.empty() && text.back() == '=')
-        text.remove_suffix(1);
-    if (text.size() % 4 == 1)
-        return std::nullopt;
-    std::vector<std::uint8_t> out;
-    out.reserve(text.size() * 3 / 4);
-    std::uint32_t acc = 0;
-    int bits = 0;
-    for (char c : text) {
-        int v = base64_value(c);
-        if (v < 0)
-            return std::nullopt;
-        acc = (acc << 6) | static_cast<std::uint32_t>(v);
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            out.push_back(static_cast<std::uint8_t>((acc >> bits) & 0xff));
-        }
-    }
-    // Leftover bits must be zero (canonical encoding).
-    if (bits > 0 && (acc & ((1u << bits) - 1)) != 0)
-        return std::nullopt;
-    return out;
 }
 
 } // namespace cairn

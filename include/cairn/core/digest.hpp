@@ -107,8 +107,4 @@ Digest digest_bytes(DigestAlgorithm algorithm, std::string_view bytes);
 // Reads the file in large blocks; throws Error(Code::io) when it cannot be read.
 Digest digest_file(DigestAlgorithm algorithm, const std::filesystem::path& path);
 
-std::string base64_encode(std::span<const std::uint8_t> bytes);
-// Standard alphabet, padding optional; nullopt on any other character.
-std::optional<std::vector<std::uint8_t>> base64_decode(std::string_view text);
-
 } // namespace cairn

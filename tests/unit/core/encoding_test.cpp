@@ -28,6 +28,8 @@ TEST(Encoding, Base64RejectsMalformedText) {
     EXPECT_EQ(encoding::base64_decode("Zm8=="), std::nullopt);
     EXPECT_EQ(encoding::base64_decode("Zm9=="), std::nullopt) << "non-zero leftover bits";
     EXPECT_EQ(encoding::base64_decode("Zh=="), std::nullopt);
+    EXPECT_EQ(encoding::base64_decode("Zm9v YmFy"), std::nullopt);
+    EXPECT_EQ(encoding::base64_decode("Zm9vY"), std::nullopt);
 }
 
 TEST(Encoding, Hex) {
