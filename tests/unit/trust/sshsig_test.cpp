@@ -113,7 +113,7 @@ TEST_F(Sshsig, SignsThroughSshKeygenAndSshKeygenAgrees) {
     EXPECT_EQ(left, 6u); // two key pairs, allowed_signers, check.sig
 }
 
-TEST_F(Sshsig, SigningWithTheAgentStylePublicKeyFailsClearlyWithoutAnAgent) {
+TEST_F(Sshsig, SigningWithAMissingKeyReportsSshKeygensReasons) {
     try {
         sign_with_ssh_keygen("x", sign_options(m_dir / "missing-key"));
         FAIL();
