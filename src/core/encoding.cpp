@@ -88,6 +88,12 @@ std::optional<std::string> base64_decode(std::string_view text) {
     return out;
 }
 
+std::optional<std::string> base64_decode_padded(std::string_view text) {
+    if (text.size() % 4 != 0)
+        return std::nullopt;
+    return base64_decode(text);
+}
+
 std::string hex_encode(std::string_view bytes) {
     constexpr std::string_view k_digits = "0123456789abcdef";
     std::string out;

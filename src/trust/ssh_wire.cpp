@@ -1,41 +1,14 @@
 #include "ssh_wire.hpp"
 
+#include "cairn/core/digest.hpp"
+#include "cairn/core/encoding.hpp"
 #include "cairn/core/error.hpp"
 
 #include <fmt/format.h>
-#include <openssl/evp.h>
+
+#include <algorithm>
 
 namespace cairn::trust::detail {
-
-namespace {
-
-constexpr std::string_view k_alphabet =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-int base64_value(char c) {
-    if (c >= 'A' && c <= 'Z')
-        return c - 'A';
-    if (c >= 'a' && c <= 'z')
-        return c - 'a' + 26;
-    if (c >= '0' && c <= '9')
-        return c - '0' + 52;
-    if (c == '+')
-        return 62;
-    if (c == '/')
-        return 63;
-    return -1;
-}
-
-template <std::size_t N>
-std::array<std::uint8_t, N> evp_digest(const EVP_MD* md, std::span<const std::uint8_t> bytes) {
-    std::array<std::uint8_t, N> out{};
-    unsigned int size = 0;
-    if (EVP_Digest(bytes.data(), bytes.size(), out.data(), &size, md, nullptr) != 1 || size != N)
-        throw Error(Code::internal, "OpenSSL could not compute a digest");
-    return out;
-}
-
-} // namespace
 
 std::span<const std::uint8_t> as_bytes(std::string_view text) {
     return {reinterpret_cast<const std::uint8_t*>(text.data()), text.size()};
@@ -90,86 +63,33 @@ void put_string(Bytes& out, std::string_view value) {
 }
 
 std::string base64_encode(std::span<const std::uint8_t> bytes) {
-    std::string out;
-    out.reserve((bytes.size() + 2) / 3 * 4);
-    std::size_t i = 0;
-    for (; i + 3 <= bytes.size(); i += 3) {
-        std::uint32_t v = (std::uint32_t{bytes[i]} << 16) | (std::uint32_t{bytes[i + 1]} << 8) |
-                          std::uint32_t{bytes[i + 2]};
-        out += k_alphabet[(v >> 18) & 63];
-        out += k_alphabet[(v >> 12) & 63];
-        out += k_alphabet[(v >> 6) & 63];
-        out += k_alphabet[v & 63];
-    }
-    std::size_t rest = bytes.size() - i;
-    if (rest == 1) {
-        std::uint32_t v = std::uint32_t{bytes[i]} << 16;
-        out += k_alphabet[(v >> 18) & 63];
-        out += k_alphabet[(v >> 12) & 63];
-        out += "==";
-    } else if (rest == 2) {
-        std::uint32_t v = (std::uint32_t{bytes[i]} << 16) | (std::uint32_t{bytes[i + 1]} << 8);
-        out += k_alphabet[(v >> 18) & 63];
-        out += k_alphabet[(v >> 12) & 63];
-        out += k_alphabet[(v >> 6) & 63];
-        out += '=';
-    }
-    return out;
+    return encoding::base64_encode(as_text(bytes));
 }
 
 std::optional<Bytes> base64_decode(std::string_view text, bool padded) {
-    std::size_t pad = 0;
-    if (padded) {
-        if (text.size() % 4 != 0)
-            return std::nullopt;
-        while (pad < 2 && !text.empty() && text.back() == '=') {
-            text.remove_suffix(1);
-            ++pad;
-        }
-    }
-    if (text.size() % 4 == 1)
+    auto decoded = padded ? encoding::base64_decode_padded(text) : encoding::base64_decode(text);
+    if (!decoded)
         return std::nullopt;
-    Bytes out;
-    out.reserve(text.size() * 3 / 4);
-    std::uint32_t acc = 0;
-    int bits = 0;
-    for (char c : text) {
-        int v = base64_value(c);
-        if (v < 0)
-            return std::nullopt;
-        acc = (acc << 6) | static_cast<std::uint32_t>(v);
-        bits += 6;
-        if (bits >= 8) {
-            bits -= 8;
-            out.push_back(static_cast<std::uint8_t>(acc >> bits));
-            acc &= (1u << bits) - 1;
-        }
-    }
-    // Leftover bits must be zero, so each byte string has exactly one spelling.
-    if (acc != 0)
-        return std::nullopt;
-    if (padded && (text.size() + pad) % 4 != 0)
-        return std::nullopt;
-    return out;
+    auto span = as_bytes(*decoded);
+    return Bytes(span.begin(), span.end());
 }
 
 std::array<std::uint8_t, 32> sha256(std::span<const std::uint8_t> bytes) {
-    return evp_digest<32>(EVP_sha256(), bytes);
+    std::array<std::uint8_t, 32> out{};
+    auto digest = digest_bytes(DigestAlgorithm::sha256, as_text(bytes)).bytes();
+    std::copy(digest.begin(), digest.end(), out.begin());
+    return out;
 }
 
 std::array<std::uint8_t, 64> sha512(std::span<const std::uint8_t> bytes) {
-    return evp_digest<64>(EVP_sha512(), bytes);
+    std::array<std::uint8_t, 64> out{};
+    auto digest = digest_bytes(DigestAlgorithm::sha512, as_text(bytes)).bytes();
+    std::copy(digest.begin(), digest.end(), out.begin());
+    return out;
 }
 
 std::string hex(std::span<const std::uint8_t> bytes) {
-    static constexpr char k_digits[] = "0123456789abcdef";
-    std::string out;
-    out.reserve(bytes.size() * 2);
-    for (auto b : bytes) {
-        out += k_digits[b >> 4];
-        out += k_digits[b & 15];
-    }
-    return out;
+    return encoding::hex_encode(as_text(bytes));
 }
 
 } // namespace cairn::trust::detail

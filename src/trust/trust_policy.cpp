@@ -1,6 +1,7 @@
 #include "cairn/trust/trust_policy.hpp"
 
 #include "cairn/core/error.hpp"
+#include "cairn/core/glob.hpp"
 #include "cairn/core/text.hpp"
 
 #include <fmt/format.h>
@@ -9,42 +10,8 @@
 
 namespace cairn::trust {
 
-namespace {
-
-struct Specificity {
-    bool exact;
-    std::size_t literal_chars;
-    auto operator<=>(const Specificity&) const = default;
-};
-
-Specificity specificity(std::string_view pattern) {
-    auto stars = static_cast<std::size_t>(std::count(pattern.begin(), pattern.end(), '*'));
-    return {stars == 0, pattern.size() - stars};
-}
-
-} // namespace
-
 bool package_pattern_matches(std::string_view pattern, std::string_view package_id) {
-    // Glob with backtracking to the most recent '*'.
-    std::size_t p = 0, n = 0;
-    std::size_t star = std::string_view::npos, resume = 0;
-    while (n < package_id.size()) {
-        if (p < pattern.size() && pattern[p] == '*') {
-            star = p++;
-            resume = n;
-        } else if (p < pattern.size() && pattern[p] == package_id[n]) {
-            ++p;
-            ++n;
-        } else if (star != std::string_view::npos) {
-            p = star + 1;
-            n = ++resume;
-        } else {
-            return false;
-        }
-    }
-    while (p < pattern.size() && pattern[p] == '*')
-        ++p;
-    return p == pattern.size();
+    return glob::matches(pattern, package_id);
 }
 
 TrustPolicy::TrustPolicy(std::vector<TrustPin> pins) : m_pins(std::move(pins)) {
@@ -83,10 +50,10 @@ const TrustPin* TrustPolicy::pin_for(std::string_view package_id) const {
     for (const auto& pin : m_pins) {
         if (!package_pattern_matches(pin.pattern, package_id))
             continue;
-        if (!best || specificity(pin.pattern) > specificity(best->pattern)) {
+        if (!best || glob::specificity(pin.pattern) > glob::specificity(best->pattern)) {
             best = &pin;
             tied = nullptr;
-        } else if (specificity(pin.pattern) == specificity(best->pattern)) {
+        } else if (glob::specificity(pin.pattern) == glob::specificity(best->pattern)) {
             tied = &pin;
         }
     }

@@ -14,6 +14,8 @@ std::string base64_encode(std::string_view bytes, Padding padding = Padding::wit
 // Accepts text with or without '=' padding; nullopt for any character outside the
 // alphabet, bad padding, or a length no encoding produces.
 std::optional<std::string> base64_decode(std::string_view text);
+// Only the canonical padded spelling (length a multiple of 4), as SSH formats require.
+std::optional<std::string> base64_decode_padded(std::string_view text);
 
 // Lowercase hexadecimal.
 std::string hex_encode(std::string_view bytes);

@@ -20,6 +20,8 @@ TEST(Encoding, Base64Rfc4648Vectors) {
     }
     EXPECT_EQ(encoding::base64_encode("fo", encoding::Padding::without), "Zm8");
     EXPECT_EQ(encoding::base64_decode("Zm8"), "fo");
+    EXPECT_EQ(encoding::base64_decode_padded("Zm8"), std::nullopt);
+    EXPECT_EQ(encoding::base64_decode_padded("Zm8="), "fo");
 }
 
 TEST(Encoding, Base64RejectsMalformedText) {
