@@ -1,7 +1,6 @@
 #include "cairn/net/credentials.hpp"
 
-#include "base64.hpp"
-
+#include "cairn/core/encoding.hpp"
 #include "cairn/core/error.hpp"
 
 #include <fmt/format.h>
@@ -42,7 +41,7 @@ Credential Credential::bearer(std::string token, std::string source) {
 Credential Credential::basic(std::string_view username, std::string_view password,
                              std::string source) {
     std::string pair = std::string(username) + ":" + std::string(password);
-    return Credential{CredentialKind::basic, Secret(detail::base64_encode(pair)),
+    return Credential{CredentialKind::basic, Secret(encoding::base64_encode(pair)),
                       std::move(source)};
 }
 

@@ -1,6 +1,5 @@
 // npm's `.npmrc` credential convention (docs/configuration.md, "Credentials").
-#include "base64.hpp"
-
+#include "cairn/core/encoding.hpp"
 #include "cairn/core/error.hpp"
 #include "cairn/core/text.hpp"
 #include "cairn/net/credentials.hpp"
@@ -121,7 +120,7 @@ void Credentials::add_npmrc(std::string_view text, const config::EnvLookup& env,
         if (auth.token && !auth.token->empty())
             return Credential::bearer(*auth.token, where);
         if (auth.auth) {
-            auto pair = detail::base64_decode(*auth.auth);
+            auto pair = encoding::base64_decode(text::trim(*auth.auth));
             if (!pair || pair->find(':') == std::string::npos)
                 throw npmrc_error(source, auth.line,
                                   "_auth must be base64 of \"username:password\"");
@@ -129,7 +128,7 @@ void Credentials::add_npmrc(std::string_view text, const config::EnvLookup& env,
             return Credential::basic(pair->substr(0, colon), pair->substr(colon + 1), where);
         }
         if (auth.username && auth.password) {
-            auto password = detail::base64_decode(*auth.password);
+            auto password = encoding::base64_decode(text::trim(*auth.password));
             if (!password)
                 throw npmrc_error(source, auth.line, "_password must be base64");
             return Credential::basic(*auth.username, *password, where);
