@@ -24,6 +24,7 @@ std::unique_ptr<CLI::App> make_app(Session& session) {
     add_help_command(*app, session);
     add_config_command(*app, session);
     add_semver_command(*app, session);
+    add_cache_command(*app, session);
 
     return app;
 }

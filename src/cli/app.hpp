@@ -31,5 +31,6 @@ std::unique_ptr<CLI::App> make_app(Session& session);
 void add_help_command(CLI::App& app, Session& session);
 void add_config_command(CLI::App& app, Session& session);
 void add_semver_command(CLI::App& app, Session& session);
+void add_cache_command(CLI::App& app, Session& session);
 
 } // namespace cairn::cli

@@ -1,0 +1,135 @@
+// ops::fetch_artifacts: downloads into the store through the network client, then unpacks.
+#include "cairn/core/error.hpp"
+#include "cairn/core/text.hpp"
+#include "cairn/net/client.hpp"
+#include "cairn/ops/fetch.hpp"
+
+#include <fmt/format.h>
+
+#include <fstream>
+#include <future>
+#include <memory>
+#include <set>
+
+namespace cairn::ops {
+
+namespace {
+
+std::string describe(const Artifact& artifact, const net::Url& url) {
+    return fmt::format("fetching artifact {} from {}", artifact.digest.sri(), url.redacted());
+}
+
+struct InFlight {
+    const Artifact* artifact;
+    net::Url url;
+    std::unique_ptr<store::BlobWriter> writer;
+    std::future<net::Response> response;
+};
+
+} // namespace
+
+Artifact parse_artifact(std::string_view text) {
+    auto hash = text.rfind('#');
+    if (hash == std::string_view::npos) {
+        Error error(Code::usage, fmt::format("{} has no integrity", text::quote(text)));
+        error.hint("write artifacts as URL#SRI, e.g. https://host/pkg-1.0.0.tgz#sha512-...");
+        throw error;
+    }
+    std::string url(text::trim(text.substr(0, hash)));
+    net::Url::parse(url); // throws Code::usage naming the (redacted) text
+    return Artifact{url, Digest::parse_sri(text.substr(hash + 1))};
+}
+
+std::vector<Artifact> read_artifact_list(const std::filesystem::path& path) {
+    std::ifstream in(path);
+    if (!in) {
+        Error error(Code::io, fmt::format("cannot read the artifact list {}", path.string()));
+        error.caused_by(std::error_code(errno, std::generic_category()).message());
+        throw error;
+    }
+    std::vector<Artifact> out;
+    std::string line;
+    for (std::size_t number = 1; std::getline(in, line); ++number) {
+        std::string_view trimmed = text::trim(line);
+        if (trimmed.empty() || trimmed[0] == '#')
+            continue;
+        std::string entry(trimmed);
+        if (auto space = entry.find_first_of(" \t"); space != std::string::npos)
+            entry = entry.substr(0, space) + "#" + std::string(text::trim(entry.substr(space)));
+        try {
+            out.push_back(parse_artifact(entry));
+        } catch (Error& error) {
+            error.while_(fmt::format("reading {}:{}", path.string(), number));
+            throw;
+        }
+    }
+    return out;
+}
+
+FetchSummary fetch_artifacts(const store::Store& store, net::Client& client,
+                             const std::vector<Artifact>& artifacts, const FetchOptions& options) {
+    auto started = std::chrono::steady_clock::now();
+    FetchSummary summary;
+    summary.requested = artifacts.size();
+    std::vector<const Artifact*> missing;
+    std::set<Digest> seen;
+    for (const auto& artifact : artifacts) {
+        if (!seen.insert(artifact.digest).second)
+            continue;
+        if (store.find_blob(artifact.digest))
+            ++summary.already_stored;
+        else
+            missing.push_back(&artifact);
+    }
+    summary.requested = seen.size();
+
+    std::optional<Error> first_error;
+    for (std::size_t begin = 0; begin < missing.size(); begin += options.max_in_flight) {
+        std::size_t end = std::min(missing.size(), begin + options.max_in_flight);
+        std::vector<InFlight> batch;
+        batch.reserve(end - begin);
+        for (std::size_t i = begin; i < end; ++i) {
+            const Artifact& artifact = *missing[i];
+            InFlight item{&artifact,
+                          net::Url::parse(artifact.url),
+                          std::make_unique<store::BlobWriter>(store.write_blob(artifact.digest)),
+                          {}};
+            net::Request request{item.url};
+            store::BlobWriter* writer = item.writer.get();
+            request.on_body = [writer](std::span<const std::byte> bytes) { writer->write(bytes); };
+            request.on_restart = [writer] { writer->restart(); };
+            item.response = client.submit(std::move(request));
+            batch.push_back(std::move(item));
+        }
+        for (auto& item : batch) {
+            try {
+                item.response.get();
+                auto info = item.writer->commit();
+                if (info.already_present)
+                    ++summary.already_stored;
+                else
+                    ++summary.downloaded;
+                summary.downloaded_bytes += info.size;
+            } catch (Error& error) {
+                error.while_(describe(*item.artifact, item.url));
+                if (!first_error)
+                    first_error = error;
+            }
+        }
+        if (first_error)
+            throw *first_error;
+    }
+
+    if (options.unpack) {
+        store::UnpackOptions unpack{options.strip, options.limits};
+        for (const auto& digest : seen) {
+            auto tree = store.unpack(digest, unpack);
+            ++(tree.already_present ? summary.already_unpacked : summary.unpacked);
+        }
+    }
+    summary.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::steady_clock::now() - started);
+    return summary;
+}
+
+} // namespace cairn::ops
