@@ -63,6 +63,13 @@ bool reaches(const std::optional<Cut>& upper, const std::optional<Cut>& lower) {
     return compare_cuts(*upper, *lower) >= 0;
 }
 
+// Whether an interval ending at `upper` and one starting at `lower` share a version.
+bool overlaps(const std::optional<Cut>& upper, const std::optional<Cut>& lower) {
+    if (!upper || !lower)
+        return true;
+    return compare_cuts(*upper, *lower) > 0;
+}
+
 bool is_empty_interval(const Interval& i) {
     if (!i.upper)
         return false;
@@ -210,12 +217,34 @@ bool VersionSet::contains(const Version& version) const {
     return it->lower->after ? it->lower->version < version : it->lower->version <= version;
 }
 
+// Both predicates walk the two sorted interval lists once and allocate nothing: the
+// resolver asks them for every term it looks at.
 bool VersionSet::is_subset_of(const VersionSet& other) const {
-    return intersect(other) == *this;
+    const auto& bs = other.m_intervals;
+    std::size_t j = 0;
+    for (const auto& interval : m_intervals) {
+        while (j < bs.size() && !overlaps(bs[j].upper, interval.lower))
+            ++j;
+        if (j == bs.size() || compare_lower(bs[j].lower, interval.lower) > 0 ||
+            compare_upper(bs[j].upper, interval.upper) < 0)
+            return false;
+    }
+    return true;
 }
 
 bool VersionSet::is_disjoint(const VersionSet& other) const {
-    return intersect(other).is_empty();
+    const auto& as = m_intervals;
+    const auto& bs = other.m_intervals;
+    std::size_t i = 0, j = 0;
+    while (i < as.size() && j < bs.size()) {
+        if (!overlaps(as[i].upper, bs[j].lower))
+            ++i;
+        else if (!overlaps(bs[j].upper, as[i].lower))
+            ++j;
+        else
+            return false;
+    }
+    return true;
 }
 
 std::optional<Version> VersionSet::single_version() const {
