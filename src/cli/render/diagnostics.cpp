@@ -2,8 +2,9 @@
 
 #include "render/terminal.hpp"
 
-#include <iostream>
 #include <nlohmann/json.hpp>
+
+#include <iostream>
 
 namespace cairn::cli::render {
 

@@ -1,7 +1,8 @@
 #include "render/terminal.hpp"
 
-#include <cstdlib>
 #include <unistd.h>
+
+#include <cstdlib>
 
 namespace cairn::cli::render {
 
@@ -20,11 +21,21 @@ std::string styled(std::string_view text, Style style, bool color) {
         return std::string(text);
     const char* code = "";
     switch (style) {
-    case Style::bold: code = "\x1b[1m"; break;
-    case Style::error: code = "\x1b[1;31m"; break;
-    case Style::warning: code = "\x1b[1;33m"; break;
-    case Style::hint: code = "\x1b[1;36m"; break;
-    case Style::dim: code = "\x1b[2m"; break;
+    case Style::bold:
+        code = "\x1b[1m";
+        break;
+    case Style::error:
+        code = "\x1b[1;31m";
+        break;
+    case Style::warning:
+        code = "\x1b[1;33m";
+        break;
+    case Style::hint:
+        code = "\x1b[1;36m";
+        break;
+    case Style::dim:
+        code = "\x1b[2m";
+        break;
     }
     return std::string(code) + std::string(text) + "\x1b[0m";
 }

@@ -10,10 +10,11 @@ TEST(Error, FormatsMessageCausesContextAndHints) {
     error.caused_by("sha512 of the archive is 9f2c, the registry said 1a7b")
         .while_("fetching from mirror \"corp\"")
         .hint("remove the mirror");
-    EXPECT_EQ(format_plain(error), "error: integrity check failed for npm:debug@4.3.7\n"
-                                   "  caused by: sha512 of the archive is 9f2c, the registry said 1a7b\n"
-                                   "  while: fetching from mirror \"corp\"\n"
-                                   "hint: remove the mirror\n");
+    EXPECT_EQ(format_plain(error),
+              "error: integrity check failed for npm:debug@4.3.7\n"
+              "  caused by: sha512 of the archive is 9f2c, the registry said 1a7b\n"
+              "  while: fetching from mirror \"corp\"\n"
+              "hint: remove the mirror\n");
     EXPECT_EQ(code_name(error.code()), "integrity");
     EXPECT_EQ(exit_status(error.code()), 6);
 }
