@@ -30,7 +30,8 @@ void sync_directory(const fs::path& dir) {
         throw io_error("sync", dir, err);
 }
 
-void write_file_atomically(const fs::path& path, std::string_view text, const fs::path& tmp_dir) {
+void write_file_atomically(const fs::path& path, std::string_view text, const fs::path& tmp_dir,
+                           Durability durability) {
     fs::path tmp = tmp_dir / unique_name("write-");
     int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
     if (fd < 0)
@@ -48,7 +49,8 @@ void write_file_atomically(const fs::path& path, std::string_view text, const fs
         }
         done += static_cast<std::size_t>(n);
     }
-    if (::fsync(fd) != 0 || ::close(fd) != 0) {
+    bool synced = durability == Durability::process_crash || ::fsync(fd) == 0;
+    if (!synced || ::close(fd) != 0) {
         int err = errno;
         ::unlink(tmp.c_str());
         throw io_error("write", tmp, err);
@@ -58,7 +60,8 @@ void write_file_atomically(const fs::path& path, std::string_view text, const fs
         ::unlink(tmp.c_str());
         throw io_error("rename into place", path, err);
     }
-    sync_directory(path.parent_path());
+    if (durability == Durability::power_loss)
+        sync_directory(path.parent_path());
 }
 
 std::string read_small_file(const fs::path& path) {

@@ -18,9 +18,13 @@ Error io_error(std::string_view action, const fs::path& path, int err);
 // fsync of a folder, so that a rename or link inside it is durable.
 void sync_directory(const fs::path& dir);
 
-// Writes `text` to `path` atomically: a temporary file beside it (`tmp_dir`), fsync,
-// rename over.
-void write_file_atomically(const fs::path& path, std::string_view text, const fs::path& tmp_dir);
+// Whether a write must survive a power loss (fsync of the file and its folder) or only a
+// crash of the process (the rename is atomic either way).
+enum class Durability { power_loss, process_crash };
+
+// Writes `text` to `path` atomically: a temporary file in `tmp_dir`, then rename over.
+void write_file_atomically(const fs::path& path, std::string_view text, const fs::path& tmp_dir,
+                           Durability durability = Durability::power_loss);
 
 // The file's content; throws Error(Code::io).
 std::string read_small_file(const fs::path& path);

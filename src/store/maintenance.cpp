@@ -183,6 +183,7 @@ GcReport gc_store(const Store& store) {
             fs::remove(marker_of(tree), ec);
             ++report.trees_removed;
         }
+        lock->remove_file(); // gc's own lock file, not a leftover
     }
     for (const auto& entry : children(store.locks_dir())) {
         if (entry == store.maintenance_lock_path())
