@@ -22,9 +22,29 @@ std::string describe(const Artifact& artifact, const net::Url& url) {
 struct InFlight {
     const Artifact* artifact;
     net::Url url;
+    store::FileLock lock; // this process downloads it; others wait rather than duplicate
     std::unique_ptr<store::BlobWriter> writer;
     std::future<net::Response> response;
 };
+
+std::string fetch_lock_key(const Digest& digest) {
+    return fmt::format("fetch-{}-{}", algorithm_name(digest.algorithm()), digest.hex());
+}
+
+InFlight start(const store::Store& store, net::Client& client, const Artifact& artifact,
+               store::FileLock lock) {
+    InFlight item{&artifact,
+                  net::Url::parse(artifact.url),
+                  std::move(lock),
+                  std::make_unique<store::BlobWriter>(store.write_blob(artifact.digest)),
+                  {}};
+    net::Request request{item.url};
+    store::BlobWriter* writer = item.writer.get();
+    request.on_body = [writer](std::span<const std::byte> bytes) { writer->write(bytes); };
+    request.on_restart = [writer] { writer->restart(); };
+    item.response = client.submit(std::move(request));
+    return item;
+}
 
 } // namespace
 
@@ -83,39 +103,52 @@ FetchSummary fetch_artifacts(const store::Store& store, net::Client& client,
     }
     summary.requested = seen.size();
 
+    // Downloads run in batches of max_in_flight. An artifact another process is already
+    // downloading (its fetch lock is taken) is deferred: once this process's own batches
+    // are done, it waits for that lock, one artifact at a time, and downloads only what the
+    // other process did not store (it may have failed or been killed).
     std::optional<Error> first_error;
+    auto finish = [&](InFlight& item) {
+        try {
+            item.response.get();
+            auto info = item.writer->commit();
+            ++(info.already_present ? summary.already_stored : summary.downloaded);
+            summary.downloaded_bytes += info.already_present ? 0 : info.size;
+        } catch (Error& error) {
+            error.while_(describe(*item.artifact, item.url));
+            if (!first_error)
+                first_error = error;
+        }
+        item.lock.remove_file();
+    };
+    std::vector<const Artifact*> deferred;
     for (std::size_t begin = 0; begin < missing.size(); begin += options.max_in_flight) {
         std::size_t end = std::min(missing.size(), begin + options.max_in_flight);
         std::vector<InFlight> batch;
         batch.reserve(end - begin);
         for (std::size_t i = begin; i < end; ++i) {
             const Artifact& artifact = *missing[i];
-            InFlight item{&artifact,
-                          net::Url::parse(artifact.url),
-                          std::make_unique<store::BlobWriter>(store.write_blob(artifact.digest)),
-                          {}};
-            net::Request request{item.url};
-            store::BlobWriter* writer = item.writer.get();
-            request.on_body = [writer](std::span<const std::byte> bytes) { writer->write(bytes); };
-            request.on_restart = [writer] { writer->restart(); };
-            item.response = client.submit(std::move(request));
-            batch.push_back(std::move(item));
+            auto lock = store.try_lock_entry(fetch_lock_key(artifact.digest));
+            if (!lock)
+                deferred.push_back(&artifact);
+            else if (store.find_blob(artifact.digest))
+                ++summary.already_stored; // stored by another process meanwhile
+            else
+                batch.push_back(start(store, client, artifact, std::move(*lock)));
         }
-        for (auto& item : batch) {
-            try {
-                item.response.get();
-                auto info = item.writer->commit();
-                if (info.already_present)
-                    ++summary.already_stored;
-                else
-                    ++summary.downloaded;
-                summary.downloaded_bytes += info.size;
-            } catch (Error& error) {
-                error.while_(describe(*item.artifact, item.url));
-                if (!first_error)
-                    first_error = error;
-            }
+        for (auto& item : batch)
+            finish(item);
+        if (first_error)
+            throw *first_error;
+    }
+    for (const Artifact* artifact : deferred) {
+        auto lock = store.lock_entry(fetch_lock_key(artifact->digest));
+        if (store.find_blob(artifact->digest)) {
+            ++summary.already_stored;
+            continue;
         }
+        InFlight item = start(store, client, *artifact, std::move(lock));
+        finish(item);
         if (first_error)
             throw *first_error;
     }

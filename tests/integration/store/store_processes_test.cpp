@@ -272,19 +272,21 @@ TEST_F(StoreProcesses, OfflineFetchInAnEmptyNetworkNamespace) {
         << warm_offline.out;
 
     // Cold: the missing artifact is named, with the URL and how to warm the cache.
-    auto extra = make_artifacts(m_served.path() / "extra", 1, *m_server);
-    std::string url = m_server->url("/extra/" + extra[0].name);
-    auto cold = isolated({"--offline", "cache", "add", url + "#" + extra[0].digest.sri()});
+    std::string missing = make_tar({file_entry("package/index.js", "never fetched\n")});
+    write_file(m_served.path() / "missing-1.0.0.tgz", missing);
+    std::string url = m_server->url("/missing-1.0.0.tgz");
+    Digest missing_digest = digest_bytes(DigestAlgorithm::sha512, missing);
+    auto cold = isolated({"--offline", "cache", "add", url + "#" + missing_digest.sri()});
     EXPECT_EQ(cold.status, 5);
     EXPECT_EQ(cold.err, "error: cannot fetch " + url +
                             ": the network mode is offline\n"
                             "  while: fetching artifact " +
-                            extra[0].digest.sri() + " from " + url +
+                            missing_digest.sri() + " from " + url +
                             "\n"
                             "hint: fill the cache with `cairn fetch` while online, or import a "
                             "bundle made on a connected machine\n");
     // The same in online mode inside the namespace fails to connect: the namespace is real.
-    auto online = isolated({"cache", "add", url + "#" + extra[0].digest.sri()});
+    auto online = isolated({"cache", "add", url + "#" + missing_digest.sri()});
     EXPECT_EQ(online.status, 5) << online.err;
 }
 
