@@ -46,7 +46,9 @@ void check_version(const fs::path& root) {
     fs::path file = root / "store-version";
     std::error_code ec;
     if (!fs::exists(file, ec)) {
-        detail::write_file_atomically(file, fmt::format("{}\n", k_store_version), root / "tmp");
+        // The temporary file goes beside it, not in tmp/: gc may remove anything in tmp/
+        // that is not a locked session folder.
+        detail::write_file_atomically(file, fmt::format("{}\n", k_store_version), root);
         return;
     }
     std::string text(text::trim(detail::read_small_file(file)));

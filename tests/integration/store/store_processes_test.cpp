@@ -13,8 +13,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <csignal>
 #include <random>
+#include <sstream>
 #include <thread>
 
 extern char** environ;
@@ -64,7 +66,9 @@ protected:
     void SetUp() override {
         if (!have_nginx())
             GTEST_SKIP() << "nginx is not installed (Debian package nginx-light)";
-        m_server = std::make_unique<Nginx>(NginxOptions{m_served.path()});
+        NginxOptions options{m_served.path()};
+        options.access_log = true;
+        m_server = std::make_unique<Nginx>(options);
     }
 
     std::vector<Served> artifacts(int count) {
@@ -105,12 +109,20 @@ TEST_F(StoreProcesses, EightProcessesFetchTheSame200ArtifactsIntoOneStore) {
     write_list(sandbox.root() / "project" / "artifacts.txt", served);
     std::vector<RunResult> results(8);
     std::vector<std::thread> threads;
+    std::atomic<int> running{8};
     for (auto& result : results)
         threads.emplace_back([&] {
             result = sandbox.cairn({"cache", "add", "--list", "artifacts.txt", "--unpack"});
+            --running;
         });
+    // `cache gc` in a loop meanwhile: it must never take anything a live process uses.
+    std::vector<RunResult> gcs;
+    while (running > 0)
+        gcs.push_back(sandbox.cairn({"cache", "gc"}));
     for (auto& t : threads)
         t.join();
+    for (const auto& gc : gcs)
+        EXPECT_EQ(gc.status, 0) << gc.err;
     std::size_t downloaded = 0;
     for (const auto& r : results) {
         EXPECT_EQ(r.status, 0) << r.err;
@@ -119,8 +131,18 @@ TEST_F(StoreProcesses, EightProcessesFetchTheSame200ArtifactsIntoOneStore) {
         ASSERT_NE(pos, std::string::npos) << r.out;
         downloaded += std::stoul(r.out.substr(r.out.rfind(' ', pos - 1) + 1));
     }
-    // Every artifact entered the store exactly once, whoever downloaded it.
+    // Every artifact entered the store exactly once, whoever downloaded it, and was
+    // requested from the server exactly once: the others waited for it.
     EXPECT_EQ(downloaded, 200u);
+    std::map<std::string, int> requests;
+    std::istringstream log(read_file(m_server->access_log_path()));
+    for (std::string line; std::getline(log, line);)
+        ++requests[line];
+    EXPECT_EQ(requests.size(), 200u);
+    for (const auto& [line, count] : requests) {
+        EXPECT_EQ(count, 1) << line;
+        EXPECT_NE(line.find(" 200"), std::string::npos) << line;
+    }
     expect_one_verified_copy_each(sandbox.root() / "store", served);
     EXPECT_TRUE(fs::is_empty(sandbox.root() / "store" / "tmp"));
     auto verify = sandbox.cairn({"cache", "verify"});
