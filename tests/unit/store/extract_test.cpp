@@ -109,6 +109,19 @@ TEST(Unpack, PlainAndZstdTarsAndOtherTarDialects) {
         }
 }
 
+TEST(Unpack, NonAsciiNamesAndLinkTargetsKeepTheirUtf8Bytes) {
+    TempDir tmp;
+    Store store(tmp / "s");
+    for (auto format : {TarFormat::pax, TarFormat::gnu, TarFormat::ustar}) {
+        auto tree =
+            unpack_bytes(store, make_tar({file_entry("docs/r\u00e9sum\u00e9.md", "\u00e9t\u00e9"),
+                                          symlink_entry("lien", "docs/r\u00e9sum\u00e9.md")},
+                                         Compression::gzip, format));
+        EXPECT_EQ(read_file(tree.path / "docs" / "r\u00e9sum\u00e9.md"), "\u00e9t\u00e9");
+        EXPECT_EQ(fs::read_symlink(tree.path / "lien").string(), "docs/r\u00e9sum\u00e9.md");
+    }
+}
+
 TEST(Unpack, ATreeWithoutMarkerIsNeverTrustedAndIsReplaced) {
     TempDir tmp;
     Store store(tmp / "s");
