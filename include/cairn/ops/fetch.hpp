@@ -59,7 +59,7 @@ FetchSummary fetch_artifacts(const store::Store& store, net::Client& client,
                              const std::vector<Artifact>& artifacts, const FetchOptions& options);
 
 // The same with the store at `store_root` and a client configured from `config`
-// (network.mode, network.maxConnections).
+// (net::client_options: network.mode, connection limits, CA file, credentials).
 FetchSummary fetch_artifacts(const std::filesystem::path& store_root,
                              const config::LayeredConfig& config,
                              const std::vector<Artifact>& artifacts, const FetchOptions& options);
