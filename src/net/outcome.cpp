@@ -242,8 +242,8 @@ Outcome judge(Job& job, CURLcode code, const ClientOptions& options) {
 Error offline_error(const Url& url) {
     return Error(Code::offline_miss,
                  fmt::format("cannot fetch {}: the network mode is offline", url.redacted()))
-        .hint("fill the cache with `cairn fetch` while online, or import a bundle made on a "
-              "connected machine");
+        .hint("fill the cache by running the same command while online, or import a bundle "
+              "made on a connected machine");
 }
 
 Error shutdown_error(const Url& url) {

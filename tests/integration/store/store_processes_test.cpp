@@ -305,8 +305,8 @@ TEST_F(StoreProcesses, OfflineFetchInAnEmptyNetworkNamespace) {
                             "  while: fetching artifact " +
                             missing_digest.sri() + " from " + url +
                             "\n"
-                            "hint: fill the cache with `cairn fetch` while online, or import a "
-                            "bundle made on a connected machine\n");
+                            "hint: fill the cache by running the same command while online, or "
+                            "import a bundle made on a connected machine\n");
     // The same in online mode inside the namespace fails to connect: the namespace is real.
     auto online = isolated({"cache", "add", url + "#" + missing_digest.sri()});
     EXPECT_EQ(online.status, 5) << online.err;

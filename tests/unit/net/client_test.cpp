@@ -445,8 +445,8 @@ TEST(Client, OfflineOpensNoSocket) {
     EXPECT_EQ(error.message(),
               "cannot fetch " + server.url("/pkg") + ": the network mode is offline");
     ASSERT_EQ(error.hints().size(), 1u);
-    EXPECT_EQ(error.hints()[0], "fill the cache with `cairn fetch` while online, or import a "
-                                "bundle made on a connected machine");
+    EXPECT_EQ(error.hints()[0], "fill the cache by running the same command while online, or "
+                                "import a bundle made on a connected machine");
     Error secret = error_of(
         client, get("http://u:canary-pw@127.0.0.1:" + std::to_string(server.port()) + "/pkg"));
     EXPECT_EQ(secret.message().find("canary-pw"), std::string::npos);
