@@ -58,6 +58,25 @@ bool transport_failure(CURLcode code) {
     }
 }
 
+// The version libcurl used for the job's exchange, major * 10 + minor (0 when unknown).
+int http_version(const Job& job) {
+    long version = CURL_HTTP_VERSION_NONE;
+    if (!job.easy || curl_easy_getinfo(job.easy, CURLINFO_HTTP_VERSION, &version) != CURLE_OK)
+        return 0;
+    switch (version) {
+    case CURL_HTTP_VERSION_1_0:
+        return 10;
+    case CURL_HTTP_VERSION_1_1:
+        return 11;
+    case CURL_HTTP_VERSION_2_0:
+        return 20;
+    case CURL_HTTP_VERSION_3:
+        return 30;
+    default:
+        return 0;
+    }
+}
+
 Response make_response(Job& job) {
     Response response{.effective_url = job.url};
     response.status = job.status;
@@ -68,6 +87,7 @@ Response make_response(Job& job) {
     response.body_bytes = job.received;
     response.body = std::move(job.body);
     response.attempts = job.attempts;
+    response.http_version = http_version(job);
     response.headers = std::move(job.response_headers);
     return response;
 }

@@ -72,6 +72,8 @@ struct Response {
     std::uint64_t body_bytes = 0;
     std::string body{}; // the body when the request had no on_body sink
     int attempts = 0;   // attempts made, 1 when the first one succeeded
+    // The final response's HTTP version, major * 10 + minor: 10, 11, 20 or 30; 0 if unknown.
+    int http_version = 0;
     std::vector<std::pair<std::string, std::string>>
         headers{}; // final response's, names lower-case
 };

@@ -49,15 +49,23 @@ std::string config_text(const NginxOptions& options, const std::filesystem::path
       << "  uwsgi_temp_path " << d << "/uwsgi;\n"
       << "  scgi_temp_path " << d << "/scgi;\n";
     if (options.access_log)
-        c << "  log_format cairn '$request $status';\n"
+        c << "  log_format cairn '$request $status"
+          << (options.log_connections ? " $server_protocol $connection $connection_requests" : "")
+          << "';\n"
           << "  access_log " << d << "/access.log cairn;\n";
     else
         c << "  access_log off;\n";
     c << "  server {\n"
-      << "    listen 127.0.0.1:" << port << ";\n"
-      << "    root " << std::filesystem::absolute(options.root).string() << ";\n"
-      << "    location / { }\n"
-      << "  }\n"
+      << "    listen 127.0.0.1:" << port << (options.tls ? " ssl http2" : "") << ";\n";
+    if (options.tls)
+        c << "    ssl_certificate " << d << "/cert.pem;\n"
+          << "    ssl_certificate_key " << d << "/key.pem;\n"
+          << "    ssl_protocols TLSv1.2 TLSv1.3;\n";
+    c << "    root " << std::filesystem::absolute(options.root).string() << ";\n"
+      << "    location / { }\n";
+    for (const auto& [path, target] : options.redirects)
+        c << "    location = " << path << " { return 302 " << target << "; }\n";
+    c << "  }\n"
       << "}\n";
     return c.str();
 }
@@ -91,6 +99,10 @@ bool have_nginx() {
     return !nginx_binary().empty();
 }
 
+bool have_openssl() {
+    return have_program("openssl");
+}
+
 std::uint16_t pick_free_port() {
     int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0)
@@ -113,6 +125,8 @@ Nginx::Nginx(NginxOptions options) : m_options(std::move(options)) {
     std::filesystem::path binary = nginx_binary();
     if (binary.empty())
         throw std::runtime_error("nginx is not installed (Debian package nginx-light)");
+    if (m_options.tls)
+        make_certificate();
     std::string failure;
     for (int attempt = 0; attempt < 8; ++attempt) {
         std::uint16_t port = pick_free_port();
@@ -124,6 +138,18 @@ Nginx::Nginx(NginxOptions options) : m_options(std::move(options)) {
             break;
     }
     throw std::runtime_error("nginx did not start:\n" + failure);
+}
+
+void Nginx::make_certificate() {
+    if (!have_openssl())
+        throw std::runtime_error("the openssl command line is not installed (Debian package "
+                                 "openssl); NginxOptions::tls needs it");
+    RunResult made = run({"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                          "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2", "-subj",
+                          "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout",
+                          (m_dir / "key.pem").string(), "-out", certificate_path().string()});
+    if (made.status != 0)
+        throw std::runtime_error("openssl could not make a self-signed certificate:\n" + made.err);
 }
 
 bool Nginx::start_on(std::uint16_t port, std::string& failure) {
@@ -197,7 +223,7 @@ Nginx::~Nginx() {
 }
 
 std::string Nginx::base_url() const {
-    return "http://127.0.0.1:" + std::to_string(m_port);
+    return (m_options.tls ? "https://127.0.0.1:" : "http://127.0.0.1:") + std::to_string(m_port);
 }
 
 std::string Nginx::url(std::string_view path) const {

@@ -8,6 +8,8 @@
 #include <filesystem>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 // Debian's nginx serving a folder on 127.0.0.1, for tests and benchmarks that need a real,
 // fast HTTP server. Each instance has its own generated config, pid file, logs and temp
@@ -19,10 +21,23 @@ std::filesystem::path nginx_binary();
 // Whether nginx is installed. Tests skip loudly (GTEST_SKIP with the reason) only when not.
 bool have_nginx();
 
+// Whether the openssl command line is installed (needed for NginxOptions::tls).
+bool have_openssl();
+
 struct NginxOptions {
     std::filesystem::path root; // served at "/"
     bool access_log = false;    // log requests to access_log_path() ("$request $status")
+    // Appends " $server_protocol $connection $connection_requests" to each access log line:
+    // the HTTP version, nginx's connection serial number, and that connection's request count.
+    bool log_connections = false;
     int keepalive_requests = 10'000;
+    // Serve https with HTTP/2 (ALPN h2, HTTP/1.1 still accepted) using a throwaway
+    // self-signed certificate for 127.0.0.1 (subjectAltName IP:127.0.0.1), generated with
+    // the openssl command line in the instance's temp dir; certificate_path() is its PEM,
+    // usable as a CA file. The private key never leaves that temp dir.
+    bool tls = false;
+    // Exact paths answered with `302 Location: target` instead of a file: {path, target}.
+    std::vector<std::pair<std::string, std::string>> redirects{};
 };
 
 class Nginx {
@@ -36,13 +51,16 @@ public:
     Nginx& operator=(const Nginx&) = delete;
 
     std::uint16_t port() const { return m_port; }
-    std::string base_url() const;                 // "http://127.0.0.1:PORT"
+    std::string base_url() const;                 // "http://127.0.0.1:PORT" (https with tls)
     std::string url(std::string_view path) const; // base_url() + path ("/" added if missing)
     std::filesystem::path access_log_path() const { return m_dir / "access.log"; }
     std::filesystem::path error_log_path() const { return m_dir / "error.log"; }
+    // The self-signed certificate (PEM) with NginxOptions::tls; to be trusted as a CA file.
+    std::filesystem::path certificate_path() const { return m_dir / "cert.pem"; }
 
 private:
     bool start_on(std::uint16_t port, std::string& failure);
+    void make_certificate();
     void stop();
 
     NginxOptions m_options;

@@ -1,0 +1,193 @@
+// The network client against a real TLS server: Debian's nginx serving https with HTTP/2 on
+// loopback, with a throwaway self-signed certificate for 127.0.0.1. Many files at once over
+// one multiplexed connection, byte for byte; certificate verification that cannot be
+// skipped; and no redirect from https down to http.
+#include "support/nginx/nginx.hpp"
+#include "support/temp_dir.hpp"
+
+#include "cairn/core/error.hpp"
+#include "cairn/net/client.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <chrono>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <random>
+#include <sstream>
+#include <thread>
+
+namespace cairn::net {
+namespace {
+
+std::string read_file(const std::filesystem::path& path) {
+    std::ifstream in(path);
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+}
+
+std::vector<std::string> lines_of(const std::string& text) {
+    std::vector<std::string> lines;
+    std::istringstream in(text);
+    for (std::string line; std::getline(in, line);)
+        if (!line.empty())
+            lines.push_back(line);
+    return lines;
+}
+
+// nginx writes a request's log line when it finishes the request, which may be a moment
+// after the client has the last byte: wait (boundedly) until all the lines are there.
+std::vector<std::string> wait_for_log_lines(const std::filesystem::path& log, std::size_t count) {
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    std::vector<std::string> lines = lines_of(read_file(log));
+    while (lines.size() < count && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        lines = lines_of(read_file(log));
+    }
+    return lines;
+}
+
+class NginxTls : public ::testing::Test {
+protected:
+    void SetUp() override {
+        if (!test::have_nginx())
+            GTEST_SKIP() << "nginx is not installed (Debian package nginx-light)";
+        if (!test::have_openssl())
+            GTEST_SKIP() << "the openssl command line is not installed (Debian package openssl)";
+        std::mt19937 random(7);
+        std::filesystem::create_directories(m_root / "pkg");
+        for (int i = 0; i < k_files; ++i) {
+            std::size_t size = 1 + random() % 150'000;
+            std::string bytes(size, '\0');
+            for (auto& byte : bytes)
+                byte = static_cast<char>(random());
+            std::ofstream(m_root / "pkg" / (std::to_string(i) + ".tgz"), std::ios::binary) << bytes;
+            m_contents.push_back(std::move(bytes));
+        }
+        // A plain-http server that an https page redirects to; following it would succeed.
+        m_plain.emplace(test::NginxOptions{.root = m_root.path()});
+        m_nginx.emplace(test::NginxOptions{
+            .root = m_root.path(),
+            .access_log = true,
+            .log_connections = true,
+            .tls = true,
+            .redirects = {{"/to-http", m_plain->url("/pkg/0.tgz")}, {"/moved", "/pkg/1.tgz"}}});
+    }
+
+    std::string url(int i) const { return m_nginx->url("/pkg/" + std::to_string(i) + ".tgz"); }
+    ClientOptions trusting() const {
+        return ClientOptions{.max_connections = 16,
+                             .max_per_host = k_per_host,
+                             .ca_file = m_nginx->certificate_path().string()};
+    }
+
+    static constexpr int k_files = 100;
+    static constexpr int k_per_host = 4;
+    test::TempDir m_root;
+    std::vector<std::string> m_contents;
+    std::optional<test::Nginx> m_plain;
+    std::optional<test::Nginx> m_nginx;
+};
+
+TEST_F(NginxTls, ManyFilesMultiplexedOverHttp2) {
+    ASSERT_TRUE(m_nginx->base_url().starts_with("https://127.0.0.1:"));
+    Client client(trusting());
+    std::vector<std::future<Response>> futures;
+    for (int i = 0; i < k_files; ++i)
+        futures.push_back(client.submit(Request{.url = Url::parse(url(i))}));
+    for (int i = 0; i < k_files; ++i) {
+        Response response = futures[i].get();
+        EXPECT_EQ(response.status, 200);
+        EXPECT_EQ(response.http_version, 20) << "file " << i;
+        EXPECT_EQ(response.body_bytes, m_contents[i].size());
+        EXPECT_TRUE(response.body == m_contents[i]) << "file " << i << " differs";
+    }
+    EXPECT_LE(client.statistics().connections, static_cast<std::uint64_t>(k_per_host));
+
+    // "GET /pkg/N.tgz HTTP/2.0 200 HTTP/2.0 CONNECTION REQUESTS_SO_FAR_ON_IT"
+    std::vector<std::string> lines = wait_for_log_lines(m_nginx->access_log_path(), k_files);
+    ASSERT_EQ(lines.size(), static_cast<std::size_t>(k_files))
+        << read_file(m_nginx->access_log_path());
+    std::map<std::string, int> per_connection;
+    for (const std::string& line : lines) {
+        std::istringstream fields(line);
+        std::string method, path, request_protocol, status, protocol, connection, requests;
+        fields >> method >> path >> request_protocol >> status >> protocol >> connection >>
+            requests;
+        EXPECT_EQ(method, "GET") << line;
+        EXPECT_EQ(status, "200") << line;
+        EXPECT_EQ(protocol, "HTTP/2.0") << line;
+        ASSERT_FALSE(connection.empty()) << line;
+        ++per_connection[connection];
+    }
+    int busiest = 0;
+    std::string summary;
+    for (const auto& [connection, requests] : per_connection) {
+        busiest = std::max(busiest, requests);
+        summary += " #" + connection + ":" + std::to_string(requests);
+    }
+    RecordProperty("requests_per_connection", summary);
+    std::cout << "[ nginx    ] " << k_files << " requests over " << per_connection.size()
+              << " connection(s), requests per connection:" << summary << "\n";
+    EXPECT_LE(per_connection.size(), static_cast<std::size_t>(k_per_host)) << summary;
+    EXPECT_GT(busiest, 1) << "no connection carried more than one request:" << summary;
+}
+
+TEST_F(NginxTls, RedirectWithinHttpsIsFollowed) {
+    Client client(trusting());
+    Response response = client.fetch(Request{.url = Url::parse(m_nginx->url("/moved"))});
+    EXPECT_EQ(response.status, 200);
+    EXPECT_EQ(response.http_version, 20);
+    EXPECT_EQ(response.effective_url.text(), url(1));
+    EXPECT_TRUE(response.body == m_contents[1]);
+}
+
+TEST_F(NginxTls, UnknownCertificateIsRefused) {
+    // No ca_file: the system's authorities do not know the self-signed certificate, and
+    // verification cannot be turned off.
+    Client client(ClientOptions{.max_connections = 4, .max_per_host = 4});
+    const std::string target = url(0);
+    try {
+        client.fetch(Request{.url = Url::parse(target)});
+        FAIL() << "an unverifiable server was trusted";
+    } catch (const Error& error) {
+        EXPECT_EQ(error.code(), Code::network) << format_plain(error);
+        EXPECT_NE(error.message().find(target), std::string::npos) << format_plain(error);
+        ASSERT_FALSE(error.hints().empty()) << format_plain(error);
+        EXPECT_NE(error.hints().front().find("network.caFile"), std::string::npos)
+            << format_plain(error);
+        std::string causes;
+        for (const std::string& cause : error.causes())
+            causes += cause + "\n";
+        EXPECT_NE(causes.find("certificate"), std::string::npos) << format_plain(error);
+    }
+    // nginx saw no HTTP request: the handshake failed first.
+    EXPECT_EQ(read_file(m_nginx->access_log_path()), "");
+}
+
+TEST_F(NginxTls, RedirectFromHttpsToHttpIsRefused) {
+    // The plain server really serves the target: following the redirect would have worked.
+    Client plain;
+    EXPECT_EQ(plain.fetch(Request{.url = Url::parse(m_plain->url("/pkg/0.tgz"))}).body,
+              m_contents[0]);
+
+    Client client(trusting());
+    const std::string start = m_nginx->url("/to-http");
+    try {
+        client.fetch(Request{.url = Url::parse(start)});
+        FAIL() << "an https -> http redirect was followed";
+    } catch (const Error& error) {
+        EXPECT_EQ(error.code(), Code::network) << format_plain(error);
+        EXPECT_NE(error.message().find("refused a redirect from https to http"), std::string::npos)
+            << format_plain(error);
+        EXPECT_NE(error.message().find(start), std::string::npos) << format_plain(error);
+        EXPECT_NE(error.message().find(m_plain->url("/pkg/0.tgz")), std::string::npos)
+            << format_plain(error);
+    }
+}
+
+} // namespace
+} // namespace cairn::net
