@@ -19,12 +19,27 @@ std::string describe(const Artifact& artifact, const net::Url& url) {
     return fmt::format("fetching artifact {} from {}", artifact.digest.sri(), url.redacted());
 }
 
+// A response that waits for its transfer when destroyed: the request's body sink points
+// at the writer beside it, which the network thread must be done with before it goes
+// (a batch cut short by an exception would otherwise free writers still being written).
+struct PendingResponse {
+    std::future<net::Response> future;
+
+    PendingResponse() = default;
+    PendingResponse(PendingResponse&&) = default;
+    PendingResponse& operator=(PendingResponse&&) = default;
+    ~PendingResponse() {
+        if (future.valid())
+            future.wait();
+    }
+};
+
 struct InFlight {
     const Artifact* artifact;
     net::Url url;
     store::FileLock lock; // this process downloads it; others wait rather than duplicate
     std::unique_ptr<store::BlobWriter> writer;
-    std::future<net::Response> response;
+    PendingResponse response; // declared after the writer, so destroyed (waited for) first
 };
 
 std::string fetch_lock_key(const Digest& digest) {
@@ -42,7 +57,7 @@ InFlight start(const store::Store& store, net::Client& client, const Artifact& a
     store::BlobWriter* writer = item.writer.get();
     request.on_body = [writer](std::span<const std::byte> bytes) { writer->write(bytes); };
     request.on_restart = [writer] { writer->restart(); };
-    item.response = client.submit(std::move(request));
+    item.response.future = client.submit(std::move(request));
     return item;
 }
 
@@ -110,7 +125,7 @@ FetchSummary fetch_artifacts(const store::Store& store, net::Client& client,
     std::optional<Error> first_error;
     auto finish = [&](InFlight& item) {
         try {
-            item.response.get();
+            item.response.future.get();
             auto info = item.writer->commit();
             ++(info.already_present ? summary.already_stored : summary.downloaded);
             summary.downloaded_bytes += info.already_present ? 0 : info.size;
@@ -122,8 +137,9 @@ FetchSummary fetch_artifacts(const store::Store& store, net::Client& client,
         item.lock.remove_file();
     };
     std::vector<const Artifact*> deferred;
-    for (std::size_t begin = 0; begin < missing.size(); begin += options.max_in_flight) {
-        std::size_t end = std::min(missing.size(), begin + options.max_in_flight);
+    const std::size_t per_batch = std::max<std::size_t>(1, options.max_in_flight);
+    for (std::size_t begin = 0; begin < missing.size(); begin += per_batch) {
+        std::size_t end = std::min(missing.size(), begin + per_batch);
         std::vector<InFlight> batch;
         batch.reserve(end - begin);
         for (std::size_t i = begin; i < end; ++i) {

@@ -121,7 +121,7 @@ TimeoutPolicy read_timeout(const Reader& reader, const Json& value, const KeyPat
     reader.known_keys(value, key, {"time", "action", "maximumRetries"});
     if (value.contains("time")) {
         auto time = parse_duration(value["time"]);
-        if (!time)
+        if (!time || time->count() <= 0) // a zero timeout would cut every request at once
             reader.fail(child(key, "time"),
                         fmt::format("{} must be a duration such as \"00:00:30\", \"30s\" or "
                                     "\"500ms\", not {}",

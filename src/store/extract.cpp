@@ -221,10 +221,13 @@ void Extractor::write_file(struct archive* a, struct archive_entry* e, std::stri
                 throw entry_error(Code::archive_invalid, raw, "cannot be read",
                                   archive_error_string(a) ? archive_error_string(a)
                                                           : "unknown libarchive error");
-            check_limits(raw, length, source);
-            // Sparse holes arrive as gaps between offsets: hash them as the zeros they are.
+            // Sparse holes arrive as gaps between offsets: they count toward the limits like
+            // the zeros they are, and are hashed as zeros.
             auto at = static_cast<std::uint64_t>(offset);
-            if (at > size) {
+            std::uint64_t gap = at > size ? at - size : 0;
+            check_limits(raw, gap + length, source);
+            m_bytes += gap;
+            if (gap > 0) {
                 std::vector<std::uint8_t> zeros(std::min<std::uint64_t>(at - size, 1 << 16));
                 for (std::uint64_t left = at - size; left > 0;) {
                     std::size_t n =
@@ -251,6 +254,9 @@ void Extractor::write_file(struct archive* a, struct archive_entry* e, std::stri
         la_int64_t declared = archive_entry_size_is_set(e) ? archive_entry_size(e) : 0;
         if (declared > 0 && static_cast<std::uint64_t>(declared) > size) {
             // A sparse file ending in a hole.
+            std::uint64_t hole = static_cast<std::uint64_t>(declared) - size;
+            check_limits(raw, hole, source);
+            m_bytes += hole;
             if (::ftruncate(fd, declared) != 0)
                 throw detail::io_error("write", path, errno);
             std::vector<std::uint8_t> zeros(1 << 16);

@@ -219,14 +219,9 @@ CleanReport clean_store(const Store& store) {
         if (entry != store.session_dir() && abandoned(entry))
             detail::remove_tree(entry);
     std::error_code ec;
-    if (fs::exists(store.meta_path(), ec)) {
-        report.entries_removed += MetadataCache(store.meta_path()).count();
-        for (const char* suffix : {"", "-wal", "-shm"}) {
-            fs::path p = store.meta_path().string() + suffix;
-            report.bytes_freed += detail::disk_usage(p).bytes;
-            fs::remove(p, ec);
-        }
-    }
+    // Other processes may have the database open: empty it through SQLite, never unlink it.
+    if (fs::exists(store.meta_path(), ec))
+        report.entries_removed += MetadataCache(store.meta_path()).clear_documents();
     for (const auto& entry : children(store.locks_dir()))
         if (entry != store.maintenance_lock_path())
             if (auto lock = FileLock::try_acquire(entry, LockMode::exclusive))

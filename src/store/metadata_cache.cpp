@@ -259,6 +259,18 @@ bool MetadataCache::erase(const IndexKey& key) {
     return changed;
 }
 
+std::size_t MetadataCache::clear_documents() {
+    std::size_t removed = 0;
+    transaction([&] {
+        Statement s(m_db->db, "DELETE FROM version_index WHERE sequence IS NULL",
+                    [&] { return m_db->error("update"); });
+        if (s.step() != SQLITE_DONE)
+            throw m_db->error("update");
+        removed = static_cast<std::size_t>(sqlite3_changes(m_db->db));
+    });
+    return removed;
+}
+
 std::size_t MetadataCache::count() const {
     Statement s(m_db->db, "SELECT count(*) FROM version_index",
                 [&] { return m_db->error("read"); });

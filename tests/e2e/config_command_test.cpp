@@ -81,6 +81,18 @@ TEST_F(ConfigCommand, CredentialsAreNeverPrinted) {
     EXPECT_EQ(explain.out.find("s3cr3t"), std::string::npos) << explain.out;
 }
 
+TEST_F(ConfigCommand, CredentialsInUrlsAndListsAreMasked) {
+    m_sandbox.write("project/.config/cairn/r.json5",
+                    "{x: {url: 'https://bob:hunter2@r.example/npm/', "
+                    "list: [{token: 'abc123'}, 'https://u:pw@h.example/']}}");
+    auto r = m_sandbox.cairn({"config", "list"});
+    EXPECT_EQ(r.status, 0) << r.err;
+    EXPECT_EQ(r.out.find("hunter2"), std::string::npos) << r.out;
+    EXPECT_EQ(r.out.find("abc123"), std::string::npos) << r.out;
+    EXPECT_EQ(r.out.find(":pw@"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("x.url = \"https://***@r.example/npm/\""), std::string::npos) << r.out;
+}
+
 TEST_F(ConfigCommand, MalformedFileExitsWithItsPosition) {
     m_sandbox.write("project/.config/cairn/p.json5", "{\n  network: {mode: 'offline',,}\n}");
     auto r = m_sandbox.cairn({"config", "list"});

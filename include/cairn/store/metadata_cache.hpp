@@ -82,6 +82,10 @@ public:
     // the row must exist.
     std::optional<std::uint64_t> advance_sequence(const IndexKey& key, std::uint64_t sequence);
     bool erase(const IndexKey& key);
+    // Drops every cached document that carries no signed-index sequence number, in one
+    // transaction (safe while other processes have the database open); documents with a
+    // sequence stay, so the last seen head of each signed chain survives a clean.
+    std::size_t clear_documents();
     std::size_t count() const;
     std::vector<IndexKey> keys() const;
 

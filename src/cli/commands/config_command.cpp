@@ -18,7 +18,21 @@ using config::Json;
 
 constexpr const char* k_redacted = "<redacted>";
 
-// Credentials are never printed: values under secret-looking keys are masked.
+// "https://user:secret@host/" -> "https://***@host/": credentials inside URLs are masked.
+std::string without_userinfo(const std::string& text) {
+    std::size_t scheme = text.find("://");
+    if (scheme == std::string::npos)
+        return text;
+    std::size_t authority = scheme + 3;
+    std::size_t end = text.find_first_of("/?#", authority);
+    std::size_t at = text.rfind('@', end == std::string::npos ? std::string::npos : end);
+    if (at == std::string::npos || at < authority)
+        return text;
+    return text.substr(0, authority) + "***" + text.substr(at);
+}
+
+// Credentials are never printed: values under secret-looking keys are masked, at any depth
+// (arrays included), and so are user names and passwords inside URLs.
 Json redacted(const Json& value, const std::string& key = "") {
     if (!key.empty() && config::is_secret_key(key) && !value.is_object())
         return k_redacted;
@@ -28,6 +42,14 @@ Json redacted(const Json& value, const std::string& key = "") {
             out[k] = redacted(v, k);
         return out;
     }
+    if (value.is_array()) {
+        Json out = Json::array();
+        for (const auto& item : value)
+            out.push_back(redacted(item));
+        return out;
+    }
+    if (value.is_string())
+        return without_userinfo(value.get<std::string>());
     return value;
 }
 

@@ -57,8 +57,8 @@ public:
     [[noreturn]] void corrupt(const char* what) const {
         Error error(Code::cache_corrupt,
                     fmt::format("a cached npm packument is damaged ({} at byte {})", what, m_pos));
-        error.hint("`cairn cache verify` quarantines damaged entries; the next online run "
-                   "fetches the document again");
+        error.hint("`cairn cache clean` drops cached metadata; the next online run fetches the "
+                   "document again");
         throw error;
     }
     std::uint64_t number() {

@@ -159,12 +159,17 @@ const PackumentRelease* Packument::find(std::string_view version) const {
 }
 
 std::string packument_path(std::string_view name) {
+    // Everything but unreserved characters (and a scope's leading '@') is percent-encoded,
+    // so a hostile name can never change the request's path, query or fragment.
     std::string out;
-    for (char c : name) {
-        if (c == '/')
-            out += "%2f";
+    for (std::size_t i = 0; i < name.size(); ++i) {
+        auto c = static_cast<unsigned char>(name[i]);
+        bool unreserved = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                          (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~';
+        if (unreserved || (i == 0 && c == '@'))
+            out += static_cast<char>(c);
         else
-            out += c;
+            out += fmt::format("%{:02x}", c);
     }
     return out;
 }

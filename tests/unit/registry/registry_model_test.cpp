@@ -164,6 +164,13 @@ TEST_F(RegistryModelTest, BadTimeout) {
                            "a duration such as \"00:00:30\", \"30s\" or \"500ms\", not \"soon\"");
 }
 
+TEST_F(RegistryModelTest, ZeroTimeoutIsRefused) {
+    Error e = model_error(R"({formats: {npm: {authorities: {pub: {registries: {
+        up: {protocol: "npm", url: "https://u/", search: {timeout: {time: "0s"}}}}}}}}})");
+    EXPECT_EQ(e.message(), "formats.npm.authorities.pub.registries.up.search.timeout.time must be "
+                           "a duration such as \"00:00:30\", \"30s\" or \"500ms\", not \"0s\"");
+}
+
 TEST_F(RegistryModelTest, MissingDefaultAuthority) {
     Error e = model_error(R"({formats: {npm: {defaults: {authority: "public"}, authorities: {
         corp: {registries: {up: {protocol: "npm", url: "https://u/"}}}}}}})");

@@ -155,6 +155,8 @@ TEST(Packument, EveryTruncationOfTheCompactFormIsDetected) {
 TEST(Packument, RegistryPath) {
     EXPECT_EQ(packument_path("left-pad"), "left-pad");
     EXPECT_EQ(packument_path("@types/node"), "@types%2fnode");
+    EXPECT_EQ(packument_path("../x?y#z%"), "..%2fx%3fy%23z%25");
+    EXPECT_EQ(packument_path("a@b"), "a%40b");
 }
 
 } // namespace
