@@ -72,8 +72,12 @@ void Credentials::add_config(const config::Json& auth_section, std::string_view 
         if (key == "$clear")
             continue;
         auto prefix = Url::try_parse(key);
-        if (!prefix)
-            throw invalid_entry(source, key, "the key is not an http or https URL");
+        if (!prefix) {
+            // Not a URL, so not redactable as one: hide anything before an '@'.
+            std::size_t at = key.rfind('@');
+            std::string shown = at == std::string::npos ? key : "***" + key.substr(at);
+            throw invalid_entry(source, shown, "the key is not an http or https URL");
+        }
         if (prefix->has_userinfo())
             throw invalid_entry(source, prefix->redacted(),
                                 "the key must not hold a user name or password");

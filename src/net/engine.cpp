@@ -110,7 +110,7 @@ void Client::Engine::start(JobPtr job) {
     job->following_redirect = false;
     try {
         detail::prepare_exchange(*job, m_options);
-    } catch (const Error& error) {
+    } catch (...) { // whatever fails here fails this request, never the network thread
         detail::release_exchange(*job);
         job->promise.set_exception(std::current_exception());
         return;
@@ -145,7 +145,13 @@ void Client::Engine::finish(CURL* easy, CURLcode code) {
     --job->host->in_flight;
     job->host->warmed = true;
     job->host = nullptr;
-    Outcome outcome = detail::judge(*job, code, m_options);
+    Outcome outcome{Outcome::Kind::fail, {}, {}, {}, {}};
+    try {
+        outcome = detail::judge(*job, code, m_options);
+    } catch (...) { // e.g. bad_alloc: fail this request, keep the network thread alive
+        outcome.kind = Outcome::Kind::fail;
+        outcome.error = std::current_exception();
+    }
     detail::release_exchange(*job);
     settle(std::move(job), std::move(outcome));
 }
