@@ -164,22 +164,23 @@ BlobInfo Store::add_blob_file(const Digest& expected, const fs::path& file) cons
     int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
     if (fd < 0)
         throw detail::io_error("read", file, errno);
+    // The descriptor is closed on every path, also when the writer throws.
+    struct Closer {
+        int fd;
+        ~Closer() { ::close(fd); }
+    } closer{fd};
     BlobWriter writer = write_blob(expected);
     std::vector<std::byte> buffer(1 << 20);
     for (;;) {
         ssize_t n = ::read(fd, buffer.data(), buffer.size());
         if (n < 0 && errno == EINTR)
             continue;
-        if (n < 0) {
-            int err = errno;
-            ::close(fd);
-            throw detail::io_error("read", file, err);
-        }
+        if (n < 0)
+            throw detail::io_error("read", file, errno);
         if (n == 0)
             break;
         writer.write(std::span<const std::byte>(buffer.data(), static_cast<std::size_t>(n)));
     }
-    ::close(fd);
     return writer.commit();
 }
 

@@ -322,13 +322,13 @@ void Extractor::check_link_target(std::string_view raw, const std::vector<std::s
     if (auto reason = foreign_path_reason(target); !reason.empty())
         throw escape(": " + reason);
     std::vector<std::string> current(parts.begin(), parts.end() - 1);
-    std::deque<std::string> todo;
+    std::deque<std::string> pending;
     for (auto& part : split_components(target))
-        todo.push_back(part);
+        pending.push_back(part);
     int hops = 0;
-    while (!todo.empty()) {
-        std::string part = std::move(todo.front());
-        todo.pop_front();
+    while (!pending.empty()) {
+        std::string part = std::move(pending.front());
+        pending.pop_front();
         if (part == "..") {
             if (current.empty())
                 throw escape(" resolves outside the folder");
@@ -344,7 +344,7 @@ void Extractor::check_link_target(std::string_view raw, const std::vector<std::s
                               fmt::format("more than {} links followed", k_max_link_hops));
         current.pop_back();
         auto next = split_components(it->second.target);
-        todo.insert(todo.begin(), next.begin(), next.end());
+        pending.insert(pending.begin(), next.begin(), next.end());
     }
 }
 

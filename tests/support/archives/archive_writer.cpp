@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 
+#include <cstdio>
 #include <stdexcept>
 
 namespace cairn::test {
@@ -132,6 +133,73 @@ std::string make_tar(const std::vector<TarEntry>& entries, Compression compressi
     }
     check(a, archive_write_close(a), "close");
     archive_write_free(a);
+    return out;
+}
+
+namespace {
+
+// One 512-byte ustar header with its checksum.
+std::string ustar_header(const std::string& name, char type, std::uint64_t size) {
+    std::string h(512, '\0');
+    auto put = [&](std::size_t at, std::size_t width, const std::string& text) {
+        h.replace(at, std::min(width, text.size()), text.substr(0, width));
+    };
+    auto octal = [](std::uint64_t value, std::size_t width) {
+        char buffer[32];
+        std::snprintf(buffer, sizeof buffer, "%0*llo", static_cast<int>(width - 1),
+                      static_cast<unsigned long long>(value));
+        return std::string(buffer);
+    };
+    put(0, 100, name);
+    put(100, 8, octal(0644, 8));
+    put(108, 8, octal(0, 8));
+    put(116, 8, octal(0, 8));
+    put(124, 12, octal(size, 12));
+    put(136, 12, octal(499162500, 12));
+    h[156] = type;
+    put(257, 6, std::string("ustar\0", 6));
+    put(263, 2, "00");
+    put(148, 8, std::string(8, ' '));
+    unsigned sum = 0;
+    for (unsigned char c : h)
+        sum += c;
+    put(148, 8, octal(sum, 7) + std::string(1, '\0'));
+    return h;
+}
+
+std::string pad512(std::string block) {
+    block.append((512 - block.size() % 512) % 512, '\0');
+    return block;
+}
+
+// "<length> key=value\n", the length counting itself.
+std::string pax_record(const std::string& key, const std::string& value) {
+    std::string body = " " + key + "=" + value + "\n";
+    std::size_t length = body.size() + 1;
+    while (std::to_string(length).size() + body.size() != length)
+        ++length;
+    return std::to_string(length) + body;
+}
+
+} // namespace
+
+std::string make_sparse_tar(const std::string& name, int count, std::uint64_t real_size,
+                            std::uint64_t offset, const std::string& data) {
+    std::string out;
+    for (int i = 0; i < count; ++i) {
+        std::string file = name + std::to_string(i);
+        std::string records = pax_record("GNU.sparse.major", "1") +
+                              pax_record("GNU.sparse.minor", "0") +
+                              pax_record("GNU.sparse.name", file) +
+                              pax_record("GNU.sparse.realsize", std::to_string(real_size));
+        std::string map =
+            pad512("1\n" + std::to_string(offset) + "\n" + std::to_string(data.size()) + "\n");
+        out += ustar_header("PaxHeaders/" + file, 'x', records.size());
+        out += pad512(records);
+        out += ustar_header("GNUSparseFile.0/" + file, '0', map.size() + data.size());
+        out += map + pad512(data);
+    }
+    out += std::string(1024, '\0');
     return out;
 }
 

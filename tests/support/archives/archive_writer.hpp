@@ -30,4 +30,11 @@ std::string make_tar(const std::vector<TarEntry>& entries,
                      Compression compression = Compression::gzip,
                      TarFormat format = TarFormat::pax);
 
+// An uncompressed tar of `count` sparse files (`name`0, `name`1, ...) in the PAX 1.0 sparse
+// format, as GNU tar writes it: each `real_size` bytes long, `data` its only data region at
+// `offset`, the rest holes that take no space in the archive. Written byte by byte:
+// libarchive's writer pads sparse entries out to their full size instead.
+std::string make_sparse_tar(const std::string& name, int count, std::uint64_t real_size,
+                            std::uint64_t offset, const std::string& data);
+
 } // namespace cairn::test

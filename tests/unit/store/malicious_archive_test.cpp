@@ -187,6 +187,20 @@ std::vector<MaliciousCase> corpus() {
                      Code::archive_limit,
                      "archive entry \"b\" exceeds the limit of 1048576 unpacked bytes", "",
                      [](UnpackOptions& o) { o.limits.max_bytes = 1 << 20; }});
+    // Sparse holes unpack to zeros: they count toward the limits although the archive is tiny
+    // (three files of 512 KiB, one data byte each, against a 1 MiB limit).
+    auto sparse = [](std::uint64_t offset) {
+        return [offset](const fs::path&) {
+            return make_sparse_tar("holes", 3, 512 << 10, offset, "x");
+        };
+    };
+    auto one_mib = [](UnpackOptions& o) { o.limits.max_bytes = 1 << 20; };
+    cases.push_back({"sparse_leading_holes", sparse((512 << 10) - 1), Code::archive_limit,
+                     "archive entry \"holes2\" exceeds the limit of 1048576 unpacked bytes", "",
+                     one_mib});
+    cases.push_back({"sparse_trailing_holes", sparse(0), Code::archive_limit,
+                     "archive entry \"holes2\" exceeds the limit of 1048576 unpacked bytes", "",
+                     one_mib});
     cases.push_back({"too_many_entries",
                      [](const fs::path&) {
                          std::vector<TarEntry> entries;
