@@ -76,15 +76,15 @@ std::optional<Bytes> base64_decode(std::string_view text, bool padded) {
 
 std::array<std::uint8_t, 32> sha256(std::span<const std::uint8_t> bytes) {
     std::array<std::uint8_t, 32> out{};
-    auto digest = digest_bytes(DigestAlgorithm::sha256, as_text(bytes)).bytes();
-    std::copy(digest.begin(), digest.end(), out.begin());
+    Digest digest = digest_bytes(DigestAlgorithm::sha256, as_text(bytes));
+    std::copy(digest.bytes().begin(), digest.bytes().end(), out.begin());
     return out;
 }
 
 std::array<std::uint8_t, 64> sha512(std::span<const std::uint8_t> bytes) {
     std::array<std::uint8_t, 64> out{};
-    auto digest = digest_bytes(DigestAlgorithm::sha512, as_text(bytes)).bytes();
-    std::copy(digest.begin(), digest.end(), out.begin());
+    Digest digest = digest_bytes(DigestAlgorithm::sha512, as_text(bytes));
+    std::copy(digest.bytes().begin(), digest.bytes().end(), out.begin());
     return out;
 }
 
