@@ -1,5 +1,6 @@
 #include "cairn/net/url.hpp"
 
+#include "cairn/core/encoding.hpp"
 #include "cairn/core/error.hpp"
 
 #include <algorithm>
@@ -24,16 +25,6 @@ bool has_forbidden_characters(std::string_view text) {
     });
 }
 
-int hex_value(char c) {
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 std::optional<std::string> percent_decode(std::string_view text) {
     std::string out;
     out.reserve(text.size());
@@ -44,11 +35,10 @@ std::optional<std::string> percent_decode(std::string_view text) {
         }
         if (i + 2 >= text.size())
             return std::nullopt;
-        int hi = hex_value(text[i + 1]);
-        int lo = hex_value(text[i + 2]);
-        if (hi < 0 || lo < 0)
+        auto byte = encoding::hex_decode(text.substr(i + 1, 2));
+        if (!byte)
             return std::nullopt;
-        out += static_cast<char>(hi * 16 + lo);
+        out += *byte;
         i += 2;
     }
     return out;
