@@ -1,6 +1,30 @@
 #include "app.hpp"
 
+#include <algorithm>
+#include <utility>
+
 namespace cairn::cli {
+
+namespace {
+
+std::vector<std::pair<int, CommandAdder>>& registered_commands() {
+    static std::vector<std::pair<int, CommandAdder>> commands;
+    return commands;
+}
+
+} // namespace
+
+CommandRegistration::CommandRegistration(int order, CommandAdder add) {
+    registered_commands().emplace_back(order, add);
+}
+
+void add_registered_commands(CLI::App& app, Session& session) {
+    auto commands = registered_commands();
+    std::stable_sort(commands.begin(), commands.end(),
+                     [](const auto& a, const auto& b) { return a.first < b.first; });
+    for (const auto& [order, add] : commands)
+        add(app, session);
+}
 
 std::unique_ptr<CLI::App> make_app(Session& session) {
     auto app = std::make_unique<CLI::App>(
@@ -21,10 +45,7 @@ std::unique_ptr<CLI::App> make_app(Session& session) {
     app->add_flag("--prefer-offline", g.prefer_offline,
                   "Use cached metadata, fetch only misses (network.mode=prefer-offline)");
 
-    add_help_command(*app, session);
-    add_config_command(*app, session);
-    add_semver_command(*app, session);
-    add_cache_command(*app, session);
+    add_registered_commands(*app, session);
 
     return app;
 }

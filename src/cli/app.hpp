@@ -28,10 +28,25 @@ struct Session {
 // Builds the whole command tree. Commands register themselves from commands/*.cpp.
 std::unique_ptr<CLI::App> make_app(Session& session);
 
-// Each command file provides one of these.
-void add_help_command(CLI::App& app, Session& session);
-void add_config_command(CLI::App& app, Session& session);
-void add_semver_command(CLI::App& app, Session& session);
-void add_cache_command(CLI::App& app, Session& session);
+// Each command file registers itself (no central list to edit):
+//   void add_cache_command(CLI::App& app, Session& session) { ... }
+//   CAIRN_COMMAND(40, add_cache_command);
+// `order` sets the position in `cairn help` (lower first): 10s project workflows (init,
+// install, add, ...), 40s store and config, 60s format tooling, 90 misc.
+using CommandAdder = void (*)(CLI::App& app, Session& session);
+struct CommandRegistration {
+    CommandRegistration(int order, CommandAdder add);
+};
+void add_registered_commands(CLI::App& app, Session& session);
 
 } // namespace cairn::cli
+
+#define CAIRN_COMMAND_CONCAT2(a, b) a##b
+#define CAIRN_COMMAND_CONCAT(a, b) CAIRN_COMMAND_CONCAT2(a, b)
+#define CAIRN_COMMAND(order, adder)                                                                \
+    static const ::cairn::cli::CommandRegistration CAIRN_COMMAND_CONCAT(cairn_command_,            \
+                                                                        __LINE__) {                \
+        order, adder                                                                               \
+    }
+
+namespace cairn::cli {} // namespace cairn::cli

@@ -49,4 +49,6 @@ void add_semver_command(CLI::App& app, Session& session) {
     });
 }
 
+CAIRN_COMMAND(44, add_semver_command);
+
 } // namespace cairn::cli
