@@ -1,0 +1,432 @@
+#include "fs_tree.hpp"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <random>
+
+namespace cairn::install::detail {
+
+Error io_error(std::string_view action, const fs::path& path, int err) {
+    Error error(Code::io, fmt::format("cannot {} {}", action, path.string()));
+    error.caused_by(std::strerror(err));
+    return error;
+}
+
+Fd& Fd::operator=(Fd&& other) noexcept {
+    if (this != &other) {
+        if (m_fd >= 0)
+            ::close(m_fd);
+        m_fd = other.m_fd;
+        other.m_fd = -1;
+    }
+    return *this;
+}
+
+Fd::~Fd() {
+    if (m_fd >= 0)
+        ::close(m_fd);
+}
+
+namespace {
+
+constexpr int k_dir_flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
+
+std::vector<std::string_view> components(std::string_view rel) {
+    std::vector<std::string_view> out;
+    std::size_t start = 0;
+    while (start <= rel.size()) {
+        std::size_t end = rel.find('/', start);
+        if (end == std::string_view::npos)
+            end = rel.size();
+        if (end > start)
+            out.push_back(rel.substr(start, end - start));
+        start = end + 1;
+    }
+    return out;
+}
+
+// Opens one component; nullopt on ENOENT.
+std::optional<Fd> open_component(int dir, const std::string& name, const fs::path& shown) {
+    int fd = ::openat(dir, name.c_str(), k_dir_flags);
+    if (fd >= 0)
+        return Fd(fd);
+    int err = errno;
+    if (err == ENOENT)
+        return std::nullopt;
+    if (err == ELOOP || err == ENOTDIR) {
+        unsigned type = entry_type(dir, name.c_str());
+        if (type == S_IFLNK)
+            throw Error(Code::io, fmt::format("{} is a symbolic link where cairn expects a folder",
+                                              (shown / name).string()))
+                .hint("remove it; cairn never installs through a link");
+        throw Error(Code::io, fmt::format("{} is not a folder", (shown / name).string()))
+            .hint("remove it and run the install again");
+    }
+    if (err == EACCES) {
+        // A folder a build made unreadable: it is ours to open up.
+        if (entry_type(dir, name.c_str()) == S_IFDIR &&
+            ::fchmodat(dir, name.c_str(), 0755, 0) == 0) {
+            fd = ::openat(dir, name.c_str(), k_dir_flags);
+            if (fd >= 0)
+                return Fd(fd);
+        }
+    }
+    throw io_error("open", shown / name, err);
+}
+
+} // namespace
+
+std::optional<Fd> open_dir(int base, std::string_view rel, const fs::path& shown) {
+    auto parts = components(rel);
+    Fd current(::dup(base));
+    if (!current)
+        throw io_error("open", shown, errno);
+    fs::path where = shown;
+    for (auto part : parts) {
+        std::string name(part);
+        auto next = open_component(current.get(), name, where);
+        if (!next)
+            return std::nullopt;
+        current = std::move(*next);
+        where /= name;
+    }
+    return current;
+}
+
+Fd make_dirs(int base, std::string_view rel, const fs::path& shown) {
+    auto parts = components(rel);
+    Fd current(::dup(base));
+    if (!current)
+        throw io_error("open", shown, errno);
+    fs::path where = shown;
+    for (auto part : parts) {
+        std::string name(part);
+        auto next = open_component(current.get(), name, where);
+        if (!next) {
+            if (::mkdirat(current.get(), name.c_str(), 0777) != 0 && errno != EEXIST)
+                throw io_error("create the folder", where / name, errno);
+            next = open_component(current.get(), name, where);
+            if (!next)
+                throw io_error("open", where / name, ENOENT);
+        }
+        current = std::move(*next);
+        where /= name;
+    }
+    return current;
+}
+
+unsigned entry_type(int dir, const char* name) {
+    struct stat st {};
+    if (::fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+        return 0;
+    return st.st_mode & S_IFMT;
+}
+
+std::optional<std::string> read_link(int dir, const char* name) {
+    char buffer[4096];
+    ssize_t n = ::readlinkat(dir, name, buffer, sizeof buffer);
+    if (n < 0 || static_cast<std::size_t>(n) >= sizeof buffer)
+        return std::nullopt;
+    return std::string(buffer, static_cast<std::size_t>(n));
+}
+
+std::vector<std::string> list_dir(int dir, const fs::path& shown) {
+    int fd = ::openat(dir, ".", k_dir_flags);
+    if (fd < 0)
+        throw io_error("open", shown, errno);
+    DIR* stream = ::fdopendir(fd);
+    if (!stream) {
+        int err = errno;
+        ::close(fd);
+        throw io_error("list", shown, err);
+    }
+    std::vector<std::string> names;
+    errno = 0;
+    while (dirent* entry = ::readdir(stream)) {
+        if (std::strcmp(entry->d_name, ".") == 0 || std::strcmp(entry->d_name, "..") == 0)
+            continue;
+        names.emplace_back(entry->d_name);
+    }
+    int err = errno;
+    ::closedir(stream);
+    if (err != 0)
+        throw io_error("list", shown, err);
+    return names;
+}
+
+void empty_dir(int dir, const std::set<std::string>& keep, const fs::path& shown) {
+    for (const auto& name : list_dir(dir, shown))
+        if (!keep.contains(name))
+            remove_entry(dir, name.c_str(), shown);
+}
+
+void remove_entry(int dir, const char* name, const fs::path& shown) {
+    if (::unlinkat(dir, name, 0) == 0 || errno == ENOENT)
+        return;
+    int err = errno;
+    if (err != EISDIR && err != EPERM && err != EACCES)
+        throw io_error("remove", shown / name, err);
+    if (entry_type(dir, name) != S_IFDIR) {
+        if (err == EACCES) {
+            // The folder holding it is not writable (a build made it so); it is ours.
+            ::fchmod(dir, 0755);
+            if (::unlinkat(dir, name, 0) == 0)
+                return;
+            err = errno;
+        }
+        throw io_error("remove", shown / name, err);
+    }
+    {
+        auto sub = open_component(dir, name, shown);
+        if (sub) {
+            ::fchmod(sub->get(), 0755); // a read-only folder cannot be emptied
+            empty_dir(sub->get(), {}, shown / name);
+        }
+    }
+    if (::unlinkat(dir, name, AT_REMOVEDIR) != 0 && errno != ENOENT)
+        throw io_error("remove the folder", shown / name, errno);
+}
+
+bool ensure_symlink(int dir, const char* name, const std::string& target, const fs::path& shown) {
+    if (auto current = read_link(dir, name); current && *current == target)
+        return false;
+    remove_entry(dir, name, shown);
+    if (::symlinkat(target.c_str(), dir, name) != 0)
+        throw io_error("create the link", shown / name, errno);
+    return true;
+}
+
+void copy_file(int src_dir, const char* src_name, int dst_dir, const char* dst_name, unsigned mode,
+               const fs::path& shown) {
+    Fd in(::openat(src_dir, src_name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+    if (!in)
+        throw io_error("read", shown, errno);
+    Fd out(::openat(dst_dir, dst_name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode));
+    if (!out)
+        throw io_error("create a copy of", shown, errno);
+    if (::ioctl(out.get(), FICLONE, in.get()) == 0)
+        return;
+    struct stat st {};
+    if (::fstat(in.get(), &st) != 0)
+        throw io_error("read", shown, errno);
+    std::uint64_t left = static_cast<std::uint64_t>(st.st_size);
+    bool plain = false;
+    while (left > 0 && !plain) {
+        ssize_t n = ::copy_file_range(in.get(), nullptr, out.get(), nullptr, left, 0);
+        if (n > 0) {
+            left -= static_cast<std::uint64_t>(n);
+        } else if (n == 0) {
+            break;
+        } else if (errno == EINTR) {
+            continue;
+        } else if (errno == EXDEV || errno == EINVAL || errno == ENOSYS || errno == EOPNOTSUPP ||
+                   errno == EPERM) {
+            plain = true;
+        } else {
+            throw io_error("copy", shown, errno);
+        }
+    }
+    if (plain) {
+        char buffer[1 << 16];
+        for (;;) {
+            ssize_t n = ::read(in.get(), buffer, sizeof buffer);
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n < 0)
+                throw io_error("read", shown, errno);
+            if (n == 0)
+                break;
+            for (ssize_t done = 0; done < n;) {
+                ssize_t w = ::write(out.get(), buffer + done, static_cast<std::size_t>(n - done));
+                if (w < 0 && errno == EINTR)
+                    continue;
+                if (w < 0)
+                    throw io_error("write a copy of", shown, errno);
+                done += w;
+            }
+        }
+    }
+}
+
+namespace {
+
+struct TreeCopier {
+    const TreeCopyOptions& options;
+
+    void copy_dir(int src, int dst, const fs::path& shown_src, const fs::path& shown_dst,
+                  const std::string& rel, int depth) {
+        int fd = ::openat(src, ".", k_dir_flags);
+        if (fd < 0)
+            throw io_error("open", shown_src, errno);
+        DIR* stream = ::fdopendir(fd);
+        if (!stream) {
+            int err = errno;
+            ::close(fd);
+            throw io_error("list", shown_src, err);
+        }
+        struct Closer {
+            DIR* d;
+            ~Closer() { ::closedir(d); }
+        } closer{stream};
+        errno = 0;
+        while (dirent* entry = ::readdir(stream)) {
+            const char* name = entry->d_name;
+            if (std::strcmp(name, ".") == 0 || std::strcmp(name, "..") == 0)
+                continue;
+            std::string child_rel;
+            if (depth < 3 && !options.skip.empty()) {
+                child_rel = rel.empty() ? std::string(name) : rel + "/" + name;
+                if (options.skip.contains(child_rel))
+                    continue;
+            }
+            unsigned type;
+            switch (entry->d_type) {
+            case DT_DIR:
+                type = S_IFDIR;
+                break;
+            case DT_REG:
+                type = S_IFREG;
+                break;
+            case DT_LNK:
+                type = S_IFLNK;
+                break;
+            default:
+                type = entry_type(src, name);
+                break;
+            }
+            if (type == S_IFDIR) {
+                if (::mkdirat(dst, name, 0777) != 0 && errno != EEXIST)
+                    throw io_error("create the folder", shown_dst / name, errno);
+                Fd sub_src(::openat(src, name, k_dir_flags));
+                if (!sub_src)
+                    throw io_error("open", shown_src / name, errno);
+                auto sub_dst = open_component(dst, name, shown_dst);
+                if (!sub_dst)
+                    throw io_error("open", shown_dst / name, ENOENT);
+                copy_dir(sub_src.get(), sub_dst->get(), shown_src / name, shown_dst / name,
+                         child_rel, depth + 1);
+            } else if (type == S_IFREG) {
+                copy_one(src, dst, name, shown_src, shown_dst);
+            } else if (type == S_IFLNK) {
+                auto target = read_link(src, name);
+                if (!target)
+                    throw io_error("read the link", shown_src / name, errno);
+                if (::symlinkat(target->c_str(), dst, name) != 0) {
+                    if (errno != EEXIST)
+                        throw io_error("create the link", shown_dst / name, errno);
+                    ensure_symlink(dst, name, *target, shown_dst);
+                }
+            }
+            // The store holds no other kind of entry (devices, FIFOs are refused there).
+            errno = 0;
+        }
+        if (errno != 0)
+            throw io_error("list", shown_src, errno);
+    }
+
+    void copy_one(int src, int dst, const char* name, const fs::path& shown_src,
+                  const fs::path& shown_dst) {
+        CopyCounters& counters = *options.counters;
+        if (options.mode == FileMode::hardlink &&
+            !counters.cross_device.load(std::memory_order_relaxed)) {
+            for (int attempt = 0; attempt < 2; ++attempt) {
+                if (::linkat(src, name, dst, name, 0) == 0) {
+                    counters.linked.fetch_add(1, std::memory_order_relaxed);
+                    return;
+                }
+                if (errno == EEXIST && attempt == 0) {
+                    remove_entry(dst, name, shown_dst);
+                    continue;
+                }
+                break;
+            }
+            int err = errno;
+            if (err == EXDEV)
+                counters.cross_device.store(true, std::memory_order_relaxed);
+            else if (err != EMLINK && err != EPERM && err != EACCES && err != EOPNOTSUPP)
+                throw io_error("link", shown_dst / name, err);
+        }
+        struct stat st {};
+        if (::fstatat(src, name, &st, AT_SYMLINK_NOFOLLOW) != 0)
+            throw io_error("read", shown_src / name, errno);
+        // The copy is ours: its owner may write it (a build, a later removal).
+        unsigned mode = (st.st_mode & 0777) | 0600;
+        if (::faccessat(dst, name, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+            remove_entry(dst, name, shown_dst);
+        copy_file(src, name, dst, name, mode, shown_src / name);
+        // The mode argument went through the umask; the copy keeps the source's bits.
+        counters.copied.fetch_add(1, std::memory_order_relaxed);
+    }
+};
+
+} // namespace
+
+void copy_tree(int src, int dst, const TreeCopyOptions& options, const fs::path& shown_src,
+               const fs::path& shown_dst) {
+    TreeCopier copier{options};
+    copier.copy_dir(src, dst, shown_src, shown_dst, "", 0);
+}
+
+std::string unique_name(std::string_view prefix) {
+    std::random_device device;
+    std::uint64_t value = (static_cast<std::uint64_t>(device()) << 32) ^ device();
+    return fmt::format("{}{}-{:016x}", prefix, ::getpid(), value);
+}
+
+void write_file_atomically(int dir, const char* name, std::string_view text,
+                           const fs::path& shown) {
+    std::string temp = unique_name(std::string(name) + ".tmp-");
+    Fd out(::openat(dir, temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644));
+    if (!out)
+        throw io_error("create", shown / temp, errno);
+    std::size_t done = 0;
+    while (done < text.size()) {
+        ssize_t n = ::write(out.get(), text.data() + done, text.size() - done);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            int err = errno;
+            ::unlinkat(dir, temp.c_str(), 0);
+            throw io_error("write", shown / temp, err);
+        }
+        done += static_cast<std::size_t>(n);
+    }
+    out = Fd();
+    if (::renameat(dir, temp.c_str(), dir, name) != 0) {
+        int err = errno;
+        ::unlinkat(dir, temp.c_str(), 0);
+        throw io_error("replace", shown / name, err);
+    }
+}
+
+std::optional<std::string> read_file(int dir, const char* name, const fs::path& shown) {
+    Fd in(::openat(dir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+    if (!in) {
+        if (errno == ENOENT)
+            return std::nullopt;
+        throw io_error("read", shown / name, errno);
+    }
+    std::string text;
+    char buffer[1 << 15];
+    for (;;) {
+        ssize_t n = ::read(in.get(), buffer, sizeof buffer);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            throw io_error("read", shown / name, errno);
+        if (n == 0)
+            break;
+        text.append(buffer, static_cast<std::size_t>(n));
+    }
+    return text;
+}
+
+} // namespace cairn::install::detail

@@ -1,0 +1,327 @@
+// Putting packages in place: their files, the isolated layout's links and the bins.
+#include "lifecycle.hpp"
+#include "run.hpp"
+#include "worker_pool.hpp"
+
+#include "cairn/core/error.hpp"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <climits>
+#include <cstdlib>
+
+namespace cairn::install::detail {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// Splits "a/b/c" into {"a/b", "c"} (parent empty when there is no slash).
+std::pair<std::string, std::string> split_last(const std::string& rel) {
+    std::size_t slash = rel.rfind('/');
+    if (slash == std::string::npos)
+        return {"", rel};
+    return {rel.substr(0, slash), rel.substr(slash + 1)};
+}
+
+// A bin target without exec bits becomes executable without touching the store: a file
+// only we hold (a copy) is chmod'ed; a hard link shared with the store is replaced by an
+// executable copy.
+void make_executable(Run& run, const Unit& unit, int package_fd, const BinLink& bin) {
+    fs::path shown = run.project / unit.package_dir;
+    struct stat st {};
+    if (::fstatat(package_fd, bin.target.c_str(), &st, 0) != 0) {
+        run.warn(fmt::format("bin \"{}\" of {} points to {}, which the package does not have",
+                             bin.command, run.label(unit), bin.target));
+        return;
+    }
+    if (!S_ISREG(st.st_mode) || (st.st_mode & 0111) == 0111)
+        return;
+    // Resolve links inside the package to the file to change.
+    std::string target = bin.target;
+    struct stat lst {};
+    if (::fstatat(package_fd, target.c_str(), &lst, AT_SYMLINK_NOFOLLOW) == 0 &&
+        S_ISLNK(lst.st_mode)) {
+        char real[PATH_MAX], top[PATH_MAX];
+        if (!::realpath((shown / target).c_str(), real) || !::realpath(shown.c_str(), top))
+            return;
+        std::string r = real, t = top;
+        if (!r.starts_with(t + "/"))
+            return; // the store refuses links leaving a package; nothing to change here
+        target = r.substr(t.size() + 1);
+    }
+    auto [parent, name] = split_last(target);
+    Fd dir_fd;
+    if (parent.empty()) {
+        dir_fd = Fd(::dup(package_fd));
+    } else {
+        auto opened = open_dir(package_fd, parent, shown);
+        if (!opened)
+            return;
+        dir_fd = std::move(*opened);
+    }
+    fs::path shown_file = shown / target;
+    if (st.st_nlink <= 1) {
+        if (::fchmodat(dir_fd.get(), name.c_str(), 0755, 0) != 0)
+            throw io_error("make executable", shown_file, errno);
+        return;
+    }
+    std::string temp = unique_name(".cairn-bin-");
+    copy_file(dir_fd.get(), name.c_str(), dir_fd.get(), temp.c_str(), 0700, shown_file);
+    if (::fchmodat(dir_fd.get(), temp.c_str(), 0755, 0) != 0 ||
+        ::renameat(dir_fd.get(), temp.c_str(), dir_fd.get(), name.c_str()) != 0) {
+        int err = errno;
+        ::unlinkat(dir_fd.get(), temp.c_str(), 0);
+        throw io_error("replace with an executable copy", shown_file, err);
+    }
+    run.counters.copied.fetch_add(1);
+    if (run.counters.linked.load() > 0)
+        run.counters.linked.fetch_sub(1);
+}
+
+void place_files(Run& run, Unit& unit) {
+    const PlannedPackage& p = *unit.first;
+    Fd src(::open(p.source.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!src) {
+        int err = errno;
+        Error error = io_error("open the store tree of " + run.label(unit), p.source, err);
+        error.hint("run `cairn cache verify`, then install again");
+        throw error;
+    }
+    Fd dst = make_dirs(run.project_fd.get(), unit.package_dir, run.project);
+    TreeCopyOptions options;
+    options.mode = unit.run_scripts ? FileMode::copy : FileMode::hardlink;
+    options.counters = &run.counters;
+    if (!run.isolated()) {
+        // Planned packages nested in this one win over what it bundles.
+        std::string prefix = unit.dir + "/node_modules/";
+        for (auto it = run.units.by_dir.upper_bound(prefix);
+             it != run.units.by_dir.end() && it->first.starts_with(prefix); ++it) {
+            std::string rest = it->first.substr(prefix.size());
+            if (rest.find("/node_modules/") == std::string::npos)
+                options.skip.insert("node_modules/" + rest);
+        }
+    }
+    copy_tree(src.get(), dst.get(), options, p.source, run.project / unit.package_dir);
+    PackageInfo info =
+        read_package_info(dst.get(), run.project / unit.package_dir, run.label(unit));
+    for (const auto& bin : info.bins)
+        make_executable(run, unit, dst.get(), bin);
+    unit.state.bins = std::move(info.bins);
+    unit.state.scripts = std::move(info.scripts);
+    unit.state.scripts_allowed = unit.run_scripts && unit.state.scripts.empty();
+}
+
+// A linked folder's bins are read on every run: it is the user's, it changes.
+void read_link_info(Run& run, Unit& unit) {
+    Fd dir(::open(unit.link_target->c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!dir) {
+        run.warn(fmt::format("{} links to {}, which does not exist", unit.first->path,
+                             unit.link_target->string()));
+        unit.state.bins.clear();
+        return;
+    }
+    PackageInfo info = read_package_info(dir.get(), *unit.link_target, run.label(unit));
+    unit.state.bins = std::move(info.bins);
+}
+
+void place_link(Run& run, Unit& unit) {
+    auto [parent, name] = split_last(unit.dir);
+    Fd dir = make_dirs(run.project_fd.get(), parent, run.project);
+    ensure_symlink(dir.get(), name.c_str(), unit.state.link, run.project / parent);
+}
+
+// Makes the link `rel` (relative to the project; a scoped last name makes its scope
+// folder) point at `target`.
+void link_at(Run& run, const std::string& rel, const fs::path& target) {
+    auto [parent, name] = split_last(rel);
+    Fd dir = make_dirs(run.project_fd.get(), parent, run.project);
+    ensure_symlink(dir.get(), name.c_str(), relative_link(run.project, rel, target),
+                   run.project / parent);
+}
+
+fs::path unit_location(const Unit& unit) {
+    return unit.link_target ? *unit.link_target : fs::path(unit.package_dir);
+}
+
+struct BinCandidate {
+    std::string folder; // name in the node_modules folder
+    const Unit* unit;
+    bool direct;
+    std::string order; // tie-break: path
+};
+
+} // namespace
+
+void materialize_units(Run& run) {
+    std::vector<std::size_t> todo;
+    for (std::size_t i = 0; i < run.units.units.size(); ++i) {
+        const Unit& unit = run.units.units[i];
+        if (unit.status != UnitStatus::unchanged || unit.link_target)
+            todo.push_back(i);
+    }
+    std::atomic<std::size_t> done{0};
+    parallel_for(todo.size(), run.jobs, [&](std::size_t k) {
+        Unit& unit = run.units.units[todo[k]];
+        try {
+            if (unit.link_target) {
+                if (unit.status != UnitStatus::unchanged)
+                    place_link(run, unit);
+                read_link_info(run, unit);
+            } else {
+                place_files(run, unit);
+            }
+        } catch (Error& error) {
+            if (error.context().empty())
+                error.while_(fmt::format("installing {} at {}", run.label(unit), unit.first->path));
+            throw;
+        }
+        unit.completed = true;
+        run.progress(Progress::Phase::linking, ++done, todo.size(), unit.first->path);
+    });
+}
+
+void link_dependencies(Run& run) {
+    if (!run.isolated())
+        return;
+    auto& units = run.units.units;
+    parallel_for(units.size(), run.jobs, [&](std::size_t i) {
+        const Unit& unit = units[i];
+        if (unit.link_target || !unit.present)
+            return;
+        std::string base = unit.dir + "/node_modules/";
+        for (const auto& [name, target] : unit.dependencies) {
+            const Unit& dep = units[target];
+            if (name == unit.first->package) {
+                run.warn(fmt::format("{} depends on \"{}\", its own name; that dependency is "
+                                     "not linked",
+                                     run.label(unit), name));
+                continue;
+            }
+            if (!dep.present) {
+                auto [parent, leaf] = split_last(base + name);
+                if (auto dir = open_dir(run.project_fd.get(), parent, run.project))
+                    remove_entry(dir->get(), leaf.c_str(), run.project / parent);
+                continue;
+            }
+            link_at(run, base + name, unit_location(dep));
+        }
+    });
+    for (const auto& [name, path] : run.plan.root_dependencies) {
+        const Unit& dep = units[run.units.by_path.at(path)];
+        std::string rel = "node_modules/" + name;
+        if (!dep.present) {
+            auto [parent, leaf] = split_last(rel);
+            if (auto dir = open_dir(run.project_fd.get(), parent, run.project))
+                remove_entry(dir->get(), leaf.c_str(), run.project / parent);
+            continue;
+        }
+        link_at(run, rel, unit_location(dep));
+    }
+}
+
+void link_bins(Run& run) {
+    auto& units = run.units.units;
+    std::map<std::string, std::vector<BinCandidate>> folders; // node_modules folder -> bins
+    if (!run.isolated()) {
+        for (const auto& unit : units) {
+            if (!unit.present || unit.state.bins.empty())
+                continue;
+            std::string nm = parent_node_modules(unit.dir);
+            std::string folder = unit.dir.substr(nm.size() + 1);
+            bool direct = false;
+            if (nm == "node_modules") {
+                auto it = run.plan.root_dependencies.find(folder);
+                direct = it != run.plan.root_dependencies.end() && it->second == unit.dir;
+            } else if (auto owner = run.units.by_dir.find(nm.substr(0, nm.size() - 13));
+                       owner != run.units.by_dir.end()) {
+                const auto& deps = units[owner->second].first->dependencies;
+                auto it = deps.find(folder);
+                direct = it != deps.end() && it->second == unit.dir;
+            }
+            folders[nm].push_back({folder, &unit, direct, unit.dir});
+        }
+    } else {
+        for (const auto& [name, path] : run.plan.root_dependencies) {
+            const Unit& dep = units[run.units.by_path.at(path)];
+            if (dep.present && !dep.state.bins.empty())
+                folders["node_modules"].push_back({name, &dep, true, name});
+        }
+        for (const auto& unit : units) {
+            if (unit.link_target || !unit.present)
+                continue;
+            for (const auto& [name, target] : unit.dependencies) {
+                const Unit& dep = units[target];
+                if (dep.present && !dep.state.bins.empty() && name != unit.first->package)
+                    folders[unit.dir + "/node_modules"].push_back({name, &dep, true, name});
+            }
+        }
+    }
+
+    std::vector<std::string> dirs;
+    for (const auto& [dir, candidates] : folders)
+        dirs.push_back(dir);
+    for (const auto& dir : run.existing_bin_dirs)
+        if (!folders.contains(dir))
+            dirs.push_back(dir);
+    std::vector<std::string> root_bins;
+    std::mutex root_mutex;
+    parallel_for(dirs.size(), run.jobs, [&](std::size_t i) {
+        const std::string& dir = dirs[i];
+        std::map<std::string, std::pair<std::string, const BinCandidate*>> want; // cmd -> link
+        if (auto it = folders.find(dir); it != folders.end()) {
+            auto candidates = it->second;
+            std::stable_sort(candidates.begin(), candidates.end(),
+                             [](const BinCandidate& a, const BinCandidate& b) {
+                                 if (a.direct != b.direct)
+                                     return a.direct;
+                                 return a.order < b.order;
+                             });
+            for (const auto& candidate : candidates) {
+                for (const auto& bin : candidate.unit->state.bins) {
+                    auto [slot, inserted] = want.try_emplace(
+                        bin.command,
+                        std::pair{"../" + candidate.folder + "/" + bin.target, &candidate});
+                    if (!inserted && slot->second.second->unit != candidate.unit)
+                        run.warn(fmt::format(
+                            "{}/.bin/{}: {} and {} both provide it; it runs "
+                            "{}'s",
+                            dir, bin.command, run.label(*slot->second.second->unit),
+                            run.label(*candidate.unit), run.label(*slot->second.second->unit)));
+                }
+            }
+        }
+        auto nm = open_dir(run.project_fd.get(), dir, run.project);
+        if (!nm)
+            return;
+        if (want.empty()) {
+            remove_entry(nm->get(), ".bin", run.project / dir);
+            return;
+        }
+        Fd bin_dir = make_dirs(nm->get(), ".bin", run.project / dir);
+        {
+            std::lock_guard lock(root_mutex);
+            run.existing_bin_dirs.insert(dir); // a later pass (after a removal) sees it
+        }
+        fs::path shown = run.project / dir / ".bin";
+        for (const auto& name : list_dir(bin_dir.get(), shown))
+            if (!want.contains(name))
+                remove_entry(bin_dir.get(), name.c_str(), shown);
+        for (const auto& [command, link] : want)
+            ensure_symlink(bin_dir.get(), command.c_str(), link.first, shown);
+        if (dir == "node_modules") {
+            std::lock_guard lock(root_mutex);
+            for (const auto& [command, link] : want)
+                root_bins.push_back(command);
+        }
+    });
+    std::sort(root_bins.begin(), root_bins.end());
+    run.report.bins = std::move(root_bins);
+}
+
+} // namespace cairn::install::detail
