@@ -1,4 +1,6 @@
 // npm's `.npmrc` credential convention (docs/configuration.md, "Credentials").
+#include "cairn/net/npmrc.hpp"
+
 #include "cairn/core/encoding.hpp"
 #include "cairn/core/error.hpp"
 #include "cairn/core/text.hpp"
@@ -162,6 +164,53 @@ void Credentials::add_npmrc_file(const std::filesystem::path& path, const config
     std::stringstream text;
     text << in.rdbuf();
     add_npmrc(text.str(), env, path.string());
+}
+
+} // namespace cairn::net
+
+namespace cairn::net {
+
+NpmrcRegistries parse_npmrc_registries(std::string_view text, const config::EnvLookup& env,
+                                       std::string_view source) {
+    NpmrcRegistries out;
+    std::size_t line_number = 0;
+    for (std::string_view raw : text::split(text, '\n')) {
+        ++line_number;
+        std::string_view line = text::trim(raw);
+        if (line.empty() || line.front() == ';' || line.front() == '#' || line.front() == '[')
+            continue;
+        std::size_t eq = line.find('=');
+        if (eq == std::string_view::npos)
+            continue;
+        std::string key = expand(text::trim(line.substr(0, eq)), env, source, line_number);
+        std::optional<std::string> scope;
+        if (key == "registry") {
+        } else if (key.starts_with("@") && key.ends_with(":registry")) {
+            scope = key.substr(0, key.size() - 9);
+            if (scope->size() < 2 || scope->find('/') != std::string::npos)
+                throw npmrc_error(source, line_number,
+                                  fmt::format("\"{}\" is not a scope (@name)", *scope));
+        } else {
+            continue;
+        }
+        std::string value =
+            unquote(expand(text::trim(line.substr(eq + 1)), env, source, line_number));
+        if (value.empty())
+            throw npmrc_error(source, line_number, fmt::format("{} has an empty value", key));
+        NpmrcSetting setting{value, fmt::format("{}:{}", source, line_number)};
+        if (scope)
+            out.scopes.insert_or_assign(*scope, std::move(setting));
+        else
+            out.registry = std::move(setting);
+    }
+    return out;
+}
+
+void merge_npmrc_registries(NpmrcRegistries& lower, const NpmrcRegistries& higher) {
+    if (higher.registry)
+        lower.registry = higher.registry;
+    for (const auto& [scope, setting] : higher.scopes)
+        lower.scopes.insert_or_assign(scope, setting);
 }
 
 } // namespace cairn::net

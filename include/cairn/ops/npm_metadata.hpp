@@ -1,0 +1,118 @@
+#pragma once
+
+#include "cairn/config/layered_config.hpp"
+#include "cairn/net/client.hpp"
+#include "cairn/protocol/npm/packument.hpp"
+#include "cairn/registry/npm_lookup.hpp"
+#include "cairn/registry/registry_model.hpp"
+#include "cairn/resolve/npm_tree.hpp"
+#include "cairn/store/metadata_cache.hpp"
+
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+// The npm tree builder's metadata provider (resolve/npm_tree.hpp): packuments from the
+// registries each name's authority owns (registry::NpmLookup), through one network client
+// (every prefetched name in flight at once) and the store's metadata cache, in the
+// configured network mode; kept parsed in memory for the run.
+namespace cairn::ops {
+
+// What the integrator needs about one release.
+struct NpmReleaseSource {
+    std::string tarball_url; // absolute: dist.tarball resolved against the registry's base
+    std::string integrity;   // SRI: dist.integrity, else "sha1-..." from dist.shasum; may be empty
+    std::string authority;
+    std::string registry;
+    std::string registry_url; // the registry's base URL (without user information)
+    registry::MetadataOrigin origin = registry::MetadataOrigin::network;
+    bool has_install_script = false;
+    std::optional<std::string> deprecated; // the message
+};
+
+struct NpmMetadataStatistics {
+    std::uint64_t packages = 0;     // names looked up
+    std::uint64_t requests = 0;     // http requests made
+    std::uint64_t not_modified = 0; // answered 304
+    std::uint64_t cache_hits = 0;   // answered from the cache without asking
+    std::uint64_t folder_reads = 0; // read from file:// registry folders
+    // Online, registries that could not be reached: the cache stood in, this old.
+    std::vector<registry::NpmFallback> fallbacks;
+};
+
+// Keeps a release only when it returns true (e.g. offline: only releases whose tarball is
+// in the store).
+using NpmReleaseFilter =
+    std::function<bool(std::string_view package, const protocol::npm::PackumentRelease&)>;
+
+struct NpmMetadataOptions {
+    registry::FormatRegistries npm; // the authorities (ops::npm_registries)
+    net::NetworkMode mode = net::NetworkMode::online;
+    std::chrono::seconds metadata_ttl{300};
+    bool fallback_to_cache = true;
+    std::function<store::UnixSeconds()> now{}; // default: the system clock
+};
+
+class NpmMetadata : public resolve::npm::NpmTreeProvider {
+public:
+    // From what a command has: the session configuration (formats.npm, network.mode,
+    // network.metadataTtl, network.fallbackToCache, auth and the client settings), the
+    // project root (its .npmrc), the store root (meta.sqlite; npm's remembered default
+    // registry) and the environment (npm_config_*, HOME, PATH). Throws cairn::Error
+    // (config_invalid...) as ops::npm_registries and net::client_options do.
+    NpmMetadata(const config::LayeredConfig& config,
+                const std::optional<std::filesystem::path>& project_root,
+                const std::filesystem::path& store_root, const config::EnvLookup& env);
+    // Explicit pieces; the client and cache are borrowed and must outlive this.
+    NpmMetadata(NpmMetadataOptions options, net::Client& client, store::MetadataCache& cache);
+    ~NpmMetadata() override;
+
+    // Set before the first lookup.
+    void set_filter(NpmReleaseFilter filter) { m_filter = std::move(filter); }
+
+    // NpmTreeProvider. releases() waits only for that name; errors (offline_miss, network,
+    // unauthorized, integrity) propagate with the package and registry as context.
+    void prefetch(std::span<const std::string> packages) override;
+    const std::vector<resolve::npm::NpmRelease>* releases(std::string_view package) override;
+    std::optional<version::Version> dist_tag(std::string_view package,
+                                             std::string_view tag) override;
+
+    // The release as its registry described it; nullptr when unknown (or filtered out).
+    const protocol::npm::PackumentRelease* release(std::string_view package,
+                                                   const version::Version& version);
+    std::optional<NpmReleaseSource> source(std::string_view package,
+                                           const version::Version& version);
+    // The raw lookup (every registry that answered), for `explain`-style output.
+    const registry::NpmLookupResult& lookup(std::string_view package);
+
+    NpmMetadataStatistics statistics() const;
+    // Warnings: configuration advice, unsupported search modes, unreachable registries
+    // skipped, dropped cache rows.
+    std::vector<std::string> warnings() const;
+    const registry::FormatRegistries& registries() const { return *m_npm; }
+
+private:
+    struct Entry;
+    Entry& entry(std::string_view package);
+    void init(NpmMetadataOptions options);
+
+    std::unique_ptr<net::Client> m_owned_client;
+    std::unique_ptr<store::MetadataCache> m_owned_cache;
+    std::unique_ptr<registry::FormatRegistries> m_npm;
+    net::Client* m_client = nullptr;
+    store::MetadataCache* m_cache = nullptr;
+    std::unique_ptr<registry::NpmLookup> m_lookup;
+    std::function<store::UnixSeconds()> m_now;
+    NpmReleaseFilter m_filter;
+    std::map<std::string, std::unique_ptr<Entry>, std::less<>> m_entries;
+    std::vector<std::string> m_warnings;
+};
+
+} // namespace cairn::ops

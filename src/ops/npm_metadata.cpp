@@ -1,0 +1,279 @@
+// The npm tree builder's metadata provider.
+#include "cairn/ops/npm_metadata.hpp"
+
+#include "cairn/core/digest.hpp"
+#include "cairn/core/error.hpp"
+#include "cairn/net/client_config.hpp"
+#include "cairn/ops/npm_config.hpp"
+#include "cairn/ops/registry_policy.hpp"
+
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <ctime>
+
+namespace cairn::ops {
+
+namespace npm = protocol::npm;
+using resolve::npm::Edge;
+using resolve::npm::EdgeType;
+using resolve::npm::NpmRelease;
+
+struct NpmMetadata::Entry {
+    const registry::NpmLookupResult* lookup = nullptr;
+    struct Chosen {
+        const npm::PackumentRelease* release = nullptr;
+        std::size_t found = 0; // index into lookup->found
+    };
+    std::vector<NpmRelease> releases;
+    std::map<std::string, Chosen> by_version; // normalised version text
+    std::map<std::string, std::string> tags;
+};
+
+namespace {
+
+// "2024-01-02T03:04:05.000Z" (UTC) as unix seconds.
+std::optional<store::UnixSeconds> parse_time(const std::string& text) {
+    std::tm tm{};
+    int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
+    if (std::sscanf(text.c_str(), "%d-%d-%dT%d:%d:%d", &year, &month, &day, &hour, &minute,
+                    &second) != 6)
+        return std::nullopt;
+    tm.tm_year = year - 1900;
+    tm.tm_mon = month - 1;
+    tm.tm_mday = day;
+    tm.tm_hour = hour;
+    tm.tm_min = minute;
+    tm.tm_sec = second;
+    return static_cast<store::UnixSeconds>(::timegm(&tm));
+}
+
+// `npm:other@^2` names another package; anything else is a range or tag of `name` itself.
+Edge make_edge(const std::string& name, const std::string& spec, EdgeType type) {
+    Edge edge{name, name, spec, type};
+    if (spec.starts_with("npm:")) {
+        std::string target = spec.substr(4);
+        std::size_t at = target.find('@', 1);
+        edge.package = target.substr(0, at);
+        edge.spec = at == std::string::npos ? "latest" : target.substr(at + 1);
+    }
+    return edge;
+}
+
+NpmRelease to_release(const version::Version& version, const npm::PackumentRelease& r) {
+    NpmRelease out{version, {}, r.os, r.cpu, r.libc, r.deprecated.has_value()};
+    auto optional = [&](const std::string& name) {
+        for (const auto& [n, spec] : r.optional_dependencies)
+            if (n == name)
+                return true;
+        return false;
+    };
+    // npm lists optional dependencies under dependencies too; optional wins.
+    for (const auto& [name, spec] : r.dependencies)
+        if (!optional(name))
+            out.dependencies.push_back(make_edge(name, spec, EdgeType::prod));
+    for (const auto& [name, spec] : r.optional_dependencies)
+        out.dependencies.push_back(make_edge(name, spec, EdgeType::optional));
+    for (const auto& [name, spec] : r.peer_dependencies) {
+        Edge edge = make_edge(name, spec, EdgeType::peer);
+        for (const auto& peer : r.optional_peers)
+            edge.peer_optional = edge.peer_optional || peer == name;
+        out.dependencies.push_back(std::move(edge));
+    }
+    return out;
+}
+
+store::UnixSeconds system_now() {
+    return std::chrono::duration_cast<std::chrono::seconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+}
+
+} // namespace
+
+NpmMetadata::NpmMetadata(const config::LayeredConfig& config,
+                         const std::optional<std::filesystem::path>& project_root,
+                         const std::filesystem::path& store_root, const config::EnvLookup& env) {
+    NpmConfigRequest request{project_root, env, store_root};
+    NpmConfig npm_config = read_npm_config(request);
+    NpmMetadataOptions options;
+    options.npm = npm_registries(config, npm_config, request, &m_warnings);
+    net::ClientOptions client = net::client_options(config);
+    add_npm_credentials(client.credentials, npm_config, env);
+    options.mode = client.mode;
+    if (const config::Json* ttl = config.find({"network", "metadataTtl"})) {
+        auto parsed = registry::parse_duration(*ttl);
+        if (!parsed) {
+            Error error(Code::config_invalid,
+                        fmt::format("network.metadataTtl must be a duration such as \"5m\", not {}",
+                                    config::to_json5_text(*ttl)));
+            if (auto origin = config.origin({"network", "metadataTtl"}); !origin.empty())
+                error.while_("reading network.metadataTtl (set at " + origin + ")");
+            throw error;
+        }
+        options.metadata_ttl = std::chrono::duration_cast<std::chrono::seconds>(*parsed);
+    }
+    if (const config::Json* fallback = config.find({"network", "fallbackToCache"})) {
+        if (!fallback->is_boolean()) {
+            Error error(Code::config_invalid,
+                        fmt::format("network.fallbackToCache must be true or false, not {}",
+                                    config::to_json5_text(*fallback)));
+            if (auto origin = config.origin({"network", "fallbackToCache"}); !origin.empty())
+                error.while_("reading network.fallbackToCache (set at " + origin + ")");
+            throw error;
+        }
+        options.fallback_to_cache = fallback->get<bool>();
+    }
+    std::filesystem::create_directories(store_root);
+    m_owned_cache = std::make_unique<store::MetadataCache>(store_root / "meta.sqlite");
+    m_owned_client = std::make_unique<net::Client>(std::move(client));
+    m_client = m_owned_client.get();
+    m_cache = m_owned_cache.get();
+    init(std::move(options));
+}
+
+NpmMetadata::NpmMetadata(NpmMetadataOptions options, net::Client& client,
+                         store::MetadataCache& cache)
+    : m_client(&client), m_cache(&cache) {
+    init(std::move(options));
+}
+
+NpmMetadata::~NpmMetadata() = default;
+
+void NpmMetadata::init(NpmMetadataOptions options) {
+    m_npm = std::make_unique<registry::FormatRegistries>(std::move(options.npm));
+    m_now = options.now ? options.now : system_now;
+    registry::NpmLookupOptions lookup;
+    lookup.mode = options.mode;
+    lookup.metadata_ttl = options.metadata_ttl;
+    lookup.fallback_to_cache = options.fallback_to_cache;
+    lookup.retry_policy = [](const registry::Registry& r) { return retry_policy(r); };
+    lookup.now = m_now;
+    m_lookup = std::make_unique<registry::NpmLookup>(*m_npm, *m_client, *m_cache, lookup);
+}
+
+void NpmMetadata::prefetch(std::span<const std::string> packages) {
+    for (const auto& package : packages)
+        m_lookup->start(package);
+}
+
+NpmMetadata::Entry& NpmMetadata::entry(std::string_view package) {
+    if (auto it = m_entries.find(package); it != m_entries.end())
+        return *it->second;
+    const registry::NpmLookupResult& lookup = m_lookup->wait(package);
+    auto made = std::make_unique<Entry>();
+    Entry& e = *made;
+    e.lookup = &lookup;
+    const registry::Authority* authority = m_npm->find_authority(lookup.authority);
+    std::optional<std::chrono::milliseconds> minimum_age =
+        authority ? authority->minimum_release_age : std::nullopt;
+    store::UnixSeconds now = m_now();
+    std::size_t too_young = 0;
+    for (std::size_t f = 0; f < lookup.found.size(); ++f) {
+        const npm::Packument& packument = *lookup.found[f].packument;
+        for (const auto& [tag, version] : packument.dist_tags)
+            e.tags.emplace(tag, version);
+        for (const auto& r : packument.releases) {
+            auto version = version::Version::parse(r.version, version::ParseMode::loose);
+            if (!version)
+                continue; // npm skips what it cannot parse, too
+            std::string key = version->to_string();
+            if (e.by_version.count(key))
+                continue; // an earlier registry of a union already has it
+            if (minimum_age && r.published) {
+                auto published = parse_time(*r.published);
+                if (published && (now - *published) * 1000 <
+                                     static_cast<store::UnixSeconds>(minimum_age->count())) {
+                    ++too_young;
+                    continue;
+                }
+            }
+            if (m_filter && !m_filter(package, r))
+                continue;
+            e.by_version.emplace(key, Entry::Chosen{&r, f});
+            e.releases.push_back(to_release(*version, r));
+        }
+    }
+    if (too_young)
+        m_warnings.push_back(fmt::format("{} release(s) of npm:{} are younger than the "
+                                         "minimumReleaseAge of authority {} and were left out",
+                                         too_young, package, lookup.authority));
+    return *m_entries.emplace(std::string(package), std::move(made)).first->second;
+}
+
+const std::vector<NpmRelease>* NpmMetadata::releases(std::string_view package) {
+    Entry& e = entry(package);
+    if (e.lookup->found.empty())
+        return nullptr;
+    return &e.releases;
+}
+
+std::optional<version::Version> NpmMetadata::dist_tag(std::string_view package,
+                                                      std::string_view tag) {
+    Entry& e = entry(package);
+    auto it = e.tags.find(std::string(tag));
+    if (it == e.tags.end())
+        return std::nullopt;
+    auto tagged = version::Version::parse(it->second, version::ParseMode::loose);
+    if (!tagged)
+        return std::nullopt;
+    if (e.by_version.count(tagged->to_string()))
+        return tagged;
+    // The tagged release was left out (too young, filtered): the highest one kept below it,
+    // a prerelease only when the tag points at one.
+    std::optional<version::Version> best;
+    for (const auto& release : e.releases)
+        if (release.version < *tagged &&
+            (!release.version.is_prerelease() || tagged->is_prerelease()) &&
+            (!best || *best < release.version))
+            best = release.version;
+    return best;
+}
+
+const npm::PackumentRelease* NpmMetadata::release(std::string_view package,
+                                                  const version::Version& version) {
+    Entry& e = entry(package);
+    auto it = e.by_version.find(version.to_string());
+    return it == e.by_version.end() ? nullptr : it->second.release;
+}
+
+std::optional<NpmReleaseSource> NpmMetadata::source(std::string_view package,
+                                                    const version::Version& version) {
+    Entry& e = entry(package);
+    auto it = e.by_version.find(version.to_string());
+    if (it == e.by_version.end())
+        return std::nullopt;
+    const npm::PackumentRelease& r = *it->second.release;
+    const registry::NpmFound& found = e.lookup->found[it->second.found];
+    NpmReleaseSource source;
+    source.tarball_url = found.base.resolve(r.tarball);
+    if (!r.integrity.empty())
+        source.integrity = r.integrity;
+    else if (!r.shasum.empty())
+        source.integrity = Digest::parse_hex(DigestAlgorithm::sha1, r.shasum).sri();
+    source.authority = found.authority;
+    source.registry = found.registry;
+    source.registry_url = found.base.id();
+    source.origin = found.origin;
+    source.has_install_script = r.has_install_script;
+    source.deprecated = r.deprecated;
+    return source;
+}
+
+const registry::NpmLookupResult& NpmMetadata::lookup(std::string_view package) {
+    return *entry(package).lookup;
+}
+
+NpmMetadataStatistics NpmMetadata::statistics() const {
+    const registry::NpmLookupStatistics& s = m_lookup->statistics();
+    return NpmMetadataStatistics{m_entries.size(), s.requests,     s.not_modified,
+                                 s.cache_hits,     s.folder_reads, s.fallbacks};
+}
+
+std::vector<std::string> NpmMetadata::warnings() const {
+    std::vector<std::string> out = m_warnings;
+    out.insert(out.end(), m_lookup->warnings().begin(), m_lookup->warnings().end());
+    return out;
+}
+
+} // namespace cairn::ops

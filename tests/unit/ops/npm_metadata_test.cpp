@@ -1,0 +1,256 @@
+// NpmMetadata over file:// registry folders written by the fixture builder: no network.
+#include "support/npm_registry/npm_registry.hpp"
+#include "support/temp_dir.hpp"
+#include "support/testdata.hpp"
+
+#include "cairn/core/digest.hpp"
+#include "cairn/core/error.hpp"
+#include "cairn/ops/npm_metadata.hpp"
+#include "cairn/registry/npm_sources.hpp"
+
+#include <gtest/gtest.h>
+
+namespace cairn::ops {
+namespace {
+
+using resolve::npm::EdgeType;
+using test::NpmFixtureVersion;
+using version::Version;
+
+Version v(std::string_view text) {
+    return Version::parse_or_throw(text);
+}
+
+registry::FormatRegistries default_only(const std::string& url) {
+    net::NpmrcRegistries npmrc;
+    npmrc.registry = net::NpmrcSetting{url, "test"};
+    return registry::npm_authorities(nullptr, npmrc);
+}
+
+registry::Registry registry_of(std::string name, std::string url,
+                               registry::NotFound not_found = registry::NotFound::continue_search) {
+    registry::Registry r;
+    r.name = std::move(name);
+    r.url = std::move(url);
+    r.not_found = not_found;
+    return r;
+}
+
+struct Harness {
+    test::TempDir tmp;
+    test::NpmRegistryFixture fixture{tmp / "registry"};
+    net::Client client{net::ClientOptions{net::NetworkMode::offline}};
+    std::unique_ptr<store::MetadataCache> cache =
+        std::make_unique<store::MetadataCache>(tmp / "meta.sqlite");
+
+    std::unique_ptr<NpmMetadata> provider(registry::FormatRegistries npm,
+                                          store::UnixSeconds now = 0) {
+        NpmMetadataOptions options;
+        options.npm = std::move(npm);
+        options.mode = net::NetworkMode::offline; // folders work offline
+        if (now)
+            options.now = [now] { return now; };
+        return std::make_unique<NpmMetadata>(std::move(options), client, *cache);
+    }
+};
+
+TEST(NpmMetadata, ReadsReleasesFromARegistryFolder) {
+    Harness h;
+    h.fixture.add_version("a", {.version = "1.0.0", .dependencies = {{"b", "^1.0.0"}}});
+    h.fixture.add_version("a", {.version = "1.1.0",
+                                .dependencies = {{"b", "^1.0.0"}, {"opt", "^1"}},
+                                .optional_dependencies = {{"opt", "^1"}},
+                                .peer_dependencies = {{"react", ">=17"}, {"dom", "*"}},
+                                .optional_peers = {"dom"},
+                                .deprecated = "use 2.x"});
+    h.fixture.add_version("b", {.version = "1.0.0",
+                                .bin = {{"b", "cli.js"}},
+                                .scripts = {{"postinstall", "node x.js"}},
+                                .os = {"linux"}});
+    h.fixture.add_version("@s/p", {.version = "2.0.0", .dependencies = {{"q", "npm:b@^1"}}});
+    h.fixture.write();
+    auto provider = h.provider(default_only(h.fixture.file_url()));
+
+    std::vector<std::string> names{"a", "b", "@s/p", "missing"};
+    provider->prefetch(names);
+    const auto* a = provider->releases("a");
+    ASSERT_NE(a, nullptr);
+    ASSERT_EQ(a->size(), 2u);
+    const auto& a11 = a->at(1);
+    EXPECT_EQ(a11.version, v("1.1.0"));
+    EXPECT_TRUE(a11.deprecated);
+    ASSERT_EQ(a11.dependencies.size(), 4u);
+    EXPECT_EQ(a11.dependencies[0].name, "b");
+    EXPECT_EQ(a11.dependencies[0].type, EdgeType::prod);
+    EXPECT_EQ(a11.dependencies[1].name, "opt"); // listed in both: optional wins
+    EXPECT_EQ(a11.dependencies[1].type, EdgeType::optional);
+    EXPECT_EQ(a11.dependencies[2].type, EdgeType::peer);
+    EXPECT_EQ(a11.dependencies[2].name, "dom"); // the fixture writes keys sorted
+    EXPECT_TRUE(a11.dependencies[2].peer_optional);
+    EXPECT_EQ(a11.dependencies[3].name, "react");
+    EXPECT_FALSE(a11.dependencies[3].peer_optional);
+    EXPECT_EQ(provider->dist_tag("a", "latest"), v("1.1.0"));
+    EXPECT_EQ(provider->dist_tag("a", "next"), std::nullopt);
+
+    const auto* p = provider->releases("@s/p");
+    ASSERT_NE(p, nullptr);
+    ASSERT_EQ(p->at(0).dependencies.size(), 1u);
+    EXPECT_EQ(p->at(0).dependencies[0].name, "q"); // an alias
+    EXPECT_EQ(p->at(0).dependencies[0].package, "b");
+    EXPECT_EQ(p->at(0).dependencies[0].spec, "^1");
+    EXPECT_EQ(provider->releases("missing"), nullptr);
+
+    auto source = provider->source("a", v("1.1.0"));
+    ASSERT_TRUE(source);
+    EXPECT_EQ(source->tarball_url, h.fixture.file_url() + "a/-/a-1.1.0.tgz");
+    EXPECT_EQ(source->integrity, h.fixture.integrity("a", "1.1.0"));
+    EXPECT_EQ(source->authority, "npmrc");
+    EXPECT_EQ(source->registry, "npmrc");
+    EXPECT_EQ(source->registry_url, h.fixture.file_url());
+    EXPECT_EQ(source->origin, registry::MetadataOrigin::folder);
+    EXPECT_EQ(source->deprecated, "use 2.x");
+    EXPECT_FALSE(source->has_install_script);
+    auto b = provider->source("b", v("1.0.0"));
+    ASSERT_TRUE(b);
+    EXPECT_TRUE(b->has_install_script);
+    EXPECT_EQ(provider->releases("b")->at(0).os, std::vector<std::string>{"linux"});
+    auto scoped = provider->source("@s/p", v("2.0.0"));
+    ASSERT_TRUE(scoped);
+    EXPECT_EQ(scoped->tarball_url, h.fixture.file_url() + "@s/p/-/p-2.0.0.tgz");
+    EXPECT_FALSE(provider->source("a", v("9.9.9")));
+
+    auto stats = provider->statistics();
+    EXPECT_EQ(stats.requests, 0u);
+    EXPECT_EQ(stats.folder_reads, 4u);
+    EXPECT_EQ(stats.packages, 4u);
+}
+
+TEST(NpmMetadata, TheTreeBuilderResolvesThroughIt) {
+    Harness h;
+    h.fixture.add_version("app-dep", {.version = "1.0.0", .dependencies = {{"leaf", "^2.0.0"}}});
+    h.fixture.add_version("leaf", {.version = "2.0.0"});
+    h.fixture.add_version("leaf", {.version = "2.3.1"});
+    h.fixture.add_version("leaf", {.version = "3.0.0"});
+    h.fixture.write();
+    auto provider = h.provider(default_only(h.fixture.file_url()));
+    std::vector<resolve::npm::Edge> root{{"app-dep", "app-dep", "^1", EdgeType::prod}};
+    auto tree = resolve::npm::build_npm_tree(root, *provider, {});
+    ASSERT_EQ(tree.nodes.size(), 3u);
+    auto leaf = tree.resolve(0, "leaf");
+    ASSERT_TRUE(leaf);
+    EXPECT_EQ(tree.nodes[*leaf].version, v("2.3.1"));
+}
+
+TEST(NpmMetadata, TheShasumStandsInForAMissingIntegrity) {
+    Harness h;
+    std::string sha1 = "5b8a3a7765dfe001261dde915589e782f8c94d1e";
+    test::write_file(h.tmp / "registry/old/index.json",
+                     R"({"name":"old","dist-tags":{"latest":"0.1.0"},"versions":{"0.1.0":{
+                       "name":"old","version":"0.1.0",
+                       "dist":{"tarball":"http://127.0.0.1:1/old-0.1.0.tgz","shasum":")" +
+                         sha1 + R"("}}}})");
+    auto provider = h.provider(default_only(h.fixture.file_url()));
+    auto source = provider->source("old", v("0.1.0"));
+    ASSERT_TRUE(source);
+    EXPECT_EQ(source->integrity, Digest::parse_hex(DigestAlgorithm::sha1, sha1).sri());
+    EXPECT_EQ(source->tarball_url, "http://127.0.0.1:1/old-0.1.0.tgz"); // absolute: kept
+}
+
+TEST(NpmMetadata, MinimumReleaseAgeLeavesOutYoungReleases) {
+    Harness h;
+    h.fixture.add_version("fresh", {.version = "1.0.0", .time = "2024-01-01T00:00:00.000Z"});
+    h.fixture.add_version("fresh", {.version = "1.1.0", .time = "2024-03-01T00:00:00.000Z"});
+    h.fixture.add_version("fresh", {.version = "1.2.0", .time = "2024-03-09T12:00:00.000Z"});
+    h.fixture.write();
+    auto npm = default_only(h.fixture.file_url());
+    npm.authorities.at(0).minimum_release_age = std::chrono::hours(24 * 3);
+    // 2024-03-10T00:00:00Z: 1.2.0 is 12 hours old.
+    auto provider = h.provider(std::move(npm), 1710028800);
+    const auto* releases = provider->releases("fresh");
+    ASSERT_NE(releases, nullptr);
+    ASSERT_EQ(releases->size(), 2u);
+    EXPECT_EQ(releases->back().version, v("1.1.0"));
+    EXPECT_EQ(provider->dist_tag("fresh", "latest"), v("1.1.0")); // latest 1.2.0 is too young
+    EXPECT_EQ(provider->release("fresh", v("1.2.0")), nullptr);
+    auto warnings = provider->warnings();
+    ASSERT_EQ(warnings.size(), 1u);
+    EXPECT_EQ(warnings[0], "1 release(s) of npm:fresh are younger than the minimumReleaseAge of "
+                           "authority npmrc and were left out");
+}
+
+TEST(NpmMetadata, TheFilterHookKeepsOnlyWhatItAccepts) {
+    Harness h;
+    h.fixture.add_version("f", {.version = "1.0.0"});
+    h.fixture.add_version("f", {.version = "1.0.1"});
+    h.fixture.write();
+    auto provider = h.provider(default_only(h.fixture.file_url()));
+    provider->set_filter([](std::string_view package, const protocol::npm::PackumentRelease& r) {
+        return package == "f" && r.version == "1.0.0";
+    });
+    const auto* releases = provider->releases("f");
+    ASSERT_NE(releases, nullptr);
+    ASSERT_EQ(releases->size(), 1u);
+    EXPECT_EQ(releases->at(0).version, v("1.0.0"));
+    EXPECT_EQ(provider->dist_tag("f", "latest"), v("1.0.0"));
+}
+
+TEST(NpmMetadata, OrderedSearchStopsOrContinuesAtNotFound) {
+    Harness h;
+    test::NpmRegistryFixture second(h.tmp / "second");
+    h.fixture.add_version("only-first", {.version = "1.0.0"});
+    h.fixture.add_version("both", {.version = "1.0.0"});
+    second.add_version("both", {.version = "2.0.0"});
+    second.add_version("only-second", {.version = "1.0.0"});
+    h.fixture.write();
+    second.write();
+
+    registry::FormatRegistries npm;
+    npm.format = "npm";
+    registry::Authority pub;
+    pub.name = "pub";
+    pub.registries = {registry_of("first", h.fixture.file_url()),
+                      registry_of("second", second.file_url())};
+    registry::Authority stopper;
+    stopper.name = "stopper";
+    stopper.packages = {"stop-*"};
+    stopper.registries = {registry_of("first", h.fixture.file_url(), registry::NotFound::stop),
+                          registry_of("second", second.file_url())};
+    npm.authorities = {pub, stopper};
+    npm.default_authority = "pub";
+    second.add_version("stop-me", {.version = "1.0.0"});
+    second.write();
+
+    auto provider = h.provider(npm);
+    ASSERT_NE(provider->releases("both"), nullptr);
+    EXPECT_EQ(provider->releases("both")->size(), 1u); // the first registry has it: ordered
+    EXPECT_EQ(provider->source("both", v("1.0.0"))->registry, "first");
+    ASSERT_NE(provider->releases("only-second"), nullptr);
+    EXPECT_EQ(provider->source("only-second", v("1.0.0"))->registry, "second");
+    EXPECT_EQ(provider->releases("stop-me"), nullptr); // notFound: stop at "first"
+
+    npm.authorities[0].search_mode = registry::SearchMode::union_all;
+    auto united = h.provider(npm);
+    ASSERT_NE(united->releases("both"), nullptr);
+    EXPECT_EQ(united->releases("both")->size(), 2u);
+    EXPECT_EQ(united->source("both", v("2.0.0"))->registry, "second");
+    EXPECT_EQ(united->source("both", v("1.0.0"))->registry, "first");
+}
+
+TEST(NpmMetadata, AFolderServingAnotherPackagesDocumentIsRefused) {
+    Harness h;
+    test::write_file(h.tmp / "registry/liar/index.json", R"({"name":"other","versions":{}})");
+    auto provider = h.provider(default_only(h.fixture.file_url()));
+    try {
+        provider->releases("liar");
+        FAIL() << "expected an error";
+    } catch (const Error& error) {
+        EXPECT_EQ(error.code(), Code::integrity);
+        EXPECT_EQ(error.causes().at(0), "it describes \"other\", not \"liar\"");
+        EXPECT_EQ(error.context().at(0),
+                  "fetching npm:liar from registry npmrc of authority npmrc (" +
+                      h.fixture.file_url() + ")");
+    }
+}
+
+} // namespace
+} // namespace cairn::ops
