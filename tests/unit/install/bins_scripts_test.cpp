@@ -233,3 +233,31 @@ TEST_F(ScriptsTest, AnOptionalPackageWhoseScriptFailsIsRemovedWithAWarning) {
 
 } // namespace
 } // namespace cairn::test
+
+namespace cairn::test {
+namespace {
+
+TEST_F(InstallTest, ReadOnlyFoldersABuildLeftAreRemovedOnReplace) {
+    auto s1 = make_tree(
+        {"s",
+         "1.0.0",
+         R"("scripts": {"install": "mkdir -p out/deep && touch out/deep/f && chmod 0500 out/deep out && chmod 0400 out/deep/f"})",
+         {},
+         {}});
+    auto plan = plan_of({package("node_modules/s", "s", "1.0.0", s1)}, {});
+    plan.packages[0].run_scripts = true;
+    install(plan);
+    EXPECT_TRUE(fs::exists(project / "node_modules/s/out/deep/f"));
+    plan.packages[0].source = make_tree({"s", "1.1.0", "", {}, {}});
+    plan.packages[0].version = "1.1.0";
+    plan.packages[0].integrity = "sha512-s-1.1.0";
+    auto report = install(plan);
+    EXPECT_EQ(report.replaced, 1u);
+    EXPECT_FALSE(exists_no_follow(project / "node_modules/s/out"));
+    // Removing the whole package works too.
+    install(plan_of({}, {}));
+    EXPECT_FALSE(exists_no_follow(project / "node_modules/s"));
+}
+
+} // namespace
+} // namespace cairn::test

@@ -169,3 +169,32 @@ TEST_F(IncrementalTest, ProgressIsReported) {
 
 } // namespace
 } // namespace cairn::test
+
+namespace cairn::test {
+namespace {
+
+TEST_F(InstallTest, BundledDependenciesStayAndPlannedOnesWin) {
+    auto b_planned = make_tree({"b", "2.0.0", "", {}, {}});
+    auto a = make_tree({"a",
+                        "1.0.0",
+                        "",
+                        {{"node_modules/bundled/index.js", "exports.bundled = true;\n"},
+                         {"node_modules/b/index.js", "exports.version = 'stale bundled copy';\n"}},
+                        {}});
+    auto plan = plan_of(
+        {package("node_modules/a", "a", "1.0.0", a, {{"b", "node_modules/a/node_modules/b"}}),
+         package("node_modules/a/node_modules/b", "b", "2.0.0", b_planned)},
+        {{"a", "node_modules/a"}});
+    install(plan);
+    auto nm = project / "node_modules/a/node_modules";
+    EXPECT_EQ(read_text(nm / "bundled/index.js"), "exports.bundled = true;\n");
+    EXPECT_EQ(stat_of(nm / "b/index.js").st_ino, stat_of(b_planned / "index.js").st_ino);
+    auto report = install(plan);
+    EXPECT_EQ(report.unchanged, 2u);
+    EXPECT_EQ(report.removed, 0u);
+    EXPECT_TRUE(fs::exists(nm / "bundled/index.js"));
+    EXPECT_EQ(stat_of(nm / "b/index.js").st_ino, stat_of(b_planned / "index.js").st_ino);
+}
+
+} // namespace
+} // namespace cairn::test
