@@ -1,34 +1,41 @@
 #!/usr/bin/env bash
-# `make demo`: cairn on the bundled example project, no network needed.
-# Until the install workflow lands, the demo shows the layered configuration (the example
-# project's .config/cairn/, a user level and a system level, merged and explained) and
-# version ranges in the npm and caret flavours.
+# `make demo`: cairn's main job on the bundled example, no network needed. An npm project
+# (examples/npm-demo) installed from an npm registry folder bundled in the repository
+# (examples/npm-registry, read over file://), then run with node; re-installed as a no-op,
+# explained, and installed again offline from the store alone.
 set -euo pipefail
 cairn=$(realpath "$1")
 here=$(cd "$(dirname "$0")" && pwd)
 
-export XDG_CONFIG_HOME="$here/user-config"
-export CAIRN_SYSTEM_CONFIG="$here/system-config"
-export CAIRN_DEMO_ROOT="$here"
-export CAIRN_DEMO_NPM_REGISTRY="https://npm.mirror.example/"
-unset CAIRN_CONFIG
-cd "$here/hello-project"
+work=$(mktemp -d "${TMPDIR:-/tmp}/cairn-demo.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+export CAIRN_HOME="$work/store"       # a fresh store, so the first install starts cold
+export XDG_CONFIG_HOME="$work/config" # no user configuration of this machine
+export npm_config_userconfig="$work/npmrc-user"
+unset CAIRN_CONFIG npm_config_registry NPM_CONFIG_REGISTRY
+cp -r "$here/npm-demo" "$work/app"
+printf 'registry=file://%s/npm-registry/\n' "$here" > "$work/app/.npmrc"
+cd "$work/app"
 
 run() {
-  printf '\n$ cairn %s\n' "$*"
-  "$cairn" "$@"
+  printf '\n$ %s\n' "$*"
+  "$@"
 }
+cairn() { "$cairn" "$@"; }
 
-run --version
-run config validate
-run config explain network.maxConnections
-run config explain network.metadataTtl
-run --offline config explain network.mode
-run config get formats.npm.authorities.public.registries.upstream.url
-run config list
-run semver -r '^1.2.0' 1.2.3 1.3.0-beta.1 2.0.0 1.10.0 0.9.0
-run semver --flavor caret -r '0.2' -r '>=0.2.3' 0.2.1 0.2.5 0.3.0
-printf '\n$ cairn config get network.nope    # errors come with a code, a hint and an exit status\n'
-set +e
-"$cairn" config get network.nope 2>&1
-echo "(exit status $?)"
+echo "The demo project (package.json):"
+cat package.json
+run cairn install
+run node app.js
+run node_modules/.bin/greet demo
+run cairn install          # nothing changed: a no-op, no resolution, no network
+run cairn tree
+run cairn why color-words
+run rm -rf node_modules
+run cairn --offline install --layout isolated   # the store alone, pnpm-style layout
+run node app.js
+printf '\n$ head -n 12 cairn.lock\n'
+head -n 12 cairn.lock
+if [ -x "$here/cairn-demo.sh" ]; then
+  "$here/cairn-demo.sh" "$cairn"
+fi

@@ -28,6 +28,8 @@ std::string_view code_name(Code code) {
     case Code::cache_corrupt: return "cache_corrupt";
     case Code::not_found: return "not_found";
     case Code::unsupported: return "unsupported";
+    case Code::lock_outdated: return "lock_outdated";
+    case Code::script_failed: return "script_failed";
     case Code::internal: return "internal";
     }
     return "internal";
@@ -40,7 +42,8 @@ int exit_status(Code code) {
     case Code::config_conflict:
     case Code::config_invalid:
     case Code::config_variable:
-    case Code::manifest_invalid: return 3;
+    case Code::manifest_invalid:
+    case Code::lock_outdated: return 3;
     case Code::config_key:
     case Code::not_found: return 4;
     case Code::network:
@@ -57,6 +60,7 @@ int exit_status(Code code) {
     case Code::no_solution: return 7;
     case Code::io: return 8;
     case Code::unsupported: return 9;
+    case Code::script_failed: return 10;
     case Code::internal: return 70;
     }
     return 70;

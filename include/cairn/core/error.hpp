@@ -32,6 +32,8 @@ enum class Code {
     cache_corrupt,    // a stored entry failed verification (it is quarantined)
     not_found,        // a registry has no such package or version
     unsupported,      // a feature cairn does not have (yet)
+    lock_outdated,    // --frozen, and the lockfile does not match the manifest
+    script_failed,    // a package's lifecycle script exited with an error
     internal,         // a bug in cairn
 };
 

@@ -1,0 +1,3 @@
+const { paint } = require('color-words');
+const { frame } = require('@demo/format');
+exports.greet = (name) => frame(paint(`hello, ${name}`));

@@ -1,0 +1,74 @@
+// cairn add NAME[@SPEC]... [-D|-O|--peer] [-E]: write the dependencies into package.json and
+// install.
+#include "commands/npm_project_support.hpp"
+
+#include "cairn/ops/npm_query.hpp"
+
+#include <iostream>
+
+namespace cairn::cli {
+
+namespace {
+
+struct AddFlags {
+    std::vector<std::string> packages;
+    bool dev = false, optional = false, peer = false, exact = false;
+    InstallFlags install;
+};
+
+} // namespace
+
+void add_add_command(CLI::App& app, Session& session) {
+    auto flags = std::make_shared<AddFlags>();
+    auto* cmd = app.add_subcommand("add", "Add dependencies to package.json and install them");
+    cmd->add_option("packages", flags->packages, "NAME or NAME@SPEC (e.g. express@^5)")
+        ->required()
+        ->type_name("NAME[@SPEC]");
+    cmd->add_flag("-D,--save-dev,--dev", flags->dev, "Save as a devDependency");
+    cmd->add_flag("-O,--save-optional,--optional", flags->optional,
+                  "Save as an optionalDependency");
+    cmd->add_flag("--save-peer,--peer", flags->peer, "Save as a peerDependency");
+    cmd->add_flag("-E,--save-exact,--exact", flags->exact,
+                  "Save the exact version instead of ^version");
+    add_install_flags(*cmd, flags->install);
+    cmd->callback([&session, flags] {
+        auto project = npm_project_dir(session);
+        std::vector<ops::AddRequest> requests;
+        for (const auto& text : flags->packages)
+            requests.push_back(ops::parse_add_argument(text));
+        ops::SaveAs save_as = flags->dev        ? ops::SaveAs::dev
+                              : flags->optional ? ops::SaveAs::optional
+                              : flags->peer     ? ops::SaveAs::peer
+                                                : ops::SaveAs::prod;
+        auto request = make_request(project, flags->install);
+        auto summary = run_npm_workflow(
+            session, project, request,
+            [&](const ops::NpmProjectContext& context, const ops::NpmProjectRequest& r) {
+                ops::add_npm_dependencies(context, project, requests, save_as, flags->exact);
+                return ops::install_npm_project(context, r);
+            });
+        print_summary(session, summary, "add");
+    });
+}
+
+void add_remove_command(CLI::App& app, Session& session) {
+    auto names = std::make_shared<std::vector<std::string>>();
+    auto flags = std::make_shared<InstallFlags>();
+    auto* cmd = app.add_subcommand("remove", "Remove dependencies from package.json and "
+                                             "node_modules");
+    cmd->alias("rm");
+    cmd->add_option("names", *names, "Dependencies to remove")->required()->type_name("NAME");
+    add_install_flags(*cmd, *flags);
+    cmd->callback([&session, names, flags] {
+        auto project = npm_project_dir(session);
+        ops::remove_npm_dependencies(project, *names);
+        auto summary = run_npm_workflow(session, project, make_request(project, *flags),
+                                        ops::install_npm_project);
+        print_summary(session, summary, "remove");
+    });
+}
+
+CAIRN_COMMAND(11, add_add_command);
+CAIRN_COMMAND(12, add_remove_command);
+
+} // namespace cairn::cli

@@ -1,0 +1,593 @@
+// The npm project workflows: install, lock, fetch (npm_install.hpp).
+#include "cairn/ops/npm_install.hpp"
+
+#include "artifact_pipeline.hpp"
+#include "npm_project.hpp"
+
+#include "cairn/core/digest.hpp"
+#include "cairn/core/error.hpp"
+#include "cairn/net/client_config.hpp"
+#include "cairn/ops/npm_config.hpp"
+#include "cairn/store/store.hpp"
+#include "cairn/trust/chain.hpp"
+
+#include <fmt/format.h>
+#include <sys/stat.h>
+
+#include <fstream>
+#include <sstream>
+
+namespace cairn::ops {
+
+namespace fs = std::filesystem;
+using detail::NpmProject;
+
+namespace {
+
+enum class Goal { install, lock_only, fetch_only };
+
+std::string sha256_hex(std::string_view text) {
+    Hasher hasher(DigestAlgorithm::sha256);
+    hasher.update(text);
+    return hasher.finish().hex();
+}
+
+std::string config_string(const config::LayeredConfig& config, const config::KeyPath& key,
+                          std::string fallback) {
+    const config::Json* value = config.find(key);
+    return value && value->is_string() ? value->get<std::string>() : fallback;
+}
+
+install::Layout layout_of(const NpmProjectContext& context, const NpmProjectRequest& request) {
+    if (request.layout)
+        return *request.layout == NpmLayout::isolated ? install::Layout::isolated
+                                                      : install::Layout::hoisted;
+    std::string text = config_string(context.config, {"install", "layout"}, "hoisted");
+    if (text == "hoisted")
+        return install::Layout::hoisted;
+    if (text == "isolated")
+        return install::Layout::isolated;
+    Error error(
+        Code::config_invalid,
+        fmt::format("install.layout must be \"hoisted\" or \"isolated\", not \"{}\"", text));
+    if (auto origin = context.config.origin({"install", "layout"}); !origin.empty())
+        error.while_(fmt::format("reading {}", origin));
+    throw error;
+}
+
+std::set<std::string> allowed_scripts(const NpmProjectContext& context,
+                                      const NpmProjectRequest& request) {
+    std::set<std::string> allow(request.allow_scripts.begin(), request.allow_scripts.end());
+    if (const config::Json* list = context.config.find({"scripts", "allow"})) {
+        if (!list->is_array()) {
+            Error error(Code::config_invalid, "scripts.allow must be an array of package names");
+            throw error;
+        }
+        for (const auto& item : *list)
+            if (item.is_string())
+                allow.insert(item.get<std::string>());
+    }
+    return allow;
+}
+
+// ---- the no-op check ----------------------------------------------------------------------
+
+fs::path fingerprint_path(const fs::path& project) {
+    return project / "node_modules" / ".cairn-fingerprint";
+}
+
+std::string fingerprint_of(const NpmProject& project, install::Layout layout,
+                           const NpmProjectRequest& request) {
+    return fmt::format("cairn-install/1 manifest={} lock={} layout={} omit-dev={} "
+                       "omit-optional={}\n",
+                       sha256_hex(project.manifest_text),
+                       sha256_hex(project.lock_text.value_or("")), install::layout_name(layout),
+                       request.omit_dev, request.omit_optional);
+}
+
+// Current when the recorded fingerprint matches and every top-level package still exists.
+bool up_to_date(const NpmProject& project, const std::string& fingerprint) {
+    if (!project.lock)
+        return false;
+    std::ifstream in(fingerprint_path(project.dir), std::ios::binary);
+    if (!in)
+        return false;
+    std::ostringstream text;
+    text << in.rdbuf();
+    if (text.str() != fingerprint)
+        return false;
+    struct stat st {};
+    for (const auto& [path, package] : project.lock->packages) {
+        if (path.find("/node_modules/") != std::string::npos)
+            continue;
+        if (::lstat((project.dir / path).c_str(), &st) != 0) {
+            // Dev or optional packages left out on purpose are absent too; only a package
+            // that would be installed counts.
+            if (!package.dev && !package.optional)
+                return false;
+        }
+    }
+    return true;
+}
+
+void write_text_atomically(const fs::path& path, std::string_view text) {
+    fs::path temp = path;
+    temp += ".tmp-cairn";
+    {
+        std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+        out.write(text.data(), static_cast<std::streamsize>(text.size()));
+        out.close();
+        if (!out) {
+            Error error(Code::io, fmt::format("cannot write {}", path.string()));
+            error.caused_by(std::error_code(errno, std::generic_category()).message());
+            throw error;
+        }
+    }
+    std::error_code ec;
+    fs::rename(temp, path, ec);
+    if (ec) {
+        Error error(Code::io, fmt::format("cannot write {}", path.string()));
+        error.caused_by(ec.message());
+        throw error;
+    }
+}
+
+// ---- where release records come from -------------------------------------------------------
+
+class CombinedRecords : public detail::ReleaseRecords {
+public:
+    CombinedRecords(NpmMetadata* metadata, detail::PortableIndexProvider* index,
+                    const std::optional<lock::Lockfile>& previous)
+        : m_metadata(metadata), m_index(index) {
+        if (previous)
+            for (const auto& [path, p] : previous->packages)
+                m_registry_of.emplace(p.package, p.registry);
+    }
+
+    const protocol::npm::PackumentRelease* record(std::string_view package,
+                                                  const version::Version& version) override {
+        if (m_index && m_index->serves(package))
+            return m_index->indexed(package, version);
+        return m_metadata ? m_metadata->release(package, version) : nullptr;
+    }
+
+    std::optional<NpmReleaseSource> source(std::string_view package,
+                                           const version::Version& version) override {
+        if (m_index && m_index->serves(package)) {
+            const auto* r = m_index->indexed(package, version);
+            if (!r)
+                return std::nullopt;
+            NpmReleaseSource s;
+            s.tarball_url = r->tarball;
+            s.integrity = r->integrity;
+            auto it = m_registry_of.find(std::string(package));
+            std::string registry = it == m_registry_of.end() ? "lockfile/index" : it->second;
+            auto slash = registry.find('/');
+            s.authority = registry.substr(0, slash);
+            s.registry = slash == std::string::npos ? "" : registry.substr(slash + 1);
+            s.has_install_script = r->has_install_script;
+            s.deprecated = r->deprecated;
+            return s;
+        }
+        return m_metadata ? m_metadata->source(package, version) : std::nullopt;
+    }
+
+    std::vector<protocol::npm::PackumentRelease> all(std::string_view package) override {
+        std::vector<protocol::npm::PackumentRelease> out;
+        resolve::npm::NpmTreeProvider* provider =
+            m_index ? static_cast<resolve::npm::NpmTreeProvider*>(m_index) : m_metadata;
+        if (!provider)
+            return out;
+        const auto* releases = provider->releases(package);
+        if (!releases)
+            return out;
+        for (const auto& release : *releases) {
+            const auto* r = record(package, release.version);
+            auto s = source(package, release.version);
+            if (!r || !s || s->integrity.empty())
+                continue;
+            out.push_back(*r);
+            out.back().tarball = s->tarball_url;
+            out.back().integrity = s->integrity;
+            out.back().shasum.clear();
+        }
+        return out;
+    }
+
+    std::map<std::string, std::string> tags(std::string_view package) override {
+        std::map<std::string, std::string> out;
+        resolve::npm::NpmTreeProvider* provider =
+            m_index ? static_cast<resolve::npm::NpmTreeProvider*>(m_index) : m_metadata;
+        if (provider)
+            if (auto latest = provider->dist_tag(package, "latest"))
+                out.emplace("latest", latest->to_string());
+        return out;
+    }
+
+private:
+    NpmMetadata* m_metadata;
+    detail::PortableIndexProvider* m_index;
+    std::map<std::string, std::string> m_registry_of;
+};
+
+std::optional<Digest> digest_of(const protocol::npm::PackumentRelease& release) {
+    try {
+        if (!release.integrity.empty())
+            return Digest::parse_sri(release.integrity);
+        if (!release.shasum.empty())
+            return Digest::parse_hex(DigestAlgorithm::sha1, release.shasum);
+    } catch (const Error&) {
+    }
+    return std::nullopt;
+}
+
+std::string describe_root_difference(const lock::LockedRoot& manifest,
+                                     const lock::LockedRoot& locked) {
+    auto compare = [](std::string_view field, const lock::SpecMap& now,
+                      const lock::SpecMap& then) -> std::optional<std::string> {
+        for (const auto& [name, spec] : now) {
+            auto it = then.find(name);
+            if (it == then.end())
+                return fmt::format("{} {}@{} is not in the lockfile", field, name, spec);
+            if (it->second != spec)
+                return fmt::format("{} {} is \"{}\" in package.json but \"{}\" in the lockfile",
+                                   field, name, spec, it->second);
+        }
+        for (const auto& [name, spec] : then)
+            if (!now.contains(name))
+                return fmt::format("{} {} is in the lockfile but no longer in package.json", field,
+                                   name);
+        return std::nullopt;
+    };
+    if (auto d = compare("dependency", manifest.dependencies, locked.dependencies))
+        return *d;
+    if (auto d = compare("devDependency", manifest.dev_dependencies, locked.dev_dependencies))
+        return *d;
+    if (auto d = compare("optionalDependency", manifest.optional_dependencies,
+                         locked.optional_dependencies))
+        return *d;
+    if (auto d = compare("peerDependency", manifest.peer_dependencies, locked.peer_dependencies))
+        return *d;
+    return "overrides differ";
+}
+
+// The resolution: the lockfile's portable index and cache first, the registries after.
+lock::Lockfile resolve_project(const NpmProjectContext& context, const NpmProjectRequest& request,
+                               const NpmProject& project, NpmProjectSummary& summary,
+                               const store::Store& store) {
+    NpmMetadata metadata(context.config, project.dir, context.store_root, context.env);
+    for (auto& warning : metadata.warnings())
+        summary.warnings.push_back(warning);
+    net::ClientOptions client_settings = net::client_options(context.config);
+    if (client_settings.mode == net::NetworkMode::offline) {
+        // Offline, a version is only as good as its stored tarball.
+        metadata.set_filter([&store](std::string_view, const protocol::npm::PackumentRelease& r) {
+            auto digest = digest_of(r);
+            return digest && (store.contains_blob(*digest) ||
+                              store.find_unpacked(*digest, store::StripComponents::first));
+        });
+    }
+
+    std::set<std::string> bypass(request.update.begin(), request.update.end());
+    resolve::npm::TreeOptions options;
+    options.platform = detail::current_platform();
+    if (project.lock && !request.update_all) {
+        // Keep what the lockfile chose where it still satisfies (top-level copies first).
+        std::map<std::string, std::size_t> depth;
+        for (const auto& [path, p] : project.lock->packages) {
+            if (p.link || bypass.contains(p.package))
+                continue;
+            std::size_t d = static_cast<std::size_t>(std::count(path.begin(), path.end(), '/'));
+            auto v = version::Version::parse(p.version);
+            if (!v)
+                continue;
+            auto it = depth.find(p.package);
+            if (it == depth.end() || d < it->second) {
+                depth[p.package] = d;
+                options.preferred.insert_or_assign(p.package, *v);
+            }
+        }
+    }
+
+    auto attempt = [&](bool use_index) {
+        static const lock::Lockfile k_empty;
+        detail::PortableIndexProvider index(use_index ? *project.lock : k_empty, &metadata, bypass);
+        resolve::npm::NpmTreeProvider& base =
+            use_index ? static_cast<resolve::npm::NpmTreeProvider&>(index) : metadata;
+        detail::OverridingProvider overriding(project.manifest, base);
+        auto edges = overriding.apply_to_root(detail::root_edges(project.manifest));
+        auto tree = resolve::npm::build_npm_tree(edges, overriding, options);
+        CombinedRecords records(&metadata, use_index ? &index : nullptr, project.lock);
+        return detail::lock_from_tree(tree, project.manifest, records);
+    };
+    lock::Lockfile lock;
+    bool use_index = project.lock && !request.update_all && !project.lock->index.empty();
+    if (use_index) {
+        try {
+            lock = attempt(true);
+        } catch (const Error& error) {
+            if (error.code() != Code::not_found && error.code() != Code::no_solution &&
+                error.code() != Code::offline_miss && error.code() != Code::unsupported)
+                throw;
+            lock = attempt(false);
+        }
+    } else {
+        lock = attempt(false);
+    }
+    auto stats = metadata.statistics();
+    summary.metadata_requests = stats.requests;
+    summary.metadata_from_cache = stats.cache_hits + stats.not_modified;
+    for (const auto& fallback : stats.fallbacks)
+        summary.warnings.push_back(
+            fmt::format("{}: registry {} unreachable, used cached metadata from {} ago",
+                        fallback.package, fallback.registry, trust::format_duration(fallback.age)));
+    return lock;
+}
+
+// The `link:`/`file:` folder dependencies of the root, as lockfile entries.
+void add_folder_links(const NpmProject& project, lock::Lockfile& lock) {
+    for (const auto& dep : project.manifest.dependencies) {
+        using format::npm::SpecKind;
+        if (dep.spec.kind != SpecKind::file && dep.spec.kind != SpecKind::link)
+            continue;
+        fs::path target = project.dir / dep.spec.path;
+        std::error_code ec;
+        if (!fs::is_directory(target, ec)) {
+            Error error(Code::unsupported,
+                        fmt::format("{}: \"{}\" is not a folder; local tarball dependencies are "
+                                    "not supported yet",
+                                    dep.name, dep.spec.raw));
+            error.hint("point the dependency at the package's folder instead");
+            throw error;
+        }
+        lock::LockedPackage p;
+        p.path = "node_modules/" + dep.name;
+        p.name = dep.name;
+        p.package = dep.name;
+        p.version = "0.0.0";
+        try {
+            std::ifstream in(target / "package.json", std::ios::binary);
+            std::ostringstream text;
+            text << in.rdbuf();
+            auto manifest =
+                format::npm::read_manifest(text.str(), (target / "package.json").string());
+            if (manifest.version)
+                p.version = *manifest.version;
+        } catch (const Error&) {
+        }
+        p.link = dep.spec.path;
+        p.dev = dep.type == format::npm::DependencyType::dev;
+        p.optional = dep.type == format::npm::DependencyType::optional;
+        lock.packages.insert_or_assign(p.path, std::move(p));
+    }
+}
+
+std::vector<DirectChange> direct_changes(const std::optional<lock::Lockfile>& before,
+                                         const lock::Lockfile& after) {
+    std::vector<DirectChange> out;
+    auto top = [](const lock::Lockfile& lock) {
+        std::map<std::string, std::string> versions;
+        for (const auto& [path, p] : lock.packages)
+            if (path.find("/node_modules/") == std::string::npos)
+                versions.emplace(p.name, p.version);
+        return versions;
+    };
+    auto now = top(after);
+    auto then = before ? top(*before) : std::map<std::string, std::string>{};
+    std::set<std::string> direct;
+    for (const auto* specs : {&after.root.dependencies, &after.root.dev_dependencies,
+                              &after.root.optional_dependencies, &after.root.peer_dependencies})
+        for (const auto& [name, spec] : *specs)
+            direct.insert(name);
+    if (before)
+        for (const auto* specs :
+             {&before->root.dependencies, &before->root.dev_dependencies,
+              &before->root.optional_dependencies, &before->root.peer_dependencies})
+            for (const auto& [name, spec] : *specs)
+                direct.insert(name);
+    for (const auto& name : direct) {
+        auto a = then.find(name);
+        auto b = now.find(name);
+        if (b != now.end() && a == then.end())
+            out.push_back({'+', name, b->second, ""});
+        else if (b == now.end() && a != then.end())
+            out.push_back({'-', name, a->second, ""});
+        else if (b != now.end() && a->second != b->second)
+            out.push_back({'~', name, b->second, a->second});
+    }
+    return out;
+}
+
+// Every path under `path` (its own node_modules), for leaving a failed optional package out.
+void exclude_subtree(const lock::Lockfile& lock, const std::string& path,
+                     std::set<std::string>& excluded) {
+    excluded.insert(path);
+    std::string prefix = path + "/node_modules/";
+    for (auto it = lock.packages.lower_bound(prefix);
+         it != lock.packages.end() && it->first.rfind(prefix, 0) == 0; ++it)
+        excluded.insert(it->first);
+}
+
+NpmProjectSummary run(const NpmProjectContext& context, const NpmProjectRequest& request,
+                      Goal goal) {
+    auto started = std::chrono::steady_clock::now();
+    NpmProjectSummary summary;
+    summary.network_mode = config_string(context.config, {"network", "mode"}, "online");
+    NpmProject project = detail::read_npm_project(request.project);
+    install::Layout layout = layout_of(context, request);
+    bool updating = !request.update.empty() || request.update_all;
+    std::string fingerprint = fingerprint_of(project, layout, request);
+    auto finish = [&] {
+        summary.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
+            std::chrono::steady_clock::now() - started);
+        return summary;
+    };
+    if (goal == Goal::install && !updating && up_to_date(project, fingerprint)) {
+        summary.up_to_date = true;
+        summary.packages = project.lock->packages.size();
+        return finish();
+    }
+
+    store::Store store(context.store_root);
+    lock::LockedRoot root = detail::locked_root(project.manifest);
+    bool lock_current = project.lock && project.lock->root == root && !updating;
+    if (request.frozen && !lock_current) {
+        Error error(
+            Code::lock_outdated,
+            project.lock
+                ? fmt::format("{} does not match package.json: {}", lock::k_lockfile_name,
+                              updating ? "an update was asked for"
+                                       : describe_root_difference(root, project.lock->root))
+                : fmt::format("--frozen needs a {}, and there is none", lock::k_lockfile_name));
+        error.hint("run `cairn install` without --frozen to update the lockfile, and commit it");
+        throw error;
+    }
+
+    lock::Lockfile lock;
+    if (lock_current) {
+        lock = *project.lock;
+    } else {
+        if (request.progress)
+            request.progress("resolving", 0, 0);
+        lock = resolve_project(context, request, project, summary, store);
+        summary.resolved = true;
+        for (const auto& [key, value] :
+             project.lock ? project.lock->sections : std::map<std::string, nlohmann::json>{})
+            lock.sections.emplace(key, value);
+    }
+    add_folder_links(project, lock);
+    summary.changes = direct_changes(project.lock, lock);
+    std::string lock_text = lock::write_lockfile(lock);
+    auto write_lock = [&] {
+        if (project.lock_text && *project.lock_text == lock_text)
+            return;
+        write_text_atomically(project.dir / lock::k_lockfile_name, lock_text);
+        summary.lock_written = true;
+    };
+    for (const auto& [path, p] : lock.packages)
+        if (p.deprecated && summary.resolved)
+            summary.deprecated.push_back(
+                fmt::format("{}@{}: {}", p.package, p.version, *p.deprecated));
+    for (const auto& s : lock.skipped)
+        summary.skipped_optional.push_back(
+            s.reason.rfind(s.name, 0) == 0 ? s.reason : fmt::format("{}: {}", s.name, s.reason));
+    std::set<std::string> registries;
+    for (const auto& [path, p] : lock.packages)
+        if (!p.registry.empty())
+            registries.insert(p.registry);
+    summary.registries.assign(registries.begin(), registries.end());
+
+    if (goal == Goal::lock_only) {
+        summary.packages = lock.packages.size();
+        write_lock();
+        return finish();
+    }
+
+    // What to install: dev/optional left out as asked (fetch takes everything).
+    std::set<std::string> excluded;
+    for (const auto& [path, p] : lock.packages)
+        if (goal == Goal::install &&
+            ((request.omit_dev && p.dev) || (request.omit_optional && p.optional)))
+            excluded.insert(path);
+
+    std::vector<detail::NeededArtifact> needed;
+    std::vector<std::string> needed_paths;
+    for (const auto& [path, p] : lock.packages) {
+        if (p.link || excluded.contains(path))
+            continue;
+        needed.push_back({p.resolved, Digest::parse_sri(p.integrity),
+                          fmt::format("npm:{}@{}", p.package, p.version)});
+        needed_paths.push_back(path);
+    }
+    std::unique_ptr<net::Client> client;
+    bool need_network = false;
+    for (const auto& artifact : needed)
+        if (!detail::file_url_path(artifact.url) &&
+            !store.find_unpacked(artifact.digest, store::StripComponents::first) &&
+            !store.contains_blob(artifact.digest))
+            need_network = true;
+    if (need_network) {
+        net::ClientOptions settings = net::client_options(context.config);
+        NpmConfigRequest npm_request{project.dir, context.env, context.store_root};
+        add_npm_credentials(settings.credentials, read_npm_config(npm_request), context.env);
+        client = std::make_unique<net::Client>(std::move(settings));
+    }
+    detail::PipelineOptions pipeline;
+    if (request.progress)
+        pipeline.progress = [&](std::size_t done, std::size_t total) {
+            request.progress("fetching", done, total);
+        };
+    auto outcomes = detail::ensure_unpacked(store, client.get(), needed, pipeline);
+    std::map<std::string, fs::path> trees;
+    for (std::size_t i = 0; i < needed.size(); ++i) {
+        const auto& outcome = outcomes[i];
+        const auto& p = lock.packages.at(needed_paths[i]);
+        if (outcome.tree) {
+            trees.emplace(needed_paths[i], *outcome.tree);
+            if (outcome.downloaded) {
+                ++summary.downloaded;
+                summary.downloaded_bytes += outcome.bytes;
+            } else {
+                ++summary.reused;
+            }
+            continue;
+        }
+        if (p.optional && outcome.error && outcome.error->code() != Code::integrity) {
+            exclude_subtree(lock, needed_paths[i], excluded);
+            summary.skipped_optional.push_back(
+                fmt::format("{}: could not be fetched ({})", p.name, outcome.error->message()));
+            continue;
+        }
+        throw *outcome.error;
+    }
+    if (!request.frozen)
+        write_lock();
+
+    if (goal == Goal::fetch_only) {
+        summary.packages = lock.packages.size();
+        return finish();
+    }
+
+    auto plan = detail::plan_from_lock(lock, project.dir, trees, excluded, layout,
+                                       allowed_scripts(context, request));
+    install::InstallOptions install_options;
+    if (request.progress)
+        install_options.progress = [&](const install::Progress& p) {
+            request.progress(p.phase == install::Progress::Phase::scripts ? "scripts" : "linking",
+                             p.done, p.total);
+        };
+    auto report = install::materialize(plan, install_options);
+    summary.packages = plan.packages.size();
+    summary.added = report.added + report.replaced;
+    summary.removed = report.removed;
+    summary.unchanged = report.unchanged;
+    summary.scripts_skipped = report.scripts_skipped;
+    summary.scripts_run = report.scripts_run;
+    for (auto& w : report.warnings)
+        summary.warnings.push_back(std::move(w));
+
+    // The fingerprint of what is now installed (with the lockfile as written).
+    project.lock_text = request.frozen ? project.lock_text : std::optional<std::string>(lock_text);
+    project.lock = lock;
+    write_text_atomically(fingerprint_path(project.dir), fingerprint_of(project, layout, request));
+    return finish();
+}
+
+} // namespace
+
+NpmProjectSummary install_npm_project(const NpmProjectContext& context,
+                                      const NpmProjectRequest& request) {
+    return run(context, request, Goal::install);
+}
+
+NpmProjectSummary lock_npm_project(const NpmProjectContext& context,
+                                   const NpmProjectRequest& request) {
+    return run(context, request, Goal::lock_only);
+}
+
+NpmProjectSummary fetch_npm_project(const NpmProjectContext& context,
+                                    const NpmProjectRequest& request) {
+    return run(context, request, Goal::fetch_only);
+}
+
+} // namespace cairn::ops

@@ -1,0 +1,362 @@
+// Reading an npm project, and the providers the resolver reads from (npm_project.hpp).
+#include "npm_project.hpp"
+
+#include "cairn/core/error.hpp"
+#include "cairn/format/npm/dependency_spec.hpp"
+
+#include <fmt/format.h>
+#include <sys/utsname.h>
+
+#include <fstream>
+#include <sstream>
+
+namespace cairn::ops::detail {
+
+namespace fs = std::filesystem;
+using format::npm::DependencyType;
+using format::npm::SpecKind;
+using resolve::npm::Edge;
+using resolve::npm::EdgeType;
+using resolve::npm::NpmRelease;
+
+namespace {
+
+std::optional<std::string> read_file(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    if (!in) {
+        if (errno == ENOENT)
+            return std::nullopt;
+        Error error(Code::io, fmt::format("cannot read {}", path.string()));
+        error.caused_by(std::error_code(errno, std::generic_category()).message());
+        throw error;
+    }
+    std::ostringstream out;
+    out << in.rdbuf();
+    return out.str();
+}
+
+// The range or tag part of a registry spec: "npm:react@^18" -> "^18", "" -> "*".
+std::string spec_text(const format::npm::DependencySpec& spec) {
+    std::string text = spec.raw;
+    if (spec.kind == SpecKind::alias) {
+        std::string target = text.substr(4);
+        auto at = target.find('@', 1);
+        text = at == std::string::npos ? "latest" : target.substr(at + 1);
+    }
+    if (text.find_first_not_of(" \t") == std::string::npos)
+        return "*";
+    return text;
+}
+
+Edge make_edge(std::string_view name, std::string_view spec, EdgeType type) {
+    auto parsed = format::npm::parse_dependency_spec(name, spec);
+    Edge edge;
+    edge.name = std::string(name);
+    edge.package = parsed.package;
+    edge.spec = spec_text(parsed);
+    edge.type = type;
+    return edge;
+}
+
+} // namespace
+
+NpmProject read_npm_project(const fs::path& dir) {
+    NpmProject project;
+    project.dir = dir;
+    fs::path manifest_path = dir / "package.json";
+    auto text = read_file(manifest_path);
+    if (!text) {
+        Error error(Code::manifest_invalid,
+                    fmt::format("no package.json in {}", dir.empty() ? "." : dir.string()));
+        error.hint("run cairn in the folder of an npm project (or pass -C DIR), or create a "
+                   "package.json with `npm init -y`");
+        throw error;
+    }
+    project.manifest_text = std::move(*text);
+    project.manifest = format::npm::read_manifest(project.manifest_text, "package.json");
+    format::npm::check_root_supported(project.manifest);
+    project.lock_text = read_file(dir / lock::k_lockfile_name);
+    if (project.lock_text)
+        project.lock = lock::read_lockfile(*project.lock_text, lock::k_lockfile_name);
+    return project;
+}
+
+lock::LockedRoot locked_root(const format::npm::Manifest& manifest) {
+    lock::LockedRoot root;
+    for (const auto& dep : manifest.dependencies) {
+        switch (dep.type) {
+        case DependencyType::prod:
+            root.dependencies[dep.name] = dep.spec.raw;
+            break;
+        case DependencyType::dev:
+            root.dev_dependencies[dep.name] = dep.spec.raw;
+            break;
+        case DependencyType::optional:
+            root.optional_dependencies[dep.name] = dep.spec.raw;
+            break;
+        case DependencyType::peer:
+            root.peer_dependencies[dep.name] = dep.spec.raw;
+            break;
+        }
+    }
+    if (manifest.overrides.is_object() && !manifest.overrides.empty())
+        root.overrides = nlohmann::json::parse(manifest.overrides.dump());
+    return root;
+}
+
+std::vector<Edge> root_edges(const format::npm::Manifest& manifest) {
+    std::vector<Edge> edges;
+    std::set<std::string> named;
+    for (const auto& dep : manifest.dependencies)
+        if (dep.type != DependencyType::peer)
+            named.insert(dep.name);
+    for (const auto& dep : manifest.dependencies) {
+        if (dep.spec.kind == SpecKind::file || dep.spec.kind == SpecKind::link)
+            continue;
+        // A peer also listed elsewhere installs as that; an optional peer nobody else
+        // needs is not installed (npm's rule for the root).
+        if (dep.type == DependencyType::peer && (named.contains(dep.name) || dep.peer_optional))
+            continue;
+        EdgeType type = EdgeType::prod;
+        if (dep.type == DependencyType::dev)
+            type = EdgeType::dev;
+        else if (dep.type == DependencyType::optional)
+            type = EdgeType::optional;
+        else if (dep.type == DependencyType::peer)
+            type = EdgeType::peer;
+        Edge edge;
+        edge.name = dep.name;
+        edge.package = dep.spec.package;
+        edge.spec = spec_text(dep.spec);
+        edge.type = type;
+        edge.peer_optional = dep.peer_optional;
+        edges.push_back(std::move(edge));
+    }
+    return edges;
+}
+
+resolve::npm::Platform current_platform() {
+    resolve::npm::Platform platform;
+    struct utsname u {};
+    std::string machine = uname(&u) == 0 ? u.machine : "";
+    std::string sys = uname(&u) == 0 ? u.sysname : "";
+    platform.os = sys == "Darwin" ? "darwin" : sys == "Linux" ? "linux" : "linux";
+    if (machine == "x86_64" || machine == "amd64")
+        platform.cpu = "x64";
+    else if (machine == "aarch64" || machine == "arm64")
+        platform.cpu = "arm64";
+    else if (machine.size() == 4 && machine[0] == 'i' && machine.substr(2) == "86")
+        platform.cpu = "ia32";
+    else
+        platform.cpu = machine;
+#if defined(__GLIBC__)
+    platform.libc = "glibc";
+#elif defined(__linux__)
+    platform.libc = "musl";
+#endif
+    return platform;
+}
+
+NpmRelease tree_release(const version::Version& version, const protocol::npm::PackumentRelease& r) {
+    NpmRelease out{version, {}, r.os, r.cpu, r.libc, r.deprecated.has_value()};
+    std::set<std::string> optional;
+    for (const auto& [name, spec] : r.optional_dependencies)
+        optional.insert(name);
+    auto add = [&](const std::string& name, const std::string& spec, EdgeType type) {
+        try {
+            out.dependencies.push_back(make_edge(name, spec, type));
+        } catch (const Error&) {
+            // A dependency spec npm-package-arg would not read: an optional one is left
+            // out, a required one fails when resolution reaches it.
+            if (type != EdgeType::optional) {
+                Edge edge;
+                edge.name = name;
+                edge.package = name;
+                edge.spec = spec;
+                edge.type = type;
+                out.dependencies.push_back(std::move(edge));
+            }
+        }
+    };
+    // npm lists optional dependencies under dependencies too; optional wins.
+    for (const auto& [name, spec] : r.dependencies)
+        if (!optional.contains(name))
+            add(name, spec, EdgeType::prod);
+    for (const auto& [name, spec] : r.optional_dependencies)
+        add(name, spec, EdgeType::optional);
+    for (const auto& [name, spec] : r.peer_dependencies) {
+        std::size_t before = out.dependencies.size();
+        add(name, spec, EdgeType::peer);
+        if (out.dependencies.size() > before)
+            for (const auto& peer : r.optional_peers)
+                out.dependencies.back().peer_optional |= peer == name;
+    }
+    return out;
+}
+
+// ---- PortableIndexProvider ---------------------------------------------------------------
+
+PortableIndexProvider::PortableIndexProvider(const lock::Lockfile& lock,
+                                             resolve::npm::NpmTreeProvider* fallback,
+                                             std::set<std::string> bypass)
+    : m_lock(lock), m_fallback(fallback), m_bypass(std::move(bypass)) {}
+
+bool PortableIndexProvider::serves(std::string_view package) const {
+    return !m_bypass.contains(std::string(package)) &&
+           m_lock.index.find(std::string(package)) != m_lock.index.end();
+}
+
+void PortableIndexProvider::prefetch(std::span<const std::string> packages) {
+    if (!m_fallback)
+        return;
+    std::vector<std::string> rest;
+    for (const auto& p : packages)
+        if (!serves(p))
+            rest.push_back(p);
+    if (!rest.empty())
+        m_fallback->prefetch(rest);
+}
+
+const std::vector<NpmRelease>* PortableIndexProvider::releases(std::string_view package) {
+    if (!serves(package))
+        return m_fallback ? m_fallback->releases(package) : nullptr;
+    if (auto it = m_releases.find(package); it != m_releases.end())
+        return &it->second;
+    const auto& packument = m_lock.index.at(std::string(package));
+    std::vector<NpmRelease> out;
+    for (const auto& r : packument.releases)
+        if (auto v = version::Version::parse(r.version))
+            out.push_back(tree_release(*v, r));
+    return &m_releases.emplace(std::string(package), std::move(out)).first->second;
+}
+
+std::optional<version::Version> PortableIndexProvider::dist_tag(std::string_view package,
+                                                                std::string_view tag) {
+    if (!serves(package))
+        return m_fallback ? m_fallback->dist_tag(package, tag) : std::nullopt;
+    const auto& tags = m_lock.index.at(std::string(package)).dist_tags;
+    if (auto it = tags.find(std::string(tag)); it != tags.end())
+        return version::Version::parse(it->second);
+    return std::nullopt;
+}
+
+const protocol::npm::PackumentRelease*
+PortableIndexProvider::indexed(std::string_view package, const version::Version& version) const {
+    auto it = m_lock.index.find(std::string(package));
+    if (it == m_lock.index.end())
+        return nullptr;
+    return it->second.find(version.to_string());
+}
+
+// ---- OverridingProvider ------------------------------------------------------------------
+
+OverridingProvider::OverridingProvider(const format::npm::Manifest& root,
+                                       resolve::npm::NpmTreeProvider& inner)
+    : m_inner(inner) {
+    // "$name" refers to the root's own spec for that name.
+    auto resolve_ref = [&](const std::string& value, const std::string& key) {
+        if (value.empty() || value[0] != '$')
+            return value;
+        std::string ref = value.substr(1);
+        for (const auto& dep : root.dependencies)
+            if (dep.name == ref && dep.type != DependencyType::peer)
+                return dep.spec.raw;
+        Error error(Code::manifest_invalid,
+                    fmt::format("package.json: overrides.{} refers to {}, which is not a direct "
+                                "dependency",
+                                key, value));
+        throw error;
+    };
+    if (!root.overrides.is_object())
+        return;
+    for (const auto& [key, value] : root.overrides.items()) {
+        if (value.is_string()) {
+            m_global[key] = resolve_ref(value.get<std::string>(), key);
+            continue;
+        }
+        if (!value.is_object()) {
+            Error error(
+                Code::manifest_invalid,
+                fmt::format("package.json: overrides.{} must be a string or an object", key));
+            throw error;
+        }
+        Scoped scoped;
+        auto at = key.find('@', 1);
+        scoped.parent = key.substr(0, at);
+        if (at != std::string::npos)
+            scoped.parent_range = version::NpmRange::parse_or_throw(key.substr(at + 1));
+        for (const auto& [child, spec] : value.items()) {
+            if (!spec.is_string()) {
+                Error error(Code::unsupported,
+                            fmt::format("package.json: overrides.{}.{}: nested override objects "
+                                        "deeper than one level are not supported yet",
+                                        key, child));
+                throw error;
+            }
+            if (child == ".")
+                m_global[scoped.parent] = resolve_ref(spec.get<std::string>(), key);
+            else
+                scoped.specs[child] = resolve_ref(spec.get<std::string>(), key + "." + child);
+        }
+        if (!scoped.specs.empty())
+            m_scoped.push_back(std::move(scoped));
+    }
+}
+
+void OverridingProvider::prefetch(std::span<const std::string> packages) {
+    m_inner.prefetch(packages);
+}
+
+void OverridingProvider::apply(std::string_view package, NpmRelease& release) const {
+    for (auto& edge : release.dependencies) {
+        std::optional<std::string> spec;
+        if (auto it = m_global.find(edge.name); it != m_global.end())
+            spec = it->second;
+        for (const auto& scoped : m_scoped) {
+            if (scoped.parent != package)
+                continue;
+            if (scoped.parent_range && !scoped.parent_range->satisfies(release.version))
+                continue;
+            if (auto it = scoped.specs.find(edge.name); it != scoped.specs.end())
+                spec = it->second;
+        }
+        if (spec) {
+            Edge replaced = make_edge(edge.name, *spec, edge.type);
+            edge.package = replaced.package;
+            edge.spec = replaced.spec;
+        }
+    }
+}
+
+const std::vector<NpmRelease>* OverridingProvider::releases(std::string_view package) {
+    if (auto it = m_cache.find(package); it != m_cache.end())
+        return &it->second;
+    const auto* inner = m_inner.releases(package);
+    if (!inner)
+        return nullptr;
+    std::vector<NpmRelease> out = *inner;
+    for (auto& release : out)
+        apply(package, release);
+    return &m_cache.emplace(std::string(package), std::move(out)).first->second;
+}
+
+std::optional<version::Version> OverridingProvider::dist_tag(std::string_view package,
+                                                             std::string_view tag) {
+    return m_inner.dist_tag(package, tag);
+}
+
+std::vector<Edge> OverridingProvider::apply_to_root(std::vector<Edge> edges) const {
+    for (auto& edge : edges) {
+        auto it = m_global.find(edge.name);
+        if (it == m_global.end())
+            continue;
+        // npm refuses an override that conflicts with a direct dependency's own spec unless
+        // it is the same spec or a $reference; cairn applies the override and keeps going.
+        Edge replaced = make_edge(edge.name, it->second, edge.type);
+        edge.package = replaced.package;
+        edge.spec = replaced.spec;
+    }
+    return edges;
+}
+
+} // namespace cairn::ops::detail

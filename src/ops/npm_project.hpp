@@ -1,0 +1,136 @@
+#pragma once
+
+// Private pieces of the npm project workflows (npm_install.hpp): reading the project,
+// turning a resolved tree into a lockfile, a lockfile into an install plan, and the
+// providers the resolver reads from.
+#include "cairn/format/npm/manifest.hpp"
+#include "cairn/install/install.hpp"
+#include "cairn/lock/lockfile.hpp"
+#include "cairn/ops/npm_metadata.hpp"
+#include "cairn/resolve/npm_tree.hpp"
+
+#include <filesystem>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+namespace cairn::ops::detail {
+
+struct NpmProject {
+    std::filesystem::path dir;
+    std::string manifest_text;
+    format::npm::Manifest manifest;
+    std::optional<std::string> lock_text; // cairn.lock as read
+    std::optional<lock::Lockfile> lock;
+};
+
+// Reads package.json (and cairn.lock when present) and refuses what cairn cannot install.
+NpmProject read_npm_project(const std::filesystem::path& dir);
+
+// The root requirements as the lockfile records them.
+lock::LockedRoot locked_root(const format::npm::Manifest& manifest);
+
+// The registry dependencies of the root, as tree edges (npm `overrides` applied by the
+// provider, `file:`/`link:` folders left out: they are linked, not resolved).
+std::vector<resolve::npm::Edge> root_edges(const format::npm::Manifest& manifest);
+
+// The platform cairn runs on, in npm's words.
+resolve::npm::Platform current_platform();
+
+// A release as the tree builder sees it, from its registry record (shared by the portable
+// index and the registry metadata).
+resolve::npm::NpmRelease tree_release(const version::Version& version,
+                                      const protocol::npm::PackumentRelease& release);
+
+// Resolver input from the lockfile's portable index first, then from `fallback` for
+// packages the index lacks or that `bypass` names (being updated).
+class PortableIndexProvider : public resolve::npm::NpmTreeProvider {
+public:
+    PortableIndexProvider(const lock::Lockfile& lock, resolve::npm::NpmTreeProvider* fallback,
+                          std::set<std::string> bypass);
+    void prefetch(std::span<const std::string> packages) override;
+    const std::vector<resolve::npm::NpmRelease>* releases(std::string_view package) override;
+    std::optional<version::Version> dist_tag(std::string_view package,
+                                             std::string_view tag) override;
+    // Whether the index answers for this package (it has it and it is not bypassed).
+    bool serves(std::string_view package) const;
+    // The registry record of a release the index holds.
+    const protocol::npm::PackumentRelease* indexed(std::string_view package,
+                                                   const version::Version& version) const;
+
+private:
+    const lock::Lockfile& m_lock;
+    resolve::npm::NpmTreeProvider* m_fallback;
+    std::set<std::string> m_bypass;
+    std::map<std::string, std::vector<resolve::npm::NpmRelease>, std::less<>> m_releases;
+};
+
+// npm `overrides` of the root manifest, applied to every release's dependency edges:
+//   { "foo": "1.0.0" }                 every dependency on foo uses 1.0.0
+//   { "foo": "$foo" }                  the root's own spec for foo
+//   { "parent": { "foo": "2" } }       only foo required by parent's releases
+//   { "parent@^1": { "foo": "2" } }    only within parent releases matching ^1
+//   { "parent": { ".": "1.2.0" } }     parent itself
+class OverridingProvider : public resolve::npm::NpmTreeProvider {
+public:
+    OverridingProvider(const format::npm::Manifest& root, resolve::npm::NpmTreeProvider& inner);
+    void prefetch(std::span<const std::string> packages) override;
+    const std::vector<resolve::npm::NpmRelease>* releases(std::string_view package) override;
+    std::optional<version::Version> dist_tag(std::string_view package,
+                                             std::string_view tag) override;
+    bool empty() const { return m_global.empty() && m_scoped.empty(); }
+    // Root edges with the overrides that apply to them.
+    std::vector<resolve::npm::Edge> apply_to_root(std::vector<resolve::npm::Edge> edges) const;
+
+private:
+    struct Scoped {
+        std::string parent;
+        std::optional<version::NpmRange> parent_range;
+        std::map<std::string, std::string> specs;
+    };
+    void apply(std::string_view package, resolve::npm::NpmRelease& release) const;
+    resolve::npm::NpmTreeProvider& m_inner;
+    std::map<std::string, std::string> m_global;
+    std::vector<Scoped> m_scoped;
+    std::map<std::string, std::vector<resolve::npm::NpmRelease>, std::less<>> m_cache;
+};
+
+// Where a resolved release's record and tarball come from.
+class ReleaseRecords {
+public:
+    virtual ~ReleaseRecords() = default;
+    virtual const protocol::npm::PackumentRelease* record(std::string_view package,
+                                                          const version::Version& version) = 0;
+    virtual std::optional<NpmReleaseSource> source(std::string_view package,
+                                                   const version::Version& version) = 0;
+    // Every release of the package the records know, with absolute tarball URLs and SRI
+    // integrity (for the portable index).
+    virtual std::vector<protocol::npm::PackumentRelease> all(std::string_view package) = 0;
+    virtual std::map<std::string, std::string> tags(std::string_view package) = 0;
+};
+
+// The lockfile of a resolved tree: packages by path with integrity and source, the skipped
+// optionals, and the portable index (every release that satisfied a requirement seen).
+lock::Lockfile lock_from_tree(const resolve::npm::Tree& tree, const format::npm::Manifest& manifest,
+                              ReleaseRecords& records);
+
+// The install plan of a lockfile: every package with its unpacked tree (`trees`, by path),
+// dev/optional ones left out as asked, dependencies resolved by walking up node_modules.
+install::InstallPlan plan_from_lock(const lock::Lockfile& lock,
+                                    const std::filesystem::path& project,
+                                    const std::map<std::string, std::filesystem::path>& trees,
+                                    const std::set<std::string>& excluded_paths,
+                                    install::Layout layout,
+                                    const std::set<std::string>& allow_scripts);
+
+// The path a dependency `name` of the package at `from` ("" for the root) resolves to,
+// walking up node_modules folders, among `paths`.
+std::optional<std::string> resolve_path(const std::map<std::string, lock::LockedPackage>& paths,
+                                        std::string_view from, std::string_view name);
+
+// The folder above a package path: "node_modules/a/node_modules/b" -> "node_modules/a",
+// "node_modules/a" -> "".
+std::string parent_path(std::string_view path);
+
+} // namespace cairn::ops::detail

@@ -1,0 +1,323 @@
+// `cairn install` end to end on fixture registry folders: tree shape, lockfile, bins,
+// no-op re-runs, frozen installs, offline re-installs and the error cases of issue 5.
+#include "npm_project_fixture.hpp"
+
+#include <nlohmann/json.hpp>
+#include <sys/stat.h>
+
+namespace cairn::test {
+namespace {
+
+namespace fs = std::filesystem;
+
+class Install : public NpmProjectTest {
+protected:
+    void basic_registry() {
+        auto a1 = v("1.0.0");
+        a1.dependencies = {{"b", "^1.0.0"}};
+        a1.bin = {{"a-cmd", "cli.js"}};
+        a1.files = {{"cli.js", "#!/usr/bin/env node\nconsole.log('a-cmd ran');\n"}};
+        registry.add({"a", {a1, v("2.0.0")}});
+        registry.add({"b", {v("1.0.0"), v("1.1.0"), v("2.0.0")}});
+        registry.write();
+        manifest(R"({"name":"app","version":"1.0.0","dependencies":{"a":"^1.0.0","b":"^2.0.0"}})");
+    }
+};
+
+TEST_F(Install, HoistsNestsLinksBinsAndLocks) {
+    basic_registry();
+    auto r = cairn({"install"});
+    EXPECT_OK(r);
+    EXPECT_NE(r.out.find("+ a 1.0.0\n+ b 2.0.0\n"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("3 packages installed (3 added, 0 removed, 0 unchanged) from 1 "
+                         "registry: 3 downloaded"),
+              std::string::npos)
+        << r.out;
+    EXPECT_EQ(installed_version("node_modules/a"), "1.0.0");
+    EXPECT_EQ(installed_version("node_modules/b"), "2.0.0");
+    EXPECT_EQ(installed_version("node_modules/a/node_modules/b"), "1.1.0");
+    // The bin is linked and runs.
+    struct stat st {};
+    ASSERT_EQ(::lstat((project / "node_modules/.bin/a-cmd").c_str(), &st), 0);
+    EXPECT_TRUE(S_ISLNK(st.st_mode));
+    if (have_program("node")) {
+        auto ran = run({(project / "node_modules/.bin/a-cmd").string()}, options());
+        EXPECT_EQ(ran.out, "a-cmd ran\n") << ran.err;
+        auto required = run({"node", "-e",
+                             "console.log(require('a/package.json').version, "
+                             "require('b/package.json').version)"},
+                            options());
+        EXPECT_EQ(required.out, "1.0.0 2.0.0\n") << required.err;
+    }
+    // The lockfile: every package with integrity and its source, the portable index.
+    auto lock = nlohmann::json::parse(read_file(project / "cairn.lock"));
+    EXPECT_EQ(lock["format"], "cairn-lock/1");
+    EXPECT_EQ(lock["packages"]["node_modules/a/node_modules/b"]["version"], "1.1.0");
+    EXPECT_EQ(lock["packages"]["node_modules/a"]["integrity"], registry.integrity("a", "1.0.0"));
+    EXPECT_EQ(lock["packages"]["node_modules/a"]["resolved"],
+              registry.file_url() + "a/-/a-1.0.0.tgz");
+    EXPECT_TRUE(lock["index"]["npm:b"]["versions"].contains("1.0.0"));
+    EXPECT_TRUE(lock["index"]["npm:b"]["versions"].contains("2.0.0"));
+    EXPECT_FALSE(lock["index"]["npm:a"]["versions"].contains("2.0.0"))
+        << "a 2.0.0 satisfies no requirement";
+}
+
+TEST_F(Install, SecondRunIsANoOpAndChangesAreNoticed) {
+    basic_registry();
+    EXPECT_OK(cairn({"install"}));
+    std::string lock_before = read_file(project / "cairn.lock");
+    auto again = cairn({"install", "--json"});
+    EXPECT_OK(again);
+    auto summary = nlohmann::json::parse(again.out);
+    EXPECT_EQ(summary["up_to_date"], true);
+    EXPECT_EQ(summary["resolved"], false);
+    EXPECT_EQ(read_file(project / "cairn.lock"), lock_before);
+
+    // A deleted package is noticed: the install puts it back from the lockfile.
+    fs::remove_all(project / "node_modules/b");
+    auto repaired = cairn({"install", "--json"});
+    EXPECT_OK(repaired);
+    summary = nlohmann::json::parse(repaired.out);
+    EXPECT_EQ(summary["up_to_date"], false);
+    EXPECT_EQ(summary["resolved"], false) << "the lockfile still matches: no resolution";
+    EXPECT_EQ(installed_version("node_modules/b"), "2.0.0");
+}
+
+TEST_F(Install, FrozenRefusesAManifestTheLockfileDoesNotMatch) {
+    basic_registry();
+    EXPECT_OK(cairn({"install"}));
+    manifest(R"({"name":"app","version":"1.0.0","dependencies":{"a":"^1.0.0","b":"^1.0.0"}})");
+    auto r = cairn({"install", "--frozen"});
+    EXPECT_EQ(r.status, 3);
+    EXPECT_NE(r.err.find("error: cairn.lock does not match package.json: dependency b is "
+                         "\"^1.0.0\" in package.json but \"^2.0.0\" in the lockfile"),
+              std::string::npos)
+        << r.err;
+    EXPECT_NE(r.err.find("hint: run `cairn install` without --frozen"), std::string::npos);
+    // Without --frozen the lockfile follows the manifest.
+    EXPECT_OK(cairn({"install"}));
+    EXPECT_EQ(installed_version("node_modules/b"), "1.1.0");
+}
+
+TEST_F(Install, ReinstallsOfflineFromTheStoreWithAndWithoutTheLockfile) {
+    basic_registry();
+    EXPECT_OK(cairn({"install"}));
+    fs::remove_all(project / "node_modules");
+    fs::remove_all(registry.root()); // nothing left to fetch from
+    auto offline = cairn({"--offline", "install", "--json"});
+    EXPECT_OK(offline);
+    auto summary = nlohmann::json::parse(offline.out);
+    EXPECT_EQ(summary["downloaded"], 0);
+    EXPECT_EQ(summary["reused"], 3);
+    EXPECT_EQ(installed_version("node_modules/a/node_modules/b"), "1.1.0");
+
+    // Without the lockfile, the portable index is gone too: an offline re-resolution from
+    // a registry folder that no longer exists fails, naming what it could not read.
+    fs::remove(project / "cairn.lock");
+    fs::remove_all(project / "node_modules");
+    auto r = cairn({"--offline", "install"});
+    EXPECT_NE(r.status, 0);
+}
+
+TEST_F(Install, IsolatedLayoutResolvesForNode) {
+    basic_registry();
+    EXPECT_OK(cairn({"install", "--layout", "isolated"}));
+    struct stat st {};
+    ASSERT_EQ(::lstat((project / "node_modules/a").c_str(), &st), 0);
+    EXPECT_TRUE(S_ISLNK(st.st_mode));
+    if (have_program("node")) {
+        auto r = run({"node", "-e",
+                      "const p=require.resolve('b/package.json',{paths:[require('path')."
+                      "dirname(require.resolve('a/package.json'))]});"
+                      "console.log(require(p).version, require('b/package.json').version)"},
+                     options());
+        EXPECT_EQ(r.out, "1.1.0 2.0.0\n") << r.err;
+    }
+}
+
+TEST_F(Install, TamperedTarballIsRefusedAndNothingIsInstalled) {
+    auto bad = v("1.0.0");
+    bad.tampered_tarball = true;
+    registry.add({"evil", {bad}});
+    registry.write();
+    manifest(R"({"dependencies":{"evil":"1.0.0"}})");
+    auto r = cairn({"install"});
+    EXPECT_EQ(r.status, 6) << r.err;
+    EXPECT_NE(r.err.find("error: integrity"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("npm:evil@1.0.0"), std::string::npos) << r.err;
+    EXPECT_FALSE(fs::exists(project / "node_modules/evil"));
+}
+
+TEST_F(Install, WrongIntegrityInThePackumentIsRefused) {
+    auto bad = v("1.0.0");
+    bad.wrong_integrity = true;
+    registry.add({"liar", {bad}});
+    registry.write();
+    manifest(R"({"dependencies":{"liar":"^1.0.0"}})");
+    auto r = cairn({"install"});
+    EXPECT_EQ(r.status, 6) << r.err;
+    EXPECT_NE(r.err.find("npm:liar@1.0.0"), std::string::npos) << r.err;
+    EXPECT_FALSE(fs::exists(project / "node_modules/liar"));
+}
+
+TEST_F(Install, BinPointingOutsideThePackageIsRefused) {
+    auto bad = v("1.0.0");
+    bad.package_json = R"({"name":"escape","version":"1.0.0","bin":{"x":"../../../etc/passwd"}})";
+    registry.add({"escape", {bad}});
+    registry.write();
+    manifest(R"({"dependencies":{"escape":"1.0.0"}})");
+    auto r = cairn({"install"});
+    EXPECT_NE(r.status, 0);
+    EXPECT_NE(r.err.find("bin"), std::string::npos) << r.err;
+    EXPECT_FALSE(fs::exists(project / "node_modules/.bin/x"));
+}
+
+TEST_F(Install, PeerConflictIsExplainedLikeEresolve) {
+    auto plugin = v("1.0.0");
+    plugin.peer_dependencies = {{"host", "^1.0.0"}};
+    registry.add({"plugin", {plugin}});
+    registry.add({"host", {v("1.0.0"), v("2.0.0")}});
+    registry.write();
+    manifest(R"({"dependencies":{"plugin":"1.0.0","host":"^2.0.0"}})");
+    auto r = cairn({"install"});
+    EXPECT_EQ(r.status, 7) << r.err;
+    EXPECT_NE(r.err.find("host"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("plugin"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("hint:"), std::string::npos) << r.err;
+}
+
+TEST_F(Install, OptionalPlatformPackagesAreSkippedAndRecorded) {
+    auto native = v("1.0.0");
+    native.os = {"aix"};
+    registry.add({"native-aix", {native}});
+    auto tool = v("1.0.0");
+    tool.optional_dependencies = {{"native-aix", "1.0.0"}, {"missing-native", "1.0.0"}};
+    registry.add({"tool", {tool}});
+    registry.write();
+    manifest(R"({"dependencies":{"tool":"1.0.0"}})");
+    auto r = cairn({"install"});
+    EXPECT_OK(r);
+    EXPECT_NE(r.out.find("skipped 2 optional dependencies:"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("native-aix"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("missing-native"), std::string::npos) << r.out;
+    EXPECT_FALSE(fs::exists(project / "node_modules/native-aix"));
+    auto lock = nlohmann::json::parse(read_file(project / "cairn.lock"));
+    EXPECT_EQ(lock["skipped"].size(), 2u);
+    // A frozen install accepts that lockfile.
+    fs::remove_all(project / "node_modules");
+    EXPECT_OK(cairn({"install", "--frozen"}));
+}
+
+TEST_F(Install, AliasesOverridesAndDeprecation) {
+    registry.add({"react", {v("17.0.0"), v("18.3.1")}});
+    auto old = v("1.0.0");
+    old.deprecated = "use new-thing";
+    registry.add({"old-thing", {old}});
+    auto lib = v("1.0.0");
+    lib.dependencies = {{"old-thing", "^1.0.0"}, {"react", "^17.0.0"}};
+    registry.add({"lib", {lib}});
+    registry.write();
+    manifest(R"({"dependencies":{"react-17":"npm:react@^17.0.0","lib":"1.0.0"},
+                 "overrides":{"react":"18.3.1"}})");
+    auto r = cairn({"install"});
+    EXPECT_OK(r);
+    EXPECT_EQ(installed_version("node_modules/react-17"), "17.0.0")
+        << "an alias keeps its own spec (overrides apply to dependencies of packages)";
+    EXPECT_EQ(installed_version("node_modules/react"), "18.3.1") << "lib's react overridden";
+    EXPECT_NE(r.err.find("warning: deprecated old-thing@1.0.0: use new-thing"), std::string::npos)
+        << r.err;
+    auto lock = nlohmann::json::parse(read_file(project / "cairn.lock"));
+    EXPECT_EQ(lock["packages"]["node_modules/react-17"]["package"], "react");
+    EXPECT_EQ(lock["root"]["overrides"]["react"], "18.3.1");
+}
+
+TEST_F(Install, UnsupportedSpecsAndWorkspacesGetClearErrors) {
+    registry.write();
+    manifest(R"({"dependencies":{"thing":"git+https://127.0.0.1/x/thing.git"}})");
+    auto r = cairn({"install"});
+    EXPECT_EQ(r.status, 9) << r.err;
+    EXPECT_NE(r.err.find("thing"), std::string::npos) << r.err;
+    manifest(R"({"name":"mono","workspaces":["packages/*"]})");
+    r = cairn({"install"});
+    EXPECT_EQ(r.status, 9) << r.err;
+    EXPECT_NE(r.err.find("workspaces"), std::string::npos) << r.err;
+}
+
+TEST_F(Install, ScriptsAreSkippedUnlessAllowed) {
+    auto builder = v("1.0.0");
+    builder.scripts = {{"postinstall", "node -e \"require('fs').writeFileSync('built','ok')\""}};
+    registry.add({"builder", {builder}});
+    registry.write();
+    manifest(R"({"dependencies":{"builder":"1.0.0"}})");
+    auto r = cairn({"install"});
+    EXPECT_OK(r);
+    EXPECT_NE(r.out.find("install scripts not run (1):\n  builder@1.0.0 (postinstall)"),
+              std::string::npos)
+        << r.out;
+    EXPECT_FALSE(fs::exists(project / "node_modules/builder/built"));
+    if (!have_program("node"))
+        GTEST_SKIP() << "node is not installed: the allowed script cannot run";
+    fs::remove_all(project / "node_modules");
+    r = cairn({"install", "--allow-scripts", "builder"});
+    EXPECT_OK(r);
+    EXPECT_EQ(read_file(project / "node_modules/builder/built"), "ok");
+    EXPECT_NE(r.out.find("ran install scripts:"), std::string::npos) << r.out;
+}
+
+TEST_F(Install, AddRemoveUpdateTreeWhyOutdated) {
+    basic_registry();
+    manifest(R"({"name":"app","version":"1.0.0","dependencies":{"b":"^1.0.0"}})");
+    EXPECT_OK(cairn({"install"}));
+    EXPECT_EQ(installed_version("node_modules/b"), "1.1.0");
+
+    auto added = cairn({"add", "a", "-D"});
+    EXPECT_OK(added);
+    auto manifest_json = nlohmann::json::parse(read_file(project / "package.json"));
+    EXPECT_EQ(manifest_json["devDependencies"]["a"], "^2.0.0") << "latest is 2.0.0";
+    EXPECT_EQ(installed_version("node_modules/a"), "2.0.0");
+
+    auto tree = cairn({"tree"});
+    EXPECT_OK(tree);
+    EXPECT_NE(tree.out.find("├── a@2.0.0 dev"), std::string::npos) << tree.out;
+    auto why = cairn({"why", "b"});
+    EXPECT_OK(why);
+    EXPECT_NE(why.out.find("b@1.1.0  node_modules/b\n  b@\"^1.0.0\" (prod) from the root project"),
+              std::string::npos)
+        << why.out;
+
+    auto outdated = cairn({"outdated"});
+    EXPECT_EQ(outdated.status, 1) << outdated.err;
+    EXPECT_NE(outdated.out.find("b        1.1.0        1.1.0        2.0.0"), std::string::npos)
+        << outdated.out;
+
+    EXPECT_OK(cairn({"remove", "a"}));
+    EXPECT_FALSE(fs::exists(project / "node_modules/a"));
+    manifest_json = nlohmann::json::parse(read_file(project / "package.json"));
+    EXPECT_FALSE(manifest_json.contains("devDependencies"));
+
+    auto missing = cairn({"remove", "nope"});
+    EXPECT_EQ(missing.status, 4);
+    EXPECT_NE(missing.err.find("error: nope is not a dependency in package.json"),
+              std::string::npos)
+        << missing.err;
+}
+
+TEST_F(Install, ScopedRegistryFromNpmrc) {
+    NpmRegistryFixture private_registry(dir / "private");
+    private_registry.add({"@corp/secret", {v("1.0.0")}});
+    private_registry.write();
+    registry.add({"b", {v("1.0.0")}});
+    registry.write();
+    manifest(R"({"dependencies":{"@corp/secret":"^1.0.0","b":"^1.0.0"}})");
+    write_file(project / ".npmrc", "registry=" + registry.file_url() +
+                                       "\n@corp:registry=" + private_registry.file_url() + "\n");
+    auto r = cairn({"install"});
+    EXPECT_OK(r);
+    EXPECT_EQ(installed_version("node_modules/@corp/secret"), "1.0.0");
+    auto lock = nlohmann::json::parse(read_file(project / "cairn.lock"));
+    EXPECT_EQ(lock["packages"]["node_modules/@corp/secret"]["resolved"],
+              private_registry.file_url() + "@corp/secret/-/secret-1.0.0.tgz");
+}
+
+} // namespace
+} // namespace cairn::test

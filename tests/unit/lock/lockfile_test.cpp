@@ -1,0 +1,147 @@
+#include "cairn/core/error.hpp"
+#include "cairn/lock/lockfile.hpp"
+
+#include <gtest/gtest.h>
+
+namespace cairn::lock {
+namespace {
+
+Lockfile sample() {
+    Lockfile lock;
+    lock.root.dependencies = {{"b", "^1.0.0"}, {"a", "~2.1"}};
+    lock.root.dev_dependencies = {{"c", "latest"}};
+    LockedPackage a;
+    a.path = "node_modules/a";
+    a.name = "a";
+    a.package = "a";
+    a.version = "2.1.3";
+    a.integrity = "sha512-AAAA";
+    a.resolved = "http://127.0.0.1:1/a/-/a-2.1.3.tgz";
+    a.registry = "public/upstream";
+    a.dependencies = {{"b", "^1.2"}};
+    a.os = {"linux", "!win32"};
+    lock.packages.emplace(a.path, a);
+    LockedPackage b = a;
+    b.path = "node_modules/b-alias";
+    b.name = "b-alias";
+    b.package = "b";
+    b.version = "1.4.0";
+    b.dependencies.clear();
+    b.os.clear();
+    b.dev = true;
+    b.has_install_script = true;
+    b.deprecated = "use c";
+    lock.packages.emplace(b.path, b);
+    lock.skipped.push_back({"fsevents", "^2", "", "platform darwin required"});
+    protocol::npm::Packument p;
+    p.name = "b";
+    p.dist_tags = {{"latest", "1.4.0"}};
+    protocol::npm::PackumentRelease r;
+    r.version = "1.4.0";
+    r.dependencies = {{"x", "^1"}};
+    r.peer_dependencies = {{"react", ">=18"}};
+    r.optional_peers = {"react"};
+    r.tarball = "b/-/b-1.4.0.tgz";
+    r.integrity = "sha512-BBBB";
+    r.has_bin = true;
+    p.releases.push_back(r);
+    lock.index.emplace("b", p);
+    lock.sections.emplace("cairn", nlohmann::json{{"trust", {{"acme/*", "SHA256:x"}}}});
+    return lock;
+}
+
+TEST(Lockfile, RoundTripsExactly) {
+    auto lock = sample();
+    std::string text = write_lockfile(lock);
+    auto back = read_lockfile(text, "cairn.lock");
+    EXPECT_EQ(back.root, lock.root);
+    EXPECT_EQ(back.packages, lock.packages);
+    EXPECT_EQ(back.skipped, lock.skipped);
+    ASSERT_EQ(back.index.size(), 1u);
+    EXPECT_EQ(back.index.at("b").releases.at(0).peer_dependencies,
+              lock.index.at("b").releases.at(0).peer_dependencies);
+    EXPECT_EQ(back.index.at("b").dist_tags, lock.index.at("b").dist_tags);
+    EXPECT_EQ(back.sections.at("cairn"), lock.sections.at("cairn"));
+    EXPECT_EQ(write_lockfile(back), text) << "writing what was read gives the same bytes";
+}
+
+TEST(Lockfile, TextIsSortedAndOnePackagePerBlock) {
+    std::string text = write_lockfile(sample());
+    // Keys sorted: "a" before "b" in root dependencies, packages by path.
+    EXPECT_LT(text.find("\"a\": \"~2.1\""), text.find("\"b\": \"^1.0.0\""));
+    EXPECT_LT(text.find("\"node_modules/a\""), text.find("\"node_modules/b-alias\""));
+    // A package's fields each on their own line, indented; string arrays on one line.
+    EXPECT_NE(text.find("\n      \"version\": \"2.1.3\"\n"), std::string::npos) << text;
+    EXPECT_NE(text.find("\"os\": [\"linux\",\"!win32\"]"), std::string::npos) << text;
+    // A portable-index version is one line.
+    EXPECT_NE(text.find("\"1.4.0\": {\"dependencies\":{\"x\":\"^1\"},\"hasBin\":true,"),
+              std::string::npos)
+        << text;
+    EXPECT_EQ(text.rfind("{\n  \"cairn\": ", 0), 0u) << "top-level keys sorted";
+    EXPECT_EQ(text.back(), '\n');
+    // The alias keeps its folder name apart from the package.
+    EXPECT_NE(text.find("\"name\": \"b-alias\""), std::string::npos);
+}
+
+TEST(Lockfile, EmptyLockfileIsMinimal) {
+    EXPECT_EQ(write_lockfile(Lockfile{}),
+              "{\n  \"format\": \"cairn-lock/1\",\n  \"packages\": {},\n  \"root\": {}\n}\n");
+}
+
+void expect_error(std::string_view text, Code code, std::string_view message) {
+    try {
+        read_lockfile(text, "proj/cairn.lock");
+        FAIL() << "accepted: " << text;
+    } catch (const Error& e) {
+        EXPECT_EQ(e.code(), code);
+        EXPECT_EQ(e.message(), message);
+    }
+}
+
+TEST(Lockfile, BadInputNamesFileAndPlace) {
+    expect_error("{\n  \"format\": \"cairn-lock/1\",\n  oops\n}", Code::manifest_invalid,
+                 "proj/cairn.lock:3:3: invalid lockfile: not JSON");
+    expect_error("[]", Code::manifest_invalid,
+                 "proj/cairn.lock: invalid lockfile: the document must be an object");
+    expect_error("{}", Code::manifest_invalid,
+                 "proj/cairn.lock: invalid lockfile: the document.format is missing");
+    expect_error(R"({"format":"npm-lock/3"})", Code::manifest_invalid,
+                 "proj/cairn.lock: invalid lockfile: format is \"npm-lock/3\", expected "
+                 "\"cairn-lock/1\"");
+    expect_error(R"({"format":"cairn-lock/2"})", Code::unsupported,
+                 "proj/cairn.lock: lockfile format cairn-lock/2 is newer than this cairn reads "
+                 "(cairn-lock/1)");
+    expect_error(R"({"format":"cairn-lock/1","packages":{"node_modules/a":{"package":"a"}}})",
+                 Code::manifest_invalid,
+                 "proj/cairn.lock: invalid lockfile: packages[\"node_modules/a\"].version is "
+                 "missing");
+    expect_error(
+        R"({"format":"cairn-lock/1","packages":{"node_modules/a":{"package":"a","version":"1.0.0"}}})",
+        Code::manifest_invalid,
+        "proj/cairn.lock: invalid lockfile: packages[\"node_modules/a\"] has neither an "
+        "integrity nor a link");
+    expect_error(
+        R"({"format":"cairn-lock/1","packages":{"node_modules/a":{"package":"a","version":"1","integrity":"x","dev":"yes"}}})",
+        Code::manifest_invalid,
+        "proj/cairn.lock: invalid lockfile: packages[\"node_modules/a\"].dev must be true or "
+        "false");
+    expect_error(R"({"format":"cairn-lock/1","root":{"dependencies":{"a":1}}})",
+                 Code::manifest_invalid,
+                 "proj/cairn.lock: invalid lockfile: root.dependencies.a must be a string");
+    expect_error(R"({"format":"cairn-lock/1","index":{"a":{}}})", Code::manifest_invalid,
+                 "proj/cairn.lock: invalid lockfile: index[\"a\"] is not an npm package id "
+                 "(\"npm:<name>\")");
+}
+
+TEST(Lockfile, ErrorsCarryAHint) {
+    try {
+        read_lockfile("{", "cairn.lock");
+        FAIL();
+    } catch (const Error& e) {
+        ASSERT_FALSE(e.hints().empty());
+        EXPECT_NE(e.hints()[0].find("cairn lock"), std::string::npos);
+    }
+}
+
+} // namespace
+} // namespace cairn::lock
