@@ -296,6 +296,8 @@ lock::Lockfile resolve_project(const NpmProjectContext& context, const NpmProjec
             use_index ? static_cast<resolve::npm::NpmTreeProvider&>(index) : metadata;
         detail::OverridingProvider overriding(project.manifest, base);
         auto edges = overriding.apply_to_root(detail::root_edges(project.manifest));
+        if (!use_index)
+            metadata.crawl(edges); // fetch the whole graph's metadata at network speed
         auto tree = resolve::npm::build_npm_tree(edges, overriding, options);
         CombinedRecords records(&metadata, use_index ? &index : nullptr, project.lock);
         return detail::lock_from_tree(tree, project.manifest, records);

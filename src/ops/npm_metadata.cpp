@@ -11,6 +11,9 @@
 
 #include <cstdio>
 #include <ctime>
+#include <deque>
+#include <set>
+#include <thread>
 
 namespace cairn::ops {
 
@@ -155,6 +158,64 @@ void NpmMetadata::init(NpmMetadataOptions options) {
 void NpmMetadata::prefetch(std::span<const std::string> packages) {
     for (const auto& package : packages)
         m_lookup->start(package);
+}
+
+void NpmMetadata::crawl(std::span<const resolve::npm::Edge> roots) {
+    // Per package: the specs seen and the versions whose dependencies were followed.
+    struct Seen {
+        std::set<std::string> specs;
+        std::set<std::string> followed;
+    };
+    std::map<std::string, Seen, std::less<>> seen;
+    std::deque<std::string> waiting;
+    auto want = [&](const std::string& package, const std::string& spec) {
+        auto [it, fresh] = seen.try_emplace(package);
+        bool new_spec = it->second.specs.insert(spec).second;
+        if (fresh) {
+            m_lookup->start(package);
+            waiting.push_back(package);
+        } else if (new_spec && m_entries.contains(package)) {
+            waiting.push_back(package); // answered already: follow the new spec's pick
+        }
+    };
+    for (const auto& edge : roots)
+        want(edge.package, edge.spec);
+    while (!waiting.empty()) {
+        auto next = std::find_if(waiting.begin(), waiting.end(),
+                                 [&](const std::string& p) { return m_lookup->ready(p); });
+        if (next == waiting.end()) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+            continue;
+        }
+        std::string package = *next;
+        waiting.erase(next);
+        const std::vector<NpmRelease>* list = nullptr;
+        try {
+            list = releases(package);
+        } catch (const Error&) {
+            continue; // the resolver meets the error when it asks
+        }
+        if (!list)
+            continue;
+        Seen& s = seen[package];
+        for (const auto& spec : s.specs) {
+            const NpmRelease* pick = nullptr;
+            auto range = version::NpmRange::parse(spec);
+            std::optional<version::Version> tagged;
+            if (!range)
+                tagged = dist_tag(package, spec);
+            for (const auto& r : *list) {
+                bool ok = range ? range->satisfies(r.version) : tagged && *tagged == r.version;
+                if (ok && (!pick || pick->version < r.version))
+                    pick = &r;
+            }
+            if (!pick || !s.followed.insert(pick->version.to_string()).second)
+                continue;
+            for (const auto& dep : pick->dependencies)
+                if (!(dep.type == EdgeType::peer && dep.peer_optional))
+                    want(dep.package, dep.spec);
+        }
+    }
 }
 
 NpmMetadata::Entry& NpmMetadata::entry(std::string_view package) {

@@ -296,6 +296,10 @@ void remove_npm_dependencies(const fs::path& project, const std::vector<std::str
             throw error;
         }
     }
+    for (auto field : k_fields)
+        if (manifest.doc.contains(field) && manifest.doc[field].is_object() &&
+            manifest.doc[field].empty())
+            manifest.doc.erase(field);
     manifest.save();
 }
 

@@ -273,6 +273,20 @@ NpmLookup::Step NpmLookup::finish(Pending& p, std::size_t index, NpmLookupResult
     }
 }
 
+bool NpmLookup::ready(std::string_view name) {
+    Pending& p = pending(name);
+    if (p.result || p.error)
+        return true;
+    for (auto& attempt : p.attempts) {
+        if (!attempt.started)
+            return true;
+        if (attempt.response && attempt.response->valid() &&
+            attempt.response->wait_for(std::chrono::seconds(0)) != std::future_status::ready)
+            return false;
+    }
+    return true;
+}
+
 const NpmLookupResult& NpmLookup::wait(std::string_view name) {
     Pending& p = pending(name);
     if (p.error)

@@ -84,6 +84,13 @@ public:
     std::optional<version::Version> dist_tag(std::string_view package,
                                              std::string_view tag) override;
 
+    // Speculative prefetch of a whole graph: looks up the roots and, as each answer arrives
+    // (in whatever order the network delivers them), the dependencies of the release each
+    // seen spec would most likely pick (the highest satisfying it), so a deep graph costs
+    // about one round trip per level at network speed instead of one per resolver step.
+    // Lookup failures are left for the resolver to meet (and report) when it asks.
+    void crawl(std::span<const resolve::npm::Edge> roots);
+
     // The release as its registry described it; nullptr when unknown (or filtered out).
     const protocol::npm::PackumentRelease* release(std::string_view package,
                                                    const version::Version& version);

@@ -109,6 +109,10 @@ public:
     // A failure is remembered: asking again rethrows it.
     const NpmLookupResult& wait(std::string_view name);
 
+    // Whether wait(name) would answer without waiting for the network (the first network
+    // step of the lookup has its response, or needed none). Starts the lookup when needed.
+    bool ready(std::string_view name);
+
     const NpmLookupStatistics& statistics() const { return m_statistics; }
     // Advice gathered along the way (e.g. cached data that could not be decoded).
     const std::vector<std::string>& warnings() const { return m_warnings; }

@@ -37,7 +37,11 @@ std::string human_time(std::chrono::milliseconds elapsed) {
 }
 
 std::string plural(std::size_t n, std::string_view word) {
-    return fmt::format("{} {}{}", n, word, n == 1 ? "" : "s");
+    if (n == 1)
+        return fmt::format("{} {}", n, word);
+    if (word.ends_with("y"))
+        return fmt::format("{} {}ies", n, word.substr(0, word.size() - 1));
+    return fmt::format("{} {}s", n, word);
 }
 
 } // namespace
@@ -174,10 +178,11 @@ void print_summary(const Session& session, const ops::NpmProjectSummary& s, std:
                            plural(s.packages, "package"), s.downloaded,
                            human_bytes(s.downloaded_bytes), s.reused, human_time(s.elapsed), mode);
     } else {
-        out += fmt::format("{} packages installed ({} added, {} removed, {} unchanged){}: {} "
+        out += fmt::format("{} installed ({} added, {} removed, {} unchanged){}: {} "
                            "downloaded ({}), {} from the store, in {}{}\n",
-                           s.packages, s.added, s.removed, s.unchanged, registries, s.downloaded,
-                           human_bytes(s.downloaded_bytes), s.reused, human_time(s.elapsed), mode);
+                           plural(s.packages, "package"), s.added, s.removed, s.unchanged,
+                           registries, s.downloaded, human_bytes(s.downloaded_bytes), s.reused,
+                           human_time(s.elapsed), mode);
     }
     if (!s.skipped_optional.empty()) {
         out +=
