@@ -5,6 +5,7 @@
 #include "e2e/cli_env.hpp"
 #include "support/nginx/nginx.hpp"
 #include "support/run.hpp"
+#include "support/testdata.hpp"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -335,6 +336,41 @@ TEST_F(CairnFormat, ManifestErrorsAreClear) {
     spit(project() / "cairn.json5", "{name: 'acme/app', version: '1.0.0', dependecies: {}}");
     auto u = install();
     EXPECT_NE(u.err.find("cairn.json5: dependecies: unknown key"), std::string::npos) << u.err;
+}
+
+TEST_F(CairnFormat, APinnedKeyRefusesEveryOtherOwner) {
+    publish_three();
+    make_app({{"acme/libbar", "^1"}});
+    // Pin another key for the whole scope: the registry's own key is refused.
+    ok({"identity", "new", "--path", (m_sandbox.root() / "keys/pinned").string()});
+    auto pinned = slurp(m_sandbox.root() / "keys/pinned.pub");
+    pinned.erase(pinned.find_last_not_of("\n") + 1);
+    spit(project() / ".config/cairn/trust.json5",
+         "{trust: {\"cairn:acme/*\": [\"" + pinned + "\"]}}");
+    auto r = install();
+    EXPECT_NE(r.status, 0);
+    EXPECT_NE(r.err.find("error: not signed by a trusted key: signed by SHA256:"),
+              std::string::npos)
+        << r.err;
+    // Pinning the registry's key works, and nothing is recorded for pinned packages.
+    auto owner = slurp(m_sandbox.root() / "user/cairn/keys/id_ed25519.pub");
+    owner.erase(owner.find_last_not_of("\n") + 1);
+    spit(project() / ".config/cairn/trust.json5",
+         "{trust: {\"cairn:acme/*\": [\"" + owner + "\"]}}");
+    auto good = install();
+    ASSERT_EQ(good.status, 0) << good.err;
+    auto lock = nlohmann::json::parse(slurp(project() / "cairn.lock"));
+    EXPECT_TRUE(lock["cairn"]["trust"].empty()) << lock.dump();
+}
+
+TEST_F(CairnFormat, TheBundledExampleInstallsOffline) {
+    auto example = source_dir() / "examples/cairn-registry";
+    fs::copy(example / "app", project(), fs::copy_options::recursive);
+    auto r = cairn(
+        {"--offline", "cairn-install", "--registry", "file://" + (example / "registry").string()});
+    ASSERT_EQ(r.status, 0) << r.err;
+    EXPECT_NE(r.out.find("added 3 packages from 1 registry"), std::string::npos) << r.out;
+    EXPECT_NE(r.out.find("(offline)"), std::string::npos) << r.out;
 }
 
 // `unshare -rn` runs a command in a network namespace with no interface up.
