@@ -136,14 +136,52 @@ void place_link(Run& run, Unit& unit) {
     ensure_symlink(dir.get(), name.c_str(), unit.state.link, run.project / parent);
 }
 
-// Makes the link `rel` (relative to the project; a scoped last name makes its scope
-// folder) point at `target`.
-void link_at(Run& run, const std::string& rel, const fs::path& target) {
-    auto [parent, name] = split_last(rel);
-    Fd dir = make_dirs(run.project_fd.get(), parent, run.project);
-    ensure_symlink(dir.get(), name.c_str(), relative_link(run.project, rel, target),
-                   run.project / parent);
-}
+// A node_modules folder whose entries are links (the isolated layout's), opened once.
+class LinkFolder {
+public:
+    LinkFolder(Run& run, std::string rel)
+        : m_run(run), m_rel(std::move(rel)),
+          m_fd(make_dirs(run.project_fd.get(), m_rel, run.project)) {}
+
+    // Makes the link `name` (scoped names in their scope folder) point at `target`.
+    void link(const std::string& name, const fs::path& target) {
+        auto [scope, leaf] = split_last(name);
+        int dir = folder(scope, true);
+        ensure_symlink(dir, leaf.c_str(), relative_link(m_run.project, m_rel + "/" + name, target),
+                       m_run.project / m_rel / scope);
+    }
+
+    void remove(const std::string& name) {
+        auto [scope, leaf] = split_last(name);
+        int dir = folder(scope, false);
+        if (dir >= 0)
+            remove_entry(dir, leaf.c_str(), m_run.project / m_rel / scope);
+    }
+
+private:
+    int folder(const std::string& scope, bool create) {
+        if (scope.empty())
+            return m_fd.get();
+        auto it = m_scopes.find(scope);
+        if (it == m_scopes.end()) {
+            fs::path shown = m_run.project / m_rel;
+            if (create) {
+                it = m_scopes.emplace(scope, make_dirs(m_fd.get(), scope, shown)).first;
+            } else {
+                auto opened = open_dir(m_fd.get(), scope, shown);
+                if (!opened)
+                    return -1;
+                it = m_scopes.emplace(scope, std::move(*opened)).first;
+            }
+        }
+        return it->second.get();
+    }
+
+    Run& m_run;
+    std::string m_rel;
+    Fd m_fd;
+    std::map<std::string, Fd> m_scopes;
+};
 
 fs::path unit_location(const Unit& unit) {
     return unit.link_target ? *unit.link_target : fs::path(unit.package_dir);
@@ -194,7 +232,7 @@ void link_dependencies(Run& run) {
         const Unit& unit = units[i];
         if (unit.link_target || !unit.present)
             return;
-        std::string base = unit.dir + "/node_modules/";
+        LinkFolder folder(run, unit.dir + "/node_modules");
         for (const auto& [name, target] : unit.dependencies) {
             const Unit& dep = units[target];
             if (name == unit.first->package) {
@@ -203,25 +241,19 @@ void link_dependencies(Run& run) {
                                      run.label(unit), name));
                 continue;
             }
-            if (!dep.present) {
-                auto [parent, leaf] = split_last(base + name);
-                if (auto dir = open_dir(run.project_fd.get(), parent, run.project))
-                    remove_entry(dir->get(), leaf.c_str(), run.project / parent);
-                continue;
-            }
-            link_at(run, base + name, unit_location(dep));
+            if (dep.present)
+                folder.link(name, unit_location(dep));
+            else
+                folder.remove(name);
         }
     });
+    LinkFolder root(run, "node_modules");
     for (const auto& [name, path] : run.plan.root_dependencies) {
         const Unit& dep = units[run.units.by_path.at(path)];
-        std::string rel = "node_modules/" + name;
-        if (!dep.present) {
-            auto [parent, leaf] = split_last(rel);
-            if (auto dir = open_dir(run.project_fd.get(), parent, run.project))
-                remove_entry(dir->get(), leaf.c_str(), run.project / parent);
-            continue;
-        }
-        link_at(run, rel, unit_location(dep));
+        if (dep.present)
+            root.link(name, unit_location(dep));
+        else
+            root.remove(name);
     }
 }
 
