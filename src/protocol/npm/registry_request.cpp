@@ -102,6 +102,8 @@ RegistryBase RegistryBase::parse(std::string_view text) {
         if (!path)
             throw bad_base(text, "the path has an invalid percent-encoding");
         std::string normal = remove_dot_segments(*path);
+        if (!normal.ends_with('/'))
+            normal += '/'; // the base is a folder, with or without the slash
         base.m_folder = std::filesystem::path(normal);
         base.m_id = "file://" + normal;
         return base;

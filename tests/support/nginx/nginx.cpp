@@ -62,7 +62,9 @@ std::string config_text(const NginxOptions& options, const std::filesystem::path
           << "    ssl_certificate_key " << d << "/key.pem;\n"
           << "    ssl_protocols TLSv1.2 TLSv1.3;\n";
     c << "    root " << std::filesystem::absolute(options.root).string() << ";\n"
-      << "    location / { }\n";
+      << (options.npm_registry ? "    location / { types { application/json json; } "
+                                 "try_files $uri $uri/index.json =404; }\n"
+                               : "    location / { }\n");
     for (const auto& [path, target] : options.redirects)
         c << "    location = " << path << " { return 302 " << target << "; }\n";
     c << "  }\n"

@@ -36,6 +36,10 @@ struct NginxOptions {
     // the openssl command line in the instance's temp dir; certificate_path() is its PEM,
     // usable as a CA file. The private key never leaves that temp dir.
     bool tls = false;
+    // Serve `root` as an npm registry folder (support/npm_registry, docs/configuration.md
+    // "npm registry folders"): `try_files $uri $uri/index.json =404`, so GET /<name> (and
+    // /@scope%2fname, which nginx decodes) answers <name>/index.json, as application/json.
+    bool npm_registry = false;
     // Exact paths answered with `302 Location: target` instead of a file: {path, target}.
     std::vector<std::pair<std::string, std::string>> redirects{};
 };

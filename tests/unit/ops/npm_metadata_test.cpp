@@ -141,6 +141,29 @@ TEST(NpmMetadata, TheTreeBuilderResolvesThroughIt) {
     EXPECT_EQ(tree.nodes[*leaf].version, v("2.3.1"));
 }
 
+TEST(NpmMetadata, CrawlFetchesTheGraphOfTheHighestSatisfyingReleases) {
+    Harness h;
+    h.fixture.add_version("top", {.version = "0.9.0", .dependencies = {{"old", "*"}}});
+    h.fixture.add_version("top", {.version = "1.0.0", .dependencies = {{"mid", "^1"}}});
+    h.fixture.add_version("mid", {.version = "1.0.0", .dependencies = {{"never", "*"}}});
+    h.fixture.add_version("mid", {.version = "1.2.0", .dependencies = {{"leaf", "latest"}}});
+    h.fixture.add_version("leaf", {.version = "1.0.0",
+                                   .dependencies = {{"alias", "npm:mid@^1"}},
+                                   .peer_dependencies = {{"opt-peer", "*"}},
+                                   .optional_peers = {"opt-peer"}});
+    for (const char* name : {"old", "never", "opt-peer"})
+        h.fixture.add_version(name, {.version = "1.0.0"});
+    h.fixture.write();
+    auto provider = h.provider(default_only(h.fixture.file_url()));
+    std::vector<resolve::npm::Edge> root{{"top", "top", "^1", EdgeType::prod}};
+    provider->crawl(root);
+    EXPECT_EQ(provider->statistics().packages, 3u); // top, mid, leaf
+    EXPECT_EQ(provider->statistics().folder_reads, 3u);
+    auto tree = resolve::npm::build_npm_tree(root, *provider, {});
+    EXPECT_EQ(tree.nodes.size(), 5u);                   // root, top, mid, leaf, alias (mid again)
+    EXPECT_EQ(provider->statistics().folder_reads, 3u); // nothing left to fetch
+}
+
 TEST(NpmMetadata, TheShasumStandsInForAMissingIntegrity) {
     Harness h;
     std::string sha1 = "5b8a3a7765dfe001261dde915589e782f8c94d1e";

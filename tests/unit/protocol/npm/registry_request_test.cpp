@@ -1,0 +1,135 @@
+// Packument requests, registry folders and tarball URL resolution.
+#include "support/npm_registry/npm_registry.hpp"
+#include "support/temp_dir.hpp"
+#include "support/testdata.hpp"
+
+#include "cairn/core/error.hpp"
+#include "cairn/protocol/npm/registry_request.hpp"
+
+#include <gtest/gtest.h>
+
+namespace cairn::protocol::npm {
+namespace {
+
+std::optional<std::string> header(const net::Request& request, std::string_view name) {
+    for (const auto& [k, v] : request.headers)
+        if (k == name)
+            return v;
+    return std::nullopt;
+}
+
+TEST(RegistryRequest, PackumentRequestCarriesAcceptAndValidators) {
+    auto base = RegistryBase::parse("http://127.0.0.1:4873/npm");
+    EXPECT_FALSE(base.is_folder());
+    EXPECT_EQ(base.id(), "http://127.0.0.1:4873/npm/");
+    auto plain = packument_request(base, "@types/node");
+    EXPECT_EQ(plain.url.text(), "http://127.0.0.1:4873/npm/@types%2fnode");
+    EXPECT_EQ(header(plain, "Accept"),
+              "application/vnd.npm.install-v1+json; q=1.0, application/json; q=0.8, */*");
+    EXPECT_FALSE(plain.if_none_match);
+    EXPECT_FALSE(plain.if_modified_since);
+    EXPECT_EQ(plain.on_not_found, net::OnNotFound::respond);
+    auto conditional =
+        packument_request(base, "left-pad", store::Validators{"W/\"abc\"", "Sat, 01 Jan 2000"});
+    EXPECT_EQ(conditional.url.text(), "http://127.0.0.1:4873/npm/left-pad");
+    EXPECT_EQ(conditional.if_none_match, "W/\"abc\"");
+    EXPECT_EQ(conditional.if_modified_since, "Sat, 01 Jan 2000");
+    EXPECT_EQ(packument_cache_key(base, "left-pad"),
+              (store::IndexKey{"http://127.0.0.1:4873/npm/", "npm:left-pad"}));
+}
+
+TEST(RegistryRequest, UserInformationStaysOnTheWireAndOutOfTheId) {
+    auto base = RegistryBase::parse("http://me:secret@127.0.0.1:4873/");
+    EXPECT_EQ(base.id(), "http://127.0.0.1:4873/");
+    auto request = packument_request(base, "a");
+    EXPECT_EQ(request.url.username(), "me");
+    EXPECT_EQ(request.url.password(), "secret");
+}
+
+TEST(RegistryRequest, TarballReferencesResolveAgainstTheBase) {
+    auto http = RegistryBase::parse("http://127.0.0.1:8080/registry/");
+    EXPECT_EQ(http.resolve("a/-/a-1.0.0.tgz"), "http://127.0.0.1:8080/registry/a/-/a-1.0.0.tgz");
+    EXPECT_EQ(http.resolve("/elsewhere/a.tgz"), "http://127.0.0.1:8080/elsewhere/a.tgz");
+    EXPECT_EQ(http.resolve("https://127.0.0.1:9/x.tgz"), "https://127.0.0.1:9/x.tgz");
+    auto folder = RegistryBase::parse("file:///srv/reg%20one");
+    EXPECT_TRUE(folder.is_folder());
+    EXPECT_EQ(folder.folder(), "/srv/reg one/");
+    EXPECT_EQ(folder.id(), "file:///srv/reg one/");
+    EXPECT_EQ(folder.resolve("@s/p/-/p-1.0.0.tgz"), "file:///srv/reg one/@s/p/-/p-1.0.0.tgz");
+    EXPECT_EQ(folder.resolve("../other/x.tgz"), "file:///srv/other/x.tgz");
+    EXPECT_EQ(folder.resolve("http://127.0.0.1:1/x.tgz"), "http://127.0.0.1:1/x.tgz");
+    EXPECT_EQ(RegistryBase::parse("file://localhost/srv/r/").id(), "file:///srv/r/");
+}
+
+TEST(RegistryRequest, UnusableBaseUrlsAreConfigErrors) {
+    auto message = [](std::string_view url) {
+        try {
+            RegistryBase::parse(url);
+        } catch (const Error& error) {
+            EXPECT_EQ(error.code(), Code::config_invalid);
+            return error.message() + " / " + error.causes().at(0);
+        }
+        return std::string("no error");
+    };
+    EXPECT_EQ(message("ftp://me:pw@host/"),
+              "***@host/ is not a usable npm registry URL / it is not an absolute http, https or "
+              "file URL");
+    EXPECT_EQ(message("file:relative/dir"),
+              "file:relative/dir is not a usable npm registry URL / a file URL must name an "
+              "absolute path (file:///srv/registry/)");
+    EXPECT_EQ(message("http://127.0.0.1/?token=x"),
+              "http://127.0.0.1/?token=*** is not a usable npm registry URL / a registry URL "
+              "cannot have a query");
+}
+
+TEST(RegistryRequest, FolderPathsCannotEscapeTheFolder) {
+    std::filesystem::path root = "/r";
+    EXPECT_EQ(packument_file(root, "left-pad"), "/r/left-pad/index.json");
+    EXPECT_EQ(packument_file(root, "@s/p"), "/r/@s/p/index.json");
+    for (std::string_view bad : {"", "..", "@s/..", "a/b", "@s", "@s/p/q", "@/p", "a\\b", "."}) {
+        try {
+            packument_file(root, bad);
+            ADD_FAILURE() << "accepted " << bad;
+        } catch (const Error& error) {
+            EXPECT_EQ(error.code(), Code::not_found);
+            EXPECT_EQ(error.message(), "\"" + std::string(bad) +
+                                           "\" is not a package name a registry folder can hold");
+        }
+    }
+}
+
+TEST(RegistryRequest, FolderPackumentsComeFromTheFixtureLayout) {
+    test::TempDir tmp;
+    test::NpmRegistryFixture fixture(tmp / "reg");
+    fixture.add_version("@s/p", {.version = "1.0.0", .dependencies = {{"a", "^1"}}});
+    fixture.add_version("@s/p", {.version = "1.1.0-rc.1"});
+    fixture.write();
+    auto base = RegistryBase::parse(fixture.file_url());
+    auto packument = read_folder_packument(base, "@s/p");
+    ASSERT_TRUE(packument);
+    EXPECT_EQ(packument->dist_tags.at("latest"), "1.0.0");
+    ASSERT_EQ(packument->releases.size(), 2u);
+    EXPECT_EQ(packument->releases[0].tarball, "@s/p/-/p-1.0.0.tgz");
+    EXPECT_EQ(packument->releases[0].integrity, fixture.integrity("@s/p", "1.0.0"));
+    EXPECT_EQ(packument->releases[0].shasum, fixture.shasum("@s/p", "1.0.0"));
+    EXPECT_TRUE(std::filesystem::exists(
+        std::filesystem::path(base.resolve(packument->releases[0].tarball).substr(7))));
+    EXPECT_FALSE(read_folder_packument(base, "absent"));
+}
+
+TEST(RegistryRequest, CachedRowsKeepValidatorsAndTheCompactForm) {
+    Packument p;
+    p.name = "a";
+    net::Response response{.effective_url = net::Url::parse("http://127.0.0.1/a")};
+    response.etag = "\"e1\"";
+    response.last_modified = "yesterday";
+    auto row = cached_packument(p, response, 42);
+    EXPECT_EQ(row.encoding, "npm-packument/1");
+    EXPECT_EQ(row.validators, (store::Validators{"\"e1\"", "yesterday"}));
+    EXPECT_EQ(row.fetched_at, 42);
+    EXPECT_EQ(decode_packument(row.body).name, "a");
+    EXPECT_EQ(cached_absence(response, 7).encoding, "npm-absent/1");
+}
+
+} // namespace
+} // namespace cairn::protocol::npm
