@@ -373,6 +373,32 @@ TEST_F(CairnFormat, TheBundledExampleInstallsOffline) {
     EXPECT_NE(r.out.find("(offline)"), std::string::npos) << r.out;
 }
 
+TEST_F(CairnFormat, AnExistingKeyCanBeUsedAndAddPicksTheNewestRelease) {
+    auto key = m_sandbox.root() / "home/.ssh/id_ed25519";
+    fs::create_directories(key.parent_path());
+    ASSERT_EQ(run({"ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", key.string()}).status, 0);
+    auto used = ok({"identity", "use", key.string()});
+    EXPECT_NE(used.out.find("using: [TMP]/home/.ssh/id_ed25519"), std::string::npos) << used.out;
+    ok({"index", "new", "mine", "--registry", registry().string()});
+    ASSERT_EQ(publish("mine/tool", "1.2.0", {}, "mine").status, 0);
+    ASSERT_EQ(publish("mine/tool", "1.10.0", {}, "mine").status, 0);
+    make_app({});
+    auto add = ok({"cairn-add", "cairn:mine/tool", "--registry", registry_url()});
+    EXPECT_NE(add.out.find("mine/tool 1.10.0"), std::string::npos) << add.out;
+    EXPECT_NE(slurp(project() / "cairn.json5").find("\"mine/tool\": \"^1.10.0\""),
+              std::string::npos);
+    // Only the owner of an index may publish into it.
+    ok({"identity", "use", (m_sandbox.root() / "user/cairn/keys/id_ed25519").string()});
+    auto r = publish("mine/tool", "1.11.0", {}, "mine");
+    EXPECT_NE(r.status, 0);
+    EXPECT_NE(r.err.find("error: the package index mine is owned by SHA256:"), std::string::npos)
+        << r.err;
+    auto bad = cairn({"cairn-add", "cairn:mine/tool@^^", "--registry", registry_url()});
+    EXPECT_NE(bad.err.find("\"cairn:mine/tool@^^\" has no valid range after '@'"),
+              std::string::npos)
+        << bad.err;
+}
+
 // `unshare -rn` runs a command in a network namespace with no interface up.
 std::optional<std::vector<std::string>> isolating_prefix(std::string& why) {
     for (std::vector<std::string> prefix :
