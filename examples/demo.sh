@@ -34,8 +34,9 @@ run cairn why color-words
 run rm -rf node_modules
 run cairn --offline install --layout isolated   # the store alone, pnpm-style layout
 run node app.js
-printf '\n$ head -n 12 cairn.lock\n'
-head -n 12 cairn.lock
+printf '\n$ cairn tree --depth 0 --json    # the same graph for machines\n'
+"$cairn" tree --depth 0 --json
+echo
 if [ -x "$here/cairn-demo.sh" ]; then
   "$here/cairn-demo.sh" "$cairn"
 fi

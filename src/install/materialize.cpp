@@ -163,8 +163,9 @@ void run_scripts(Run& run) {
             dropped = true;
             continue;
         }
-        Error error(Code::io, fmt::format("the {} script of {} failed with exit status {}",
-                                          failed->event, run.label(unit), failure->status));
+        Error error(Code::script_failed,
+                    fmt::format("the {} script of {} failed with exit status {}", failed->event,
+                                run.label(unit), failure->status));
         // The last lines of its output, one cause each so that renderers indent them.
         std::string_view tail = failure->tail;
         while (!tail.empty()) {

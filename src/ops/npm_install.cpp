@@ -552,6 +552,10 @@ NpmProjectSummary run(const NpmProjectContext& context, const NpmProjectRequest&
 
     auto plan = detail::plan_from_lock(lock, project.dir, trees, excluded, layout,
                                        allowed_scripts(context, request));
+    // One cairn at a time changes a project's node_modules (a second one waits).
+    std::error_code ec;
+    auto project_key = sha256_hex(fs::weakly_canonical(project.dir, ec).string());
+    auto project_lock = store.lock_entry("project-" + project_key);
     install::InstallOptions install_options;
     if (request.progress)
         install_options.progress = [&](const install::Progress& p) {

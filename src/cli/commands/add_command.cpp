@@ -2,6 +2,7 @@
 // install.
 #include "commands/npm_project_support.hpp"
 
+#include "cairn/core/error.hpp"
 #include "cairn/ops/npm_query.hpp"
 
 #include <iostream>
@@ -13,6 +14,7 @@ namespace {
 struct AddFlags {
     std::vector<std::string> packages;
     bool dev = false, optional = false, peer = false, exact = false;
+    std::vector<std::string> registries;
     InstallFlags install;
 };
 
@@ -31,7 +33,22 @@ void add_add_command(CLI::App& app, Session& session) {
     cmd->add_flag("-E,--save-exact,--exact", flags->exact,
                   "Save the exact version instead of ^version");
     add_install_flags(*cmd, flags->install);
+    cmd->add_option("--registry", flags->registries,
+                    "cairn-index registry locations for cairn: packages (default: config)");
     cmd->callback([&session, flags] {
+        // cairn:scope/name[@range] goes to the cairn format's manifest (cairn.json5).
+        bool cairn_specs = !flags->packages.empty() && flags->packages[0].rfind("cairn:", 0) == 0;
+        if (cairn_specs) {
+            auto loaded = load_session_config(session);
+            auto options = cairn_install_options(session, loaded.config, flags->registries);
+            for (const auto& spec : flags->packages) {
+                if (spec.rfind("cairn:", 0) != 0)
+                    throw Error(Code::usage,
+                                "add either cairn: packages or npm packages, not both");
+                print_cairn_summary(session, ops::add_cairn_dependency(options, spec));
+            }
+            return;
+        }
         auto project = npm_project_dir(session);
         std::vector<ops::AddRequest> requests;
         for (const auto& text : flags->packages)

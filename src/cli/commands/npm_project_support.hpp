@@ -5,6 +5,7 @@
 #include "app.hpp"
 #include "session_config.hpp"
 
+#include "cairn/ops/cairn_install.hpp"
 #include "cairn/ops/npm_install.hpp"
 
 #include <filesystem>
@@ -37,5 +38,11 @@ run_npm_workflow(Session& session, const std::filesystem::path& project,
 // The summary as text on stdout (or one JSON object with --json); warnings on stderr.
 void print_summary(const Session& session, const ops::NpmProjectSummary& summary,
                    std::string_view verb);
+
+// The cairn format's install summary (install_command.cpp), and its options from the session.
+void print_cairn_summary(const Session& session, const ops::CairnInstallSummary& summary);
+ops::CairnInstallOptions cairn_install_options(const Session& session,
+                                               const config::LayeredConfig& config,
+                                               const std::vector<std::string>& registries);
 
 } // namespace cairn::cli

@@ -199,7 +199,7 @@ TEST_F(ScriptsTest, AFailingScriptNamesPackageScriptStatusAndOutput) {
          {}});
     auto plan = plan_of({package("node_modules/f", "f", "1.0.0", f)}, {{"f", "node_modules/f"}});
     plan.packages[0].run_scripts = true;
-    expect_error([&] { install(plan); }, Code::io,
+    expect_error([&] { install(plan); }, Code::script_failed,
                  "error: the postinstall script of f@1.0.0 failed with exit status 3\n"
                  "  caused by: > compiling\n  caused by: > fatal: no cc\n"
                  "  while: running `echo compiling; echo >&2 'fatal: no cc'; exit 3` in ");
