@@ -1,8 +1,10 @@
 // Packument requests, registry folders and tarball URL resolution.
 #include "support/npm_registry/npm_registry.hpp"
+#include "support/run.hpp"
 #include "support/temp_dir.hpp"
 #include "support/testdata.hpp"
 
+#include "cairn/core/digest.hpp"
 #include "cairn/core/error.hpp"
 #include "cairn/protocol/npm/registry_request.hpp"
 
@@ -115,6 +117,41 @@ TEST(RegistryRequest, FolderPackumentsComeFromTheFixtureLayout) {
     EXPECT_TRUE(std::filesystem::exists(
         std::filesystem::path(base.resolve(packument->releases[0].tarball).substr(7))));
     EXPECT_FALSE(read_folder_packument(base, "absent"));
+}
+
+TEST(NpmRegistryFixture, FaultsMakeTheTarballAndItsIntegrityDisagree) {
+    test::TempDir tmp;
+    test::NpmRegistryFixture fixture(tmp / "reg", {.tarball_base = "http://127.0.0.1:9/"});
+    fixture.add_version("ok", {.version = "1.0.0"});
+    fixture.add_version("lie", {.version = "1.0.0", .wrong_integrity = true});
+    fixture.add_version("tamper", {.version = "1.0.0", .tampered_tarball = true});
+    fixture.add_version("raw", {.version = "1.0.0",
+                                .bin = {{"raw", "cli.js"}},
+                                .package_json = R"({"name":"raw","bin":{"raw":"../../x"}})"});
+    fixture.write();
+    auto sha512 = [&](std::string_view name) {
+        return digest_file(DigestAlgorithm::sha512, fixture.tarball_path(name, "1.0.0")).sri();
+    };
+    EXPECT_EQ(fixture.integrity("ok", "1.0.0"), sha512("ok"));
+    EXPECT_EQ(fixture.shasum("ok", "1.0.0"),
+              digest_file(DigestAlgorithm::sha1, fixture.tarball_path("ok", "1.0.0")).hex());
+    EXPECT_NE(fixture.integrity("lie", "1.0.0"), sha512("lie"));
+    EXPECT_EQ(fixture.actual_integrity("lie", "1.0.0"), sha512("lie"));
+    EXPECT_NE(fixture.integrity("tamper", "1.0.0"), sha512("tamper"));
+    EXPECT_EQ(fixture.actual_integrity("tamper", "1.0.0"), sha512("tamper"));
+    EXPECT_EQ(fixture.tarball_reference("ok", "1.0.0"), "http://127.0.0.1:9/ok/-/ok-1.0.0.tgz");
+
+    auto packument = read_folder_packument(RegistryBase::parse(fixture.file_url()), "lie");
+    ASSERT_TRUE(packument);
+    EXPECT_EQ(packument->releases.at(0).integrity, fixture.integrity("lie", "1.0.0"));
+    EXPECT_EQ(packument->releases.at(0).tarball, "http://127.0.0.1:9/lie/-/lie-1.0.0.tgz");
+
+    auto listed = test::run(
+        {"tar", "-xzOf", fixture.tarball_path("raw", "1.0.0").string(), "package/package.json"});
+    EXPECT_EQ(listed.out, R"({"name":"raw","bin":{"raw":"../../x"}})");
+    auto index = test::run(
+        {"tar", "-xzOf", fixture.tarball_path("ok", "1.0.0").string(), "package/index.js"});
+    EXPECT_EQ(index.out, "module.exports = {\"name\":\"ok\",\"version\":\"1.0.0\"};\n");
 }
 
 TEST(RegistryRequest, CachedRowsKeepValidatorsAndTheCompactForm) {
