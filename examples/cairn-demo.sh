@@ -9,6 +9,6 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cp -R "$here/cairn-registry/app" "$tmp/app"
 export HOME="$tmp/home" XDG_CONFIG_HOME="$tmp/config" CAIRN_HOME="$tmp/store"
-"$cairn" -C "$tmp/app" --offline cairn-install --registry "file://$here/cairn-registry/registry"
+"$cairn" -C "$tmp/app" --offline install --registry "file://$here/cairn-registry/registry"
 echo "--- cairn_modules/.paths.json"
 cat "$tmp/app/cairn_modules/.paths.json"

@@ -88,7 +88,7 @@ protected:
     }
 
     RunResult install(const std::vector<std::string>& extra = {}) {
-        std::vector<std::string> args = {"cairn-install", "--registry", registry_url()};
+        std::vector<std::string> args = {"install", "--registry", registry_url()};
         args.insert(args.end(), extra.begin(), extra.end());
         return cairn(args);
     }
@@ -107,7 +107,7 @@ protected:
 TEST_F(CairnFormat, PublishAddInstallFromAFileRegistry) {
     publish_three();
     ok({"init", "--format", "cairn", "--name", "acme/app"});
-    auto add = ok({"cairn-add", "cairn:acme/libfoo@^1.2", "--registry", registry_url()});
+    auto add = ok({"add", "cairn:acme/libfoo@^1.2", "--registry", registry_url()});
     EXPECT_NE(add.out.find("added 3 packages from 1 registry"), std::string::npos) << add.out;
     EXPECT_NE(add.out.find("3 downloaded, 3 linked"), std::string::npos) << add.out;
     EXPECT_EQ(slurp(project() / "cairn_modules/acme/libbar/src/lib.txt"), "acme/libbar 1.0.0\n");
@@ -149,13 +149,13 @@ TEST_F(CairnFormat, AnNginxServedRegistryWorksTheSame) {
     publish_three();
     Nginx nginx({registry()});
     make_app({{"acme/libfoo", "^1.2"}});
-    auto r = cairn({"cairn-install", "--registry", nginx.url("/")});
+    auto r = cairn({"install", "--registry", nginx.url("/")});
     ASSERT_EQ(r.status, 0) << r.err;
     EXPECT_NE(r.out.find("added 3 packages from 1 registry"), std::string::npos) << r.out;
     EXPECT_EQ(slurp(project() / "cairn_modules/acme/libbaz/src/lib.txt"), "acme/libbaz 1.0.0\n");
     // Offline: the metadata cache and the store answer.
     fs::remove_all(project() / "cairn_modules");
-    auto offline = cairn({"--offline", "cairn-install", "--registry", nginx.url("/")});
+    auto offline = cairn({"--offline", "install", "--registry", nginx.url("/")});
     ASSERT_EQ(offline.status, 0) << offline.err;
     EXPECT_NE(offline.out.find("0 downloaded, 3 linked (offline)"), std::string::npos)
         << offline.out;
@@ -202,17 +202,17 @@ TEST_F(CairnFormat, RollbackAndEquivocationAreRefused) {
     fs::copy(registry(), backup, fs::copy_options::recursive);
     ASSERT_EQ(publish("acme/libfoo", "1.3.0", {{"acme/libbaz", "^1"}}).status, 0);
     make_app({{"acme/libfoo", "^1.2"}});
-    ok({"cairn-install", "--registry", registry_url()});
+    ok({"install", "--registry", registry_url()});
     // Rollback: the older head again.
     auto fresh = m_sandbox.root() / "rolled";
     fs::copy(backup, fresh, fs::copy_options::recursive);
-    auto r = cairn({"cairn-install", "--registry", "file://" + fresh.string()});
+    auto r = cairn({"install", "--registry", "file://" + fresh.string()});
     EXPECT_NE(r.status, 0);
     EXPECT_NE(r.err.find("rollback: have seq 2, got 1"), std::string::npos) << r.err;
     // Equivocation: another document with seq 2.
     auto dir = write_package("acme/libfoo", "1.4.0", {{"acme/libbaz", "^1"}});
     ok({"publish", "--registry", fresh.string(), "--index", "acme"}, dir);
-    auto e = cairn({"cairn-install", "--registry", "file://" + fresh.string()});
+    auto e = cairn({"install", "--registry", "file://" + fresh.string()});
     EXPECT_NE(e.status, 0);
     EXPECT_NE(e.err.find("equivocation: two different documents with seq 2: have sha256:"),
               std::string::npos)
@@ -222,7 +222,7 @@ TEST_F(CairnFormat, RollbackAndEquivocationAreRefused) {
 TEST_F(CairnFormat, AnOwnerKeyChangeFailsUntilAccepted) {
     publish_three();
     make_app({{"acme/libbar", "^1"}});
-    ok({"cairn-install", "--registry", registry_url()});
+    ok({"install", "--registry", registry_url()});
     std::string old_owner =
         nlohmann::json::parse(slurp(project() / "cairn.lock"))["cairn"]["trust"]["cairn:acme/*"];
     // Someone else's registry with the same names.
@@ -232,7 +232,7 @@ TEST_F(CairnFormat, AnOwnerKeyChangeFailsUntilAccepted) {
     ok({"index", "new", "acme", "--registry", other.string()});
     auto dir = write_package("acme/libbar", "1.0.0", {});
     ok({"publish", "--registry", other.string(), "--index", "acme"}, dir);
-    auto r = cairn({"cairn-install", "--registry", "file://" + other.string()});
+    auto r = cairn({"install", "--registry", "file://" + other.string()});
     EXPECT_NE(r.status, 0);
     EXPECT_NE(r.err.find("the owner key of cairn:acme/* changed: recorded " + old_owner),
               std::string::npos)
@@ -240,11 +240,11 @@ TEST_F(CairnFormat, AnOwnerKeyChangeFailsUntilAccepted) {
     EXPECT_NE(r.err.find("cairn trust accept cairn:acme/* SHA256:"), std::string::npos) << r.err;
     auto new_owner = r.err.substr(r.err.find("now signed by ") + 14, 50);
     ok({"trust", "accept", "cairn:acme/*", new_owner});
-    auto second = cairn({"cairn-install", "--registry", "file://" + other.string()});
+    auto second = cairn({"install", "--registry", "file://" + other.string()});
     EXPECT_NE(second.err.find("the owner key of cairn:acme/libbar changed"), std::string::npos)
         << second.err;
     ok({"trust", "accept", "cairn:acme/libbar", new_owner});
-    ok({"cairn-install", "--registry", "file://" + other.string()});
+    ok({"install", "--registry", "file://" + other.string()});
 }
 
 TEST_F(CairnFormat, ADependencyCycleInstalls) {
@@ -367,7 +367,7 @@ TEST_F(CairnFormat, TheBundledExampleInstallsOffline) {
     auto example = source_dir() / "examples/cairn-registry";
     fs::copy(example / "app", project(), fs::copy_options::recursive);
     auto r = cairn(
-        {"--offline", "cairn-install", "--registry", "file://" + (example / "registry").string()});
+        {"--offline", "install", "--registry", "file://" + (example / "registry").string()});
     ASSERT_EQ(r.status, 0) << r.err;
     EXPECT_NE(r.out.find("added 3 packages from 1 registry"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("(offline)"), std::string::npos) << r.out;
@@ -383,7 +383,7 @@ TEST_F(CairnFormat, AnExistingKeyCanBeUsedAndAddPicksTheNewestRelease) {
     ASSERT_EQ(publish("mine/tool", "1.2.0", {}, "mine").status, 0);
     ASSERT_EQ(publish("mine/tool", "1.10.0", {}, "mine").status, 0);
     make_app({});
-    auto add = ok({"cairn-add", "cairn:mine/tool", "--registry", registry_url()});
+    auto add = ok({"add", "cairn:mine/tool", "--registry", registry_url()});
     EXPECT_NE(add.out.find("mine/tool 1.10.0"), std::string::npos) << add.out;
     EXPECT_NE(slurp(project() / "cairn.json5").find("\"mine/tool\": \"^1.10.0\""),
               std::string::npos);
@@ -393,7 +393,7 @@ TEST_F(CairnFormat, AnExistingKeyCanBeUsedAndAddPicksTheNewestRelease) {
     EXPECT_NE(r.status, 0);
     EXPECT_NE(r.err.find("error: the package index mine is owned by SHA256:"), std::string::npos)
         << r.err;
-    auto bad = cairn({"cairn-add", "cairn:mine/tool@^^", "--registry", registry_url()});
+    auto bad = cairn({"add", "cairn:mine/tool@^^", "--registry", registry_url()});
     EXPECT_NE(bad.err.find("\"cairn:mine/tool@^^\" has no valid range after '@'"),
               std::string::npos)
         << bad.err;
@@ -427,7 +427,7 @@ TEST_F(CairnFormat, APortablePackageInstallsWithNoNetworkAndAnEmptyStore) {
     fs::remove_all(registry());
     fs::create_directories(m_sandbox.root() / "consumer");
     std::vector<std::string> argv = *prefix;
-    argv.insert(argv.end(), {cairn_binary().string(), "--offline", "cairn-install",
+    argv.insert(argv.end(), {cairn_binary().string(), "--offline", "install",
                              (m_sandbox.root() / "dist/acme-app-1.0.0.portable.tar.zst").string()});
     RunOptions options;
     options.cwd = m_sandbox.root() / "consumer";
