@@ -59,6 +59,7 @@ done
 IFS=, read -r -a project_list <<< "$projects"
 IFS=, read -r -a scenario_list <<< "$scenarios"
 IFS=, read -r -a tool_list <<< "$tools"
+[ -e "$cairn" ] && cairn=$(realpath "$cairn") # the runs change folder
 for p in "${project_list[@]}"; do
   [ -f "$here/projects/$p/package.json" ] || { echo "npm-peers: no project bench/projects/$p" >&2; exit 2; }
 done
