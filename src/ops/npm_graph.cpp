@@ -15,15 +15,6 @@ lock::SpecMap spec_map(const std::vector<protocol::npm::NameRange>& pairs) {
     return lock::SpecMap(pairs.begin(), pairs.end());
 }
 
-// Whether `version` is what `spec` (a range or a dist-tag) asks for.
-bool matches(std::string_view spec, const version::Version& version,
-             const std::map<std::string, std::string>& tags) {
-    if (auto range = version::NpmRange::parse(spec))
-        return range->satisfies(version);
-    auto it = tags.find(std::string(spec));
-    return it != tags.end() && it->second == version.to_string();
-}
-
 } // namespace
 
 std::string parent_path(std::string_view path) {
@@ -111,19 +102,24 @@ lock::Lockfile lock_from_tree(const resolve::npm::Tree& tree, const format::npm:
         auto tags = records.tags(package);
         if (auto latest = tags.find("latest"); latest != tags.end())
             entry.dist_tags.emplace(latest->first, latest->second);
-        for (auto& release : records.all(package)) {
-            auto v = version::Version::parse(release.version);
-            if (!v)
-                continue;
-            bool wanted = false;
-            for (const auto& spec : specs)
-                wanted = wanted || matches(spec, *v, tags);
-            if (!wanted)
-                continue;
-            for (const auto& spec : specs)
-                if (!version::NpmRange::parse(spec))
-                    if (auto t = tags.find(spec); t != tags.end())
-                        entry.dist_tags.emplace(t->first, t->second);
+        // Each spec parsed once; a tag stands for the version it points at.
+        std::vector<version::NpmRange> ranges;
+        std::set<std::string> tagged;
+        for (const auto& spec : specs) {
+            if (auto range = version::NpmRange::parse(spec)) {
+                ranges.push_back(std::move(*range));
+            } else if (auto t = tags.find(spec); t != tags.end()) {
+                tagged.insert(t->second);
+                entry.dist_tags.emplace(t->first, t->second);
+            }
+        }
+        auto wanted = [&](const version::Version& v) {
+            for (const auto& range : ranges)
+                if (range.satisfies(v))
+                    return true;
+            return tagged.contains(v.to_string());
+        };
+        for (auto& release : records.all(package, wanted)) {
             entry.releases.push_back(std::move(release));
             entry.releases.back().published.reset(); // not needed to re-resolve
         }

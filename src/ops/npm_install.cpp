@@ -172,7 +172,9 @@ public:
         return m_metadata ? m_metadata->source(package, version) : std::nullopt;
     }
 
-    std::vector<protocol::npm::PackumentRelease> all(std::string_view package) override {
+    std::vector<protocol::npm::PackumentRelease>
+    all(std::string_view package,
+        const std::function<bool(const version::Version&)>& wanted) override {
         std::vector<protocol::npm::PackumentRelease> out;
         resolve::npm::NpmTreeProvider* provider =
             m_index ? static_cast<resolve::npm::NpmTreeProvider*>(m_index) : m_metadata;
@@ -182,6 +184,8 @@ public:
         if (!releases)
             return out;
         for (const auto& release : *releases) {
+            if (!wanted(release.version))
+                continue;
             const auto* r = record(package, release.version);
             auto s = source(package, release.version);
             if (!r || !s || s->integrity.empty())

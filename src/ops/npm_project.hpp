@@ -10,6 +10,7 @@
 #include "cairn/resolve/npm_tree.hpp"
 
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <set>
 #include <string>
@@ -106,7 +107,8 @@ public:
                                                    const version::Version& version) = 0;
     // Every release of the package the records know, with absolute tarball URLs and SRI
     // integrity (for the portable index).
-    virtual std::vector<protocol::npm::PackumentRelease> all(std::string_view package) = 0;
+    virtual std::vector<protocol::npm::PackumentRelease>
+    all(std::string_view package, const std::function<bool(const version::Version&)>& wanted) = 0;
     virtual std::map<std::string, std::string> tags(std::string_view package) = 0;
 };
 
