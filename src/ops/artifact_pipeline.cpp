@@ -179,6 +179,12 @@ std::vector<ArtifactOutcome> ensure_unpacked(const store::Store& store, net::Cli
             unpack_later(index);
         } else if (auto path = file_url_path(artifact.url)) {
             unpack_later(index, [&store, &outcomes, &mutex, index, path = *path, &artifact] {
+                std::error_code ec;
+                if (!fs::is_regular_file(fs::symlink_status(path, ec))) {
+                    Error error(Code::not_found,
+                                fmt::format("{} is not a regular file", path.string()));
+                    throw error;
+                }
                 auto info = store.add_blob_file(artifact.digest, path);
                 std::lock_guard lock(mutex);
                 outcomes[index].bytes = info.size;

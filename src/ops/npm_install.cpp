@@ -11,8 +11,10 @@
 #include "cairn/store/store.hpp"
 #include "cairn/trust/chain.hpp"
 
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <fstream>
 #include <sstream>
@@ -77,16 +79,20 @@ fs::path fingerprint_path(const fs::path& project) {
 }
 
 std::string fingerprint_of(const NpmProject& project, install::Layout layout,
-                           const NpmProjectRequest& request) {
+                           const NpmProjectRequest& request, const std::set<std::string>& allow) {
+    std::string allowed;
+    for (const auto& name : allow)
+        allowed += name + ",";
     return fmt::format("cairn-install/1 manifest={} lock={} layout={} omit-dev={} "
-                       "omit-optional={}\n",
+                       "omit-optional={} allow-scripts={}\n",
                        sha256_hex(project.manifest_text),
                        sha256_hex(project.lock_text.value_or("")), install::layout_name(layout),
-                       request.omit_dev, request.omit_optional);
+                       request.omit_dev, request.omit_optional, sha256_hex(allowed));
 }
 
 // Current when the recorded fingerprint matches and every top-level package still exists.
-bool up_to_date(const NpmProject& project, const std::string& fingerprint) {
+bool up_to_date(const NpmProject& project, const std::string& fingerprint,
+                const NpmProjectRequest& request) {
     if (!project.lock)
         return false;
     std::ifstream in(fingerprint_path(project.dir), std::ios::binary);
@@ -103,7 +109,7 @@ bool up_to_date(const NpmProject& project, const std::string& fingerprint) {
         if (::lstat((project.dir / path).c_str(), &st) != 0) {
             // Dev or optional packages left out on purpose are absent too; only a package
             // that would be installed counts.
-            if (!package.dev && !package.optional)
+            if (!(package.dev && request.omit_dev) && !(package.optional && request.omit_optional))
                 return false;
         }
     }
@@ -111,17 +117,25 @@ bool up_to_date(const NpmProject& project, const std::string& fingerprint) {
 }
 
 void write_text_atomically(const fs::path& path, std::string_view text) {
+    // A fresh temporary name, never following a link planted under that name.
     fs::path temp = path;
-    temp += ".tmp-cairn";
-    {
-        std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-        out.write(text.data(), static_cast<std::streamsize>(text.size()));
-        out.close();
-        if (!out) {
-            Error error(Code::io, fmt::format("cannot write {}", path.string()));
-            error.caused_by(std::error_code(errno, std::generic_category()).message());
-            throw error;
-        }
+    temp += fmt::format(".tmp-cairn-{}", ::getpid());
+    int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+    bool ok = fd >= 0;
+    for (std::size_t done = 0; ok && done < text.size();) {
+        ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+        ok = n > 0;
+        done += ok ? static_cast<std::size_t>(n) : 0;
+    }
+    int saved = errno;
+    if (fd >= 0)
+        ::close(fd);
+    if (!ok) {
+        if (fd >= 0)
+            ::unlink(temp.c_str());
+        Error error(Code::io, fmt::format("cannot write {}", path.string()));
+        error.caused_by(std::error_code(saved, std::generic_category()).message());
+        throw error;
     }
     std::error_code ec;
     fs::rename(temp, path, ec);
@@ -422,19 +436,27 @@ NpmProjectSummary run(const NpmProjectContext& context, const NpmProjectRequest&
     NpmProject project = detail::read_npm_project(request.project);
     install::Layout layout = layout_of(context, request);
     bool updating = !request.update.empty() || request.update_all;
-    std::string fingerprint = fingerprint_of(project, layout, request);
+    std::set<std::string> allow = allowed_scripts(context, request);
+    std::string fingerprint = fingerprint_of(project, layout, request, allow);
     auto finish = [&] {
         summary.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
             std::chrono::steady_clock::now() - started);
         return summary;
     };
-    if (goal == Goal::install && !updating && up_to_date(project, fingerprint)) {
+    if (goal == Goal::install && !updating && up_to_date(project, fingerprint, request)) {
         summary.up_to_date = true;
         summary.packages = project.lock->packages.size();
         return finish();
     }
 
     store::Store store(context.store_root);
+    // One cairn at a time changes a project (a second one waits), and from here on the old
+    // fingerprint no longer vouches for node_modules: a run that fails halfway leaves none.
+    std::error_code ec;
+    auto project_key = sha256_hex(fs::weakly_canonical(project.dir, ec).string());
+    auto project_lock = store.lock_entry("project-" + project_key);
+    if (goal == Goal::install)
+        fs::remove(fingerprint_path(project.dir), ec);
     lock::LockedRoot root = detail::locked_root(project.manifest);
     bool lock_current = project.lock && project.lock->root == root && !updating;
     if (request.frozen && !lock_current) {
@@ -461,6 +483,9 @@ NpmProjectSummary run(const NpmProjectContext& context, const NpmProjectRequest&
              project.lock ? project.lock->sections : std::map<std::string, nlohmann::json>{})
             lock.sections.emplace(key, value);
     }
+    // Folder links come from package.json alone, never from what a lockfile says.
+    for (auto it = lock.packages.begin(); it != lock.packages.end();)
+        it = it->second.link ? lock.packages.erase(it) : std::next(it);
     add_folder_links(project, lock);
     summary.changes = direct_changes(project.lock, lock);
     std::string lock_text = lock::write_lockfile(lock);
@@ -510,7 +535,7 @@ NpmProjectSummary run(const NpmProjectContext& context, const NpmProjectRequest&
     for (const auto& artifact : needed)
         if (!detail::file_url_path(artifact.url) &&
             !store.find_unpacked(artifact.digest, store::StripComponents::first) &&
-            !store.contains_blob(artifact.digest))
+            !store.find_blob(artifact.digest))
             need_network = true;
     if (need_network) {
         net::ClientOptions settings = net::client_options(context.config);
@@ -525,6 +550,7 @@ NpmProjectSummary run(const NpmProjectContext& context, const NpmProjectRequest&
         };
     auto outcomes = detail::ensure_unpacked(store, client.get(), needed, pipeline);
     std::map<std::string, fs::path> trees;
+    std::size_t fetch_failures = 0;
     for (std::size_t i = 0; i < needed.size(); ++i) {
         const auto& outcome = outcomes[i];
         const auto& p = lock.packages.at(needed_paths[i]);
@@ -539,6 +565,7 @@ NpmProjectSummary run(const NpmProjectContext& context, const NpmProjectRequest&
             continue;
         }
         if (p.optional && outcome.error && outcome.error->code() != Code::integrity) {
+            ++fetch_failures;
             exclude_subtree(lock, needed_paths[i], excluded);
             summary.skipped_optional.push_back(
                 fmt::format("{}: could not be fetched ({})", p.name, outcome.error->message()));
@@ -554,12 +581,8 @@ NpmProjectSummary run(const NpmProjectContext& context, const NpmProjectRequest&
         return finish();
     }
 
-    auto plan = detail::plan_from_lock(lock, project.dir, trees, excluded, layout,
-                                       allowed_scripts(context, request));
+    auto plan = detail::plan_from_lock(lock, project.dir, trees, excluded, layout, allow);
     // One cairn at a time changes a project's node_modules (a second one waits).
-    std::error_code ec;
-    auto project_key = sha256_hex(fs::weakly_canonical(project.dir, ec).string());
-    auto project_lock = store.lock_entry("project-" + project_key);
     install::InstallOptions install_options;
     if (request.progress)
         install_options.progress = [&](const install::Progress& p) {
@@ -579,7 +602,10 @@ NpmProjectSummary run(const NpmProjectContext& context, const NpmProjectRequest&
     // The fingerprint of what is now installed (with the lockfile as written).
     project.lock_text = request.frozen ? project.lock_text : std::optional<std::string>(lock_text);
     project.lock = lock;
-    write_text_atomically(fingerprint_path(project.dir), fingerprint_of(project, layout, request));
+    // A run that left something out because of an error is not a state to skip next time.
+    if (!fetch_failures)
+        write_text_atomically(fingerprint_path(project.dir),
+                              fingerprint_of(project, layout, request, allow));
     return finish();
 }
 

@@ -108,7 +108,10 @@ private:
             if (edge.type == EdgeType::peer) {
                 if (edge.peer_optional)
                     return; // an optional peer is checked only when present... and it is not
-                throw peer_conflict(work, *found);
+                // Another version beside the dependent is a conflict; one further up is
+                // shadowed by placing the peer beside its dependent (npm nests them).
+                if (existing.parent == m_tree.nodes[work.node].parent)
+                    throw peer_conflict(work, *found);
             }
         } else if (edge.type == EdgeType::peer && edge.peer_optional) {
             return; // optional peers are never installed for their own sake
@@ -120,7 +123,7 @@ private:
         // A peer goes beside the package that wants it; anything else below its requirer.
         std::size_t start =
             edge.type == EdgeType::peer ? m_tree.nodes[work.node].parent : work.node;
-        std::size_t location = place_location(start, edge, release->version);
+        std::size_t location = place_location(start, edge, *release);
         std::size_t index = m_tree.nodes.size();
         TreeNode node;
         node.name = edge.name;
@@ -231,12 +234,15 @@ private:
     // The highest folder, from `start` upward, where the package can live: no other
     // package of that name is in the way, and nothing already placed below that folder
     // would resolve to it without being satisfied.
-    std::size_t place_location(std::size_t start, const Edge& edge, const Version& version) {
+    std::size_t place_location(std::size_t start, const Edge& edge, const NpmRelease& release) {
+        const Version& version = release.version;
         std::size_t chosen = start;
         for (std::size_t loc = start;; loc = m_tree.nodes[loc].parent) {
             if (m_tree.nodes[loc].children.contains(edge.name))
                 break;
             if (shadows_unsatisfied(loc, edge.name, version))
+                break;
+            if (!peers_fit(loc, start, release))
                 break;
             chosen = loc;
             if (loc == 0)
@@ -248,6 +254,26 @@ private:
             throw error;
         }
         return chosen;
+    }
+
+    // Whether the release's peers can be met from a package placed in `loc`'s
+    // node_modules: each resolves from there to a satisfying version, or can be placed
+    // beside it (nothing of that name in `loc` itself and, above `start`, nothing
+    // unsatisfying further up either: hoisting stops where the peers would not follow).
+    bool peers_fit(std::size_t loc, std::size_t start, const NpmRelease& release) {
+        for (const Edge& peer : release.dependencies) {
+            if (peer.type != EdgeType::peer || peer.peer_optional)
+                continue;
+            auto found = m_tree.resolve(loc, peer.name);
+            if (!found)
+                continue;
+            const TreeNode& n = m_tree.nodes[*found];
+            if (n.package == peer.package && satisfies(peer, *n.version))
+                continue;
+            if (n.parent == loc || loc != start)
+                return false;
+        }
+        return true;
     }
 
     bool inside(std::size_t node, std::size_t ancestor) const {

@@ -5,11 +5,20 @@
 #include "cairn/core/error.hpp"
 #include "cairn/ops/npm_query.hpp"
 
+#include <fstream>
 #include <iostream>
+#include <sstream>
 
 namespace cairn::cli {
 
 namespace {
+
+std::string read_text_file(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream out;
+    out << in.rdbuf();
+    return out.str();
+}
 
 struct AddFlags {
     std::vector<std::string> packages;
@@ -61,8 +70,17 @@ void add_add_command(CLI::App& app, Session& session) {
         auto summary = run_npm_workflow(
             session, project, request,
             [&](const ops::NpmProjectContext& context, const ops::NpmProjectRequest& r) {
+                // package.json changes only when the install works (as npm does).
+                std::string before = read_text_file(project / "package.json");
                 ops::add_npm_dependencies(context, project, requests, save_as, flags->exact);
-                return ops::install_npm_project(context, r);
+                try {
+                    return ops::install_npm_project(context, r);
+                } catch (...) {
+                    std::ofstream restore(project / "package.json",
+                                          std::ios::binary | std::ios::trunc);
+                    restore << before;
+                    throw;
+                }
             });
         print_summary(session, summary, "add");
     });

@@ -63,7 +63,7 @@ void add_install_flags(CLI::App& command, InstallFlags& flags) {
                      "Fail instead of changing cairn.lock (for CI)");
     command.add_flag("--production", flags.production, "Leave devDependencies out (--omit=dev)");
     command.add_option("--omit", flags.omit, "Leave out a kind of dependency: dev, optional")
-        ->check(CLI::IsMember({"dev", "optional", "peer"}));
+        ->check(CLI::IsMember({"dev", "optional"}));
     command
         .add_option("--layout", flags.layout,
                     "node_modules layout: hoisted (npm's, the default) or isolated (pnpm's)")

@@ -134,6 +134,48 @@ TEST(NpmTree, PeersArePlacedBesideTheirDependent) {
     EXPECT_TRUE(t.nodes[*t.resolve(0, "react")].peer);
 }
 
+// eslint needs ajv 6 at the top; schema-utils needs ajv 8 and ajv-keywords, whose peer is
+// ajv 8: ajv-keywords must stay nested beside schema-utils' own ajv, not hoist to the top
+// where its peer would resolve to ajv 6 (the large benchmark project hit this).
+TEST(NpmTree, PackagesWithPeersStayWhereTheirPeersResolve) {
+    MemoryRegistry r;
+    r.add("eslint", "9.0.0", {dep("ajv", "^6.12.4")});
+    r.add("ajv", "6.12.6").add("ajv", "8.17.1");
+    r.add("ajv-keywords", "5.1.0", {dep("ajv", "^8.8.2", EdgeType::peer)});
+    r.add("schema-utils", "4.3.0", {dep("ajv", "^8.9.0"), dep("ajv-keywords", "^5.1.0")});
+    r.add("webpack", "5.0.0", {dep("schema-utils", "^4.3.0")});
+    Tree t = build(r, {dep("eslint", "^9"), dep("webpack", "^5")});
+    EXPECT_EQ(layout(t), (std::vector<std::string>{
+                             "node_modules/ajv@6.12.6",
+                             "node_modules/eslint@9.0.0",
+                             "node_modules/schema-utils/node_modules/ajv-keywords@5.1.0",
+                             "node_modules/schema-utils/node_modules/ajv@8.17.1",
+                             "node_modules/schema-utils@4.3.0",
+                             "node_modules/webpack@5.0.0",
+                         }));
+}
+
+// A peer whose wrong version is further up (not beside its dependent) is nested beside it.
+TEST(NpmTree, APeerShadowedFurtherUpIsPlacedBesideItsDependent) {
+    MemoryRegistry r;
+    r.add("host", "1.0.0").add("host", "2.0.0");
+    r.add("plugin", "1.0.0", {dep("host", "^2", EdgeType::peer)});
+    r.add("tool", "1.0.0", {dep("plugin", "^1")});
+    r.add("wrapper", "1.0.0", {dep("tool", "^1")});
+    // The root pins host 1 and tool is nested under wrapper (root has its own tool? no):
+    // plugin hoists as far as its peer allows.
+    Tree t = build(r, {dep("host", "^1"), dep("wrapper", "^1")});
+    auto l = layout(t);
+    EXPECT_NE(std::find(l.begin(), l.end(), "node_modules/host@1.0.0"), l.end());
+    // Wherever plugin went, its peer resolves to host 2.
+    for (std::size_t i = 1; i < t.nodes.size(); ++i)
+        if (t.nodes[i].package == "plugin") {
+            auto host = t.resolve(i, "host");
+            ASSERT_TRUE(host);
+            EXPECT_EQ(t.nodes[*host].version->to_string(), "2.0.0") << t.path(i);
+        }
+}
+
 TEST(NpmTree, PeerConflictIsExplainedLikeEresolve) {
     MemoryRegistry r;
     r.add("react-dom", "18.2.0", {Edge{"react", "react", "^18.2.0", EdgeType::peer, false}});
