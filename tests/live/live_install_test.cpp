@@ -60,11 +60,6 @@ struct LiveSetup {
     bool have_unshare = false;
 
     LiveSetup() {
-        // The guard until `cairn install` lands: remove it with the integration of install.
-        if (run_cairn({"help", "install"}).status != 0) {
-            skip = "cairn install not built yet (`cairn help install` fails)";
-            return;
-        }
         if (!have_program("node") || !have_program("npm")) {
             skip = "node and npm are needed (Debian package nodejs)";
             return;
