@@ -252,6 +252,8 @@ nlohmann::json release_to_json(const protocol::npm::PackumentRelease& release) {
         out["hasBin"] = true;
     if (release.published)
         out["published"] = *release.published;
+    if (!release.engines_node.empty())
+        out["enginesNode"] = release.engines_node;
     return out;
 }
 
@@ -276,6 +278,7 @@ protocol::npm::PackumentRelease release_from_json(const nlohmann::json& value,
     release.has_install_script = r.boolean(value, "hasInstallScript", where);
     release.has_bin = r.boolean(value, "hasBin", where);
     release.published = r.optional_string(value, "published", where);
+    release.engines_node = r.string(value, "enginesNode", where);
     return release;
 }
 

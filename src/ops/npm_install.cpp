@@ -289,6 +289,7 @@ lock::Lockfile resolve_project(const NpmProjectContext& context, const NpmProjec
     std::set<std::string> bypass(request.update.begin(), request.update.end());
     resolve::npm::TreeOptions options;
     options.platform = detail::current_platform();
+    options.node_version = detail::node_version(context.env);
     if (project.lock && !request.update_all) {
         // Keep what the lockfile chose where it still satisfies (top-level copies first).
         std::map<std::string, std::size_t> depth;

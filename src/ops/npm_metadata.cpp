@@ -65,6 +65,7 @@ Edge make_edge(const std::string& name, const std::string& spec, EdgeType type) 
 
 NpmRelease to_release(const version::Version& version, const npm::PackumentRelease& r) {
     NpmRelease out{version, {}, r.os, r.cpu, r.libc, r.deprecated.has_value()};
+    out.engines_node = r.engines_node;
     auto optional = [&](const std::string& name) {
         for (const auto& [n, spec] : r.optional_dependencies)
             if (n == name)
@@ -226,8 +227,12 @@ NpmMetadata::Entry& NpmMetadata::entry(std::string_view package) {
     Entry& e = *made;
     e.lookup = &lookup;
     const registry::Authority* authority = m_npm->find_authority(lookup.authority);
-    std::optional<std::chrono::milliseconds> minimum_age =
-        authority ? authority->minimum_release_age : std::nullopt;
+    // Milliseconds, or -1 for none (a plain integer: GCC's -O2 flow analysis misreads an
+    // optional duration here as maybe uninitialised).
+    const store::UnixSeconds minimum_age_ms =
+        authority && authority->minimum_release_age
+            ? static_cast<store::UnixSeconds>(authority->minimum_release_age->count())
+            : -1;
     store::UnixSeconds now = m_now();
     std::size_t too_young = 0;
     for (std::size_t f = 0; f < lookup.found.size(); ++f) {
@@ -241,10 +246,9 @@ NpmMetadata::Entry& NpmMetadata::entry(std::string_view package) {
             std::string key = version->to_string();
             if (e.by_version.count(key))
                 continue; // an earlier registry of a union already has it
-            if (minimum_age && r.published) {
+            if (minimum_age_ms >= 0 && r.published) {
                 auto published = parse_time(*r.published);
-                if (published && (now - *published) * 1000 <
-                                     static_cast<store::UnixSeconds>(minimum_age->count())) {
+                if (published && (now - *published) * 1000 < minimum_age_ms) {
                     ++too_young;
                     continue;
                 }

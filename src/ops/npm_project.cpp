@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <sys/utsname.h>
 
+#include <cstdio>
 #include <fstream>
 #include <sstream>
 
@@ -157,8 +158,26 @@ resolve::npm::Platform current_platform() {
     return platform;
 }
 
+std::optional<version::Version> node_version(const config::EnvLookup& env) {
+    if (auto forced = env("CAIRN_NODE_VERSION"))
+        return version::Version::parse(*forced, version::ParseMode::loose);
+    FILE* pipe = ::popen("node --version 2>/dev/null", "r");
+    if (!pipe)
+        return std::nullopt;
+    char buffer[64] = {};
+    std::string out;
+    while (std::fgets(buffer, sizeof buffer, pipe))
+        out += buffer;
+    if (::pclose(pipe) != 0)
+        return std::nullopt;
+    while (!out.empty() && (out.back() == '\n' || out.back() == '\r'))
+        out.pop_back();
+    return version::Version::parse(out, version::ParseMode::loose);
+}
+
 NpmRelease tree_release(const version::Version& version, const protocol::npm::PackumentRelease& r) {
     NpmRelease out{version, {}, r.os, r.cpu, r.libc, r.deprecated.has_value()};
+    out.engines_node = r.engines_node;
     std::set<std::string> optional;
     for (const auto& [name, spec] : r.optional_dependencies)
         optional.insert(name);

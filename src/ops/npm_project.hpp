@@ -39,6 +39,10 @@ std::vector<resolve::npm::Edge> root_edges(const format::npm::Manifest& manifest
 // The platform cairn runs on, in npm's words.
 resolve::npm::Platform current_platform();
 
+// The version of the `node` on PATH (`node --version`), for engines.node; nullopt when
+// there is none. CAIRN_NODE_VERSION overrides it (e.g. to install for another node).
+std::optional<version::Version> node_version(const config::EnvLookup& env);
+
 // A release as the tree builder sees it, from its registry record (shared by the portable
 // index and the registry metadata).
 resolve::npm::NpmRelease tree_release(const version::Version& version,

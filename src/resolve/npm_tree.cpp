@@ -218,17 +218,29 @@ private:
                 return r;
         if (auto latest = m_provider.dist_tag(edge.package, "latest"))
             if (const NpmRelease* r = find(*latest);
-                r && !r->deprecated && range->satisfies(r->version))
+                r && !r->deprecated && engine_ok(*r) && range->satisfies(r->version))
                 return r;
+        // Non-deprecated first, then those whose engines.node admits this node, then the
+        // highest version.
+        auto rank = [&](const NpmRelease& r) {
+            return std::make_tuple(!r.deprecated, engine_ok(r));
+        };
         const NpmRelease* best = nullptr;
         for (const auto& r : releases) {
             if (!range->satisfies(r.version))
                 continue;
-            if (!best || (best->deprecated && !r.deprecated) ||
-                (best->deprecated == r.deprecated && r.version > best->version))
+            if (!best || rank(r) > rank(*best) ||
+                (rank(r) == rank(*best) && r.version > best->version))
                 best = &r;
         }
         return best;
+    }
+
+    bool engine_ok(const NpmRelease& release) const {
+        if (!m_options.node_version || release.engines_node.empty())
+            return true;
+        auto range = NpmRange::parse(release.engines_node, {.loose = true});
+        return !range || range->satisfies(*m_options.node_version);
     }
 
     // The highest folder, from `start` upward, where the package can live: no other

@@ -41,6 +41,7 @@ struct NpmRelease {
     std::vector<Edge> dependencies; // prod, optional and peer (dev dependencies never apply)
     std::vector<std::string> os, cpu, libc;
     bool deprecated = false;
+    std::string engines_node = {}; // engines.node: the node versions it supports ("" any)
 };
 
 class NpmTreeProvider {
@@ -98,6 +99,9 @@ struct TreeOptions {
     Platform platform;
     bool include_dev = true;
     bool include_optional = true;
+    // The node version installs are for: releases whose engines.node excludes it are
+    // chosen only when nothing else satisfies (npm-pick-manifest's rule). None: unknown.
+    std::optional<version::Version> node_version;
     // Versions to keep when they still satisfy (from a lockfile), by package name.
     std::map<std::string, version::Version> preferred;
 };

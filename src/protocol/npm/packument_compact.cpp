@@ -11,7 +11,9 @@
 namespace cairn::protocol::npm {
 namespace {
 
-constexpr std::string_view k_magic = "cpk1";
+// cpk2 adds engines.node after `published`; cpk1 (without it) is still read.
+constexpr std::string_view k_magic = "cpk2";
+constexpr std::string_view k_magic_v1 = "cpk1";
 
 class Writer {
 public:
@@ -109,10 +111,15 @@ public:
             s = text();
         return out;
     }
-    void expect_magic() {
-        if (m_bytes.substr(0, k_magic.size()) != k_magic)
+    // Returns the format version (1 or 2).
+    int expect_magic() {
+        int v = m_bytes.substr(0, k_magic.size()) == k_magic      ? 2
+                : m_bytes.substr(0, k_magic.size()) == k_magic_v1 ? 1
+                                                                  : 0;
+        if (v == 0)
             corrupt("unknown format version");
         m_pos = k_magic.size();
+        return v;
     }
     bool at_end() const { return m_pos == m_bytes.size(); }
 
@@ -149,13 +156,14 @@ std::string encode_packument(const Packument& p) {
         w.list(r.libc);
         w.number((r.has_install_script ? 1u : 0u) | (r.has_bin ? 2u : 0u));
         w.optional_text(r.published);
+        w.text(r.engines_node);
     }
     return w.take();
 }
 
 Packument decode_packument(std::string_view bytes) {
     Reader r(bytes);
-    r.expect_magic();
+    int format = r.expect_magic();
     Packument p;
     p.name = r.text();
     for (std::size_t i = 0, n = r.count(); i < n; ++i) {
@@ -183,6 +191,8 @@ Packument decode_packument(std::string_view bytes) {
         release.has_install_script = flags & 1;
         release.has_bin = flags & 2;
         release.published = r.optional_text();
+        if (format >= 2)
+            release.engines_node = r.text();
     }
     if (!r.at_end())
         r.corrupt("trailing bytes");

@@ -101,6 +101,9 @@ PackumentRelease read_release(std::string_view version, object release,
             for (const char* name : {"preinstall", "install", "postinstall"})
                 r.has_install_script = r.has_install_script || scripts[name].error() == 0;
     }
+    object engines;
+    if (release["engines"].get(engines) == simdjson::SUCCESS)
+        r.engines_node = string_field(engines, "node").value_or("");
     element bin;
     r.has_bin = release["bin"].get(bin) == simdjson::SUCCESS && !bin.is_null();
     if (times)

@@ -176,6 +176,29 @@ TEST(NpmTree, APeerShadowedFurtherUpIsPlacedBesideItsDependent) {
         }
 }
 
+// npm-pick-manifest: a release whose engines.node excludes the running node is chosen only
+// when no other satisfies (the large benchmark project's @testing-library/jest-dom 6.10.0
+// needs node >=22; npm on node 20 installs 6.9.1).
+TEST(NpmTree, ReleasesForAnotherNodeAreAvoided) {
+    MemoryRegistry r;
+    r.add("dom", "6.9.1").add("dom", "6.10.0");
+    r.last("dom").engines_node = ">=22";
+    r.add("dom", "7.0.1");
+    r.last("dom").engines_node = ">=22";
+    r.tag("dom", "latest", "7.0.1");
+    TreeOptions options;
+    options.node_version = *Version::parse("20.20.2");
+    Tree t = build(r, {dep("dom", "^6.9.0")}, options);
+    EXPECT_EQ(layout(t), (std::vector<std::string>{"node_modules/dom@6.9.1"}));
+    options.node_version = *Version::parse("22.1.0");
+    t = build(r, {dep("dom", "^6.9.0")}, options);
+    EXPECT_EQ(layout(t), (std::vector<std::string>{"node_modules/dom@6.10.0"}));
+    // Nothing else satisfies: the release is chosen anyway.
+    options.node_version = *Version::parse("20.20.2");
+    t = build(r, {dep("dom", "^7")}, options);
+    EXPECT_EQ(layout(t), (std::vector<std::string>{"node_modules/dom@7.0.1"}));
+}
+
 TEST(NpmTree, PeerConflictIsExplainedLikeEresolve) {
     MemoryRegistry r;
     r.add("react-dom", "18.2.0", {Edge{"react", "react", "^18.2.0", EdgeType::peer, false}});

@@ -30,6 +30,7 @@ struct PackumentRelease {
     bool has_install_script = false; // hasInstallScript, or preinstall/install/postinstall
     bool has_bin = false;
     std::optional<std::string> published; // time[version], ISO 8601, when the document has it
+    std::string engines_node;             // engines.node, the range of node it supports ("" any)
 };
 
 struct Packument {

@@ -27,7 +27,8 @@ inline constexpr std::string_view k_packument_accept =
 
 // Metadata cache encodings: a compact packument (encode_packument), and the registry's
 // answer that it has no such package (an empty body), remembered like a document.
-inline constexpr std::string_view k_packument_encoding = "npm-packument/1";
+// /2: the compact form carries engines.node (rows of /1 are refetched, not misread).
+inline constexpr std::string_view k_packument_encoding = "npm-packument/2";
 inline constexpr std::string_view k_absent_encoding = "npm-absent/1";
 
 // A registry's base URL: http(s), or file:// naming a registry folder.

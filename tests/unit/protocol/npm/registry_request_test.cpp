@@ -161,7 +161,7 @@ TEST(RegistryRequest, CachedRowsKeepValidatorsAndTheCompactForm) {
     response.etag = "\"e1\"";
     response.last_modified = "yesterday";
     auto row = cached_packument(p, response, 42);
-    EXPECT_EQ(row.encoding, "npm-packument/1");
+    EXPECT_EQ(row.encoding, "npm-packument/2");
     EXPECT_EQ(row.validators, (store::Validators{"\"e1\"", "yesterday"}));
     EXPECT_EQ(row.fetched_at, 42);
     EXPECT_EQ(decode_packument(row.body).name, "a");
