@@ -123,6 +123,12 @@ private:
         // A peer goes beside the package that wants it; anything else below its requirer.
         std::size_t start =
             edge.type == EdgeType::peer ? m_tree.nodes[work.node].parent : work.node;
+        // A peer nested to shadow another version further up must not take that version
+        // away from a sibling that needs it: that is a conflict, as in npm.
+        if (edge.type == EdgeType::peer)
+            if (auto found = m_tree.resolve(work.node, edge.name);
+                found && shadows_unsatisfied(start, edge.name, release->version))
+                throw peer_conflict(work, *found);
         std::size_t location = place_location(start, edge, *release);
         std::size_t index = m_tree.nodes.size();
         TreeNode node;

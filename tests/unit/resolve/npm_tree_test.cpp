@@ -199,6 +199,25 @@ TEST(NpmTree, ReleasesForAnotherNodeAreAvoided) {
     EXPECT_EQ(layout(t), (std::vector<std::string>{"node_modules/dom@7.0.1"}));
 }
 
+// Nesting a peer beside its dependent must not change what a sibling resolves to.
+TEST(NpmTree, ANestedPeerThatWouldShadowASiblingsVersionIsAConflict) {
+    MemoryRegistry r;
+    r.add("host", "1.0.0").add("host", "2.0.0");
+    r.add("plugin", "1.0.0", {dep("host", "^2", EdgeType::peer)});
+    r.add("old-user", "1.0.0", {dep("host", "^1")}).add("old-user", "2.0.0");
+    r.add("group", "1.0.0", {dep("old-user", "^1"), dep("plugin", "^1")});
+    // host 1 and old-user 2 at the top (the root's); under group: old-user 1 (host ^1,
+    // resolving to the top) and plugin, whose peer host ^2 would have to go beside it,
+    // under group, where old-user 1 would then find host 2.
+    try {
+        build(r, {dep("host", "^1"), dep("old-user", "^2"), dep("group", "^1")});
+        FAIL() << "a peer nested over a sibling's dependency was accepted";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.code(), Code::no_solution);
+        EXPECT_EQ(e.message(), "could not resolve the peer dependency host@\"^2\" of plugin@1.0.0");
+    }
+}
+
 TEST(NpmTree, PeerConflictIsExplainedLikeEresolve) {
     MemoryRegistry r;
     r.add("react-dom", "18.2.0", {Edge{"react", "react", "^18.2.0", EdgeType::peer, false}});
