@@ -71,7 +71,7 @@ TEST(VersionIndexCodec, EveryTruncationAndBitFlipIsRejectedOrDecodesSafely) {
 TEST(MetadataCache, PutGetValidatorsTouchAndErase) {
     TempDir tmp;
     MetadataCache cache(tmp / "meta.sqlite");
-    IndexKey key{"npmjs", "npm:debug"};
+    IndexKey key{"public", "npm:debug"};
     EXPECT_FALSE(cache.get(key));
     EXPECT_FALSE(cache.validators(key));
     EXPECT_FALSE(cache.touch(key, 5));
@@ -92,7 +92,7 @@ TEST(MetadataCache, PutGetValidatorsTouchAndErase) {
     EXPECT_EQ(cache.count(), 2u);
     EXPECT_EQ(cache.get({"corp", "npm:debug"})->validators, Validators{});
     EXPECT_FALSE(cache.get({"corp", "npm:debug"})->sequence);
-    EXPECT_EQ(cache.keys(), (std::vector<IndexKey>{{"corp", "npm:debug"}, {"npmjs", "npm:debug"}}));
+    EXPECT_EQ(cache.keys(), (std::vector<IndexKey>{{"corp", "npm:debug"}, {"public", "npm:debug"}}));
     EXPECT_TRUE(cache.erase(key));
     EXPECT_FALSE(cache.erase(key));
     EXPECT_EQ(cache.count(), 1u);
