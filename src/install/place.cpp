@@ -197,15 +197,15 @@ struct BinCandidate {
 } // namespace
 
 void materialize_units(Run& run) {
-    std::vector<std::size_t> todo;
+    std::vector<std::size_t> to_place;
     for (std::size_t i = 0; i < run.units.units.size(); ++i) {
         const Unit& unit = run.units.units[i];
         if (unit.status != UnitStatus::unchanged || unit.link_target)
-            todo.push_back(i);
+            to_place.push_back(i);
     }
     std::atomic<std::size_t> done{0};
-    parallel_for(todo.size(), run.jobs, [&](std::size_t k) {
-        Unit& unit = run.units.units[todo[k]];
+    parallel_for(to_place.size(), run.jobs, [&](std::size_t k) {
+        Unit& unit = run.units.units[to_place[k]];
         try {
             if (unit.link_target) {
                 if (unit.status != UnitStatus::unchanged)
@@ -220,7 +220,7 @@ void materialize_units(Run& run) {
             throw;
         }
         unit.completed = true;
-        run.progress(Progress::Phase::linking, ++done, todo.size(), unit.first->path);
+        run.progress(Progress::Phase::linking, ++done, to_place.size(), unit.first->path);
     });
 }
 
