@@ -11,6 +11,7 @@
 #include <cerrno>
 #include <cstring>
 #include <random>
+#include <vector>
 
 namespace cairn::install::detail {
 
@@ -261,75 +262,79 @@ namespace {
 struct TreeCopier {
     const TreeCopyOptions& options;
 
+    // Reads `src`'s entries straight from the kernel (getdents64 on the descriptor, which
+    // it consumes: no second open, no DIR stream) and recreates them in `dst`.
     void copy_dir(int src, int dst, const fs::path& shown_src, const fs::path& shown_dst,
                   const std::string& rel, int depth) {
-        int fd = ::openat(src, ".", k_dir_flags);
-        if (fd < 0)
-            throw io_error("open", shown_src, errno);
-        DIR* stream = ::fdopendir(fd);
-        if (!stream) {
-            int err = errno;
-            ::close(fd);
-            throw io_error("list", shown_src, err);
-        }
-        struct Closer {
-            DIR* d;
-            ~Closer() { ::closedir(d); }
-        } closer{stream};
-        errno = 0;
-        while (dirent* entry = ::readdir(stream)) {
-            const char* name = entry->d_name;
-            if (std::strcmp(name, ".") == 0 || std::strcmp(name, "..") == 0)
-                continue;
-            std::string child_rel;
-            if (depth < 3 && !options.skip.empty()) {
-                child_rel = rel.empty() ? std::string(name) : rel + "/" + name;
-                if (options.skip.contains(child_rel))
+        std::vector<char> buffer(16 * 1024);
+        for (;;) {
+            ssize_t got = ::getdents64(src, buffer.data(), buffer.size());
+            if (got < 0) {
+                if (errno == EINTR)
                     continue;
+                throw io_error("list", shown_src, errno);
             }
-            unsigned type;
-            switch (entry->d_type) {
-            case DT_DIR:
-                type = S_IFDIR;
-                break;
-            case DT_REG:
-                type = S_IFREG;
-                break;
-            case DT_LNK:
-                type = S_IFLNK;
-                break;
-            default:
-                type = entry_type(src, name);
-                break;
+            if (got == 0)
+                return;
+            for (ssize_t offset = 0; offset < got;) {
+                auto* entry = reinterpret_cast<dirent64*>(buffer.data() + offset);
+                offset += entry->d_reclen;
+                copy_entry(src, dst, entry->d_name, entry->d_type, shown_src, shown_dst, rel,
+                           depth);
             }
-            if (type == S_IFDIR) {
-                if (::mkdirat(dst, name, 0777) != 0 && errno != EEXIST)
-                    throw io_error("create the folder", shown_dst / name, errno);
-                Fd sub_src(::openat(src, name, k_dir_flags));
-                if (!sub_src)
-                    throw io_error("open", shown_src / name, errno);
-                auto sub_dst = open_component(dst, name, shown_dst);
-                if (!sub_dst)
-                    throw io_error("open", shown_dst / name, ENOENT);
-                copy_dir(sub_src.get(), sub_dst->get(), shown_src / name, shown_dst / name,
-                         child_rel, depth + 1);
-            } else if (type == S_IFREG) {
-                copy_one(src, dst, name, shown_src, shown_dst);
-            } else if (type == S_IFLNK) {
-                auto target = read_link(src, name);
-                if (!target)
-                    throw io_error("read the link", shown_src / name, errno);
-                if (::symlinkat(target->c_str(), dst, name) != 0) {
-                    if (errno != EEXIST)
-                        throw io_error("create the link", shown_dst / name, errno);
-                    ensure_symlink(dst, name, *target, shown_dst);
-                }
-            }
-            // The store holds no other kind of entry (devices, FIFOs are refused there).
-            errno = 0;
         }
-        if (errno != 0)
-            throw io_error("list", shown_src, errno);
+    }
+
+    void copy_entry(int src, int dst, const char* name, unsigned char d_type,
+                    const fs::path& shown_src, const fs::path& shown_dst, const std::string& rel,
+                    int depth) {
+        if (std::strcmp(name, ".") == 0 || std::strcmp(name, "..") == 0)
+            return;
+        std::string child_rel;
+        if (depth < 3 && !options.skip.empty()) {
+            child_rel = rel.empty() ? std::string(name) : rel + "/" + name;
+            if (options.skip.contains(child_rel))
+                return;
+        }
+        unsigned type;
+        switch (d_type) {
+        case DT_DIR:
+            type = S_IFDIR;
+            break;
+        case DT_REG:
+            type = S_IFREG;
+            break;
+        case DT_LNK:
+            type = S_IFLNK;
+            break;
+        default:
+            type = entry_type(src, name);
+            break;
+        }
+        if (type == S_IFDIR) {
+            if (::mkdirat(dst, name, 0777) != 0 && errno != EEXIST)
+                throw io_error("create the folder", shown_dst / name, errno);
+            Fd sub_src(::openat(src, name, k_dir_flags));
+            if (!sub_src)
+                throw io_error("open", shown_src / name, errno);
+            auto sub_dst = open_component(dst, name, shown_dst);
+            if (!sub_dst)
+                throw io_error("open", shown_dst / name, ENOENT);
+            copy_dir(sub_src.get(), sub_dst->get(), shown_src / name, shown_dst / name, child_rel,
+                     depth + 1);
+        } else if (type == S_IFREG) {
+            copy_one(src, dst, name, shown_src, shown_dst);
+        } else if (type == S_IFLNK) {
+            auto target = read_link(src, name);
+            if (!target)
+                throw io_error("read the link", shown_src / name, errno);
+            if (::symlinkat(target->c_str(), dst, name) != 0) {
+                if (errno != EEXIST)
+                    throw io_error("create the link", shown_dst / name, errno);
+                ensure_symlink(dst, name, *target, shown_dst);
+            }
+        }
+        // The store holds no other kind of entry (devices, FIFOs are refused there).
     }
 
     void copy_one(int src, int dst, const char* name, const fs::path& shown_src,

@@ -84,7 +84,8 @@ struct TreeCopyOptions {
 
 // Fills the folder `dst` with the tree of folder `src`: folders are made, files are hard
 // links (or reflinks/copies, see FileMode and the fallbacks), links are recreated as they
-// are. `shown` names the source in messages.
+// are. `shown` names the source in messages. `src`'s entries are read from its current
+// position: pass a descriptor opened for this call.
 void copy_tree(int src, int dst, const TreeCopyOptions& options, const fs::path& shown_src,
                const fs::path& shown_dst);
 

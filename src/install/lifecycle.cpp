@@ -29,7 +29,7 @@ PackageInfo read_package_info(int dir, const fs::path& shown, const std::string&
         return info;
     format::npm::Manifest manifest;
     try {
-        manifest = format::npm::read_manifest(*text, label + "/package.json");
+        manifest = format::npm::read_installed_manifest(*text, label + "/package.json");
     } catch (Error& error) {
         error.while_(fmt::format("installing {}", label));
         throw;

@@ -9,10 +9,12 @@
 #include <chrono>
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <future>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 
 namespace cairn::ops::detail {
@@ -124,7 +126,8 @@ std::optional<fs::path> file_url_path(std::string_view url) {
     return fs::path(path);
 }
 
-std::vector<ArtifactOutcome> ensure_unpacked(const store::Store& store, net::Client* client,
+std::vector<ArtifactOutcome> ensure_unpacked(const store::Store& store,
+                                             const std::function<net::Client&()>& client,
                                              const std::vector<NeededArtifact>& artifacts,
                                              const PipelineOptions& options) {
     std::vector<ArtifactOutcome> outcomes(artifacts.size());
@@ -151,9 +154,13 @@ std::vector<ArtifactOutcome> ensure_unpacked(const store::Store& store, net::Cli
     store::UnpackOptions unpack_options{options.strip, options.limits};
     unsigned threads =
         options.workers ? options.workers : std::max(1u, std::thread::hardware_concurrency());
-    WorkerPool pool(threads);
+    // Started by the first piece of work for it: an install whose trees are all in the
+    // store starts no thread.
+    std::optional<WorkerPool> pool;
     auto unpack_later = [&](std::size_t index, std::function<void()> before = {}) {
-        pool.post([&, index, before = std::move(before)] {
+        if (!pool)
+            pool.emplace(threads);
+        pool->post([&, index, before = std::move(before)] {
             try {
                 if (before)
                     before();
@@ -190,8 +197,6 @@ std::vector<ArtifactOutcome> ensure_unpacked(const store::Store& store, net::Cli
                 outcomes[index].bytes = info.size;
                 outcomes[index].downloaded = !info.already_present;
             });
-        } else if (!client) {
-            fail(index, Error(Code::internal, "no network client for a download"));
         } else {
             to_download.push_back(index);
         }
@@ -210,7 +215,7 @@ std::vector<ArtifactOutcome> ensure_unpacked(const store::Store& store, net::Cli
         store::BlobWriter* writer = d.writer.get();
         request.on_body = [writer](std::span<const std::byte> bytes) { writer->write(bytes); };
         request.on_restart = [writer] { writer->restart(); };
-        d.response = client->submit(std::move(request));
+        d.response = client().submit(std::move(request));
         in_flight.push_back(std::move(d));
     };
     auto finish = [&](Download& d) {
@@ -283,7 +288,8 @@ std::vector<ArtifactOutcome> ensure_unpacked(const store::Store& store, net::Cli
             fail(index, std::move(error));
         }
     }
-    pool.wait();
+    if (pool)
+        pool->wait();
     report();
 
     for (std::size_t i = 0; i < artifacts.size(); ++i) {

@@ -46,8 +46,10 @@ struct PipelineOptions {
 
 // One outcome per artifact, in order; never throws for a single artifact's failure (the
 // caller decides: an optional package is skipped, anything else fails the install).
-// `client` may be null when nothing needs the network.
-std::vector<ArtifactOutcome> ensure_unpacked(const store::Store& store, net::Client* client,
+// `client` is called (from the calling thread) the first time a download is needed, and
+// not at all when the store and file:// URLs have everything.
+std::vector<ArtifactOutcome> ensure_unpacked(const store::Store& store,
+                                             const std::function<net::Client&()>& client,
                                              const std::vector<NeededArtifact>& artifacts,
                                              const PipelineOptions& options);
 

@@ -78,42 +78,69 @@ fs::path fingerprint_path(const fs::path& project) {
     return project / "node_modules" / ".cairn-fingerprint";
 }
 
-std::string fingerprint_of(const NpmProject& project, install::Layout layout,
-                           const NpmProjectRequest& request, const std::set<std::string>& allow) {
+// The fingerprint of an install: a first line naming its inputs (package.json and
+// cairn.lock by digest, the layout, what was left out, the scripts allowed), then the
+// number of packages and the top-level entries node_modules must still hold. The no-op
+// check reads only the two files' text and this record: no JSON is parsed.
+std::string fingerprint_inputs(const NpmProject& project, install::Layout layout,
+                               const NpmProjectRequest& request,
+                               const std::set<std::string>& allow) {
     std::string allowed;
     for (const auto& name : allow)
         allowed += name + ",";
-    return fmt::format("cairn-install/1 manifest={} lock={} layout={} omit-dev={} "
+    return fmt::format("cairn-install/2 manifest={} lock={} layout={} omit-dev={} "
                        "omit-optional={} allow-scripts={}\n",
                        sha256_hex(project.manifest_text),
                        sha256_hex(project.lock_text.value_or("")), install::layout_name(layout),
                        request.omit_dev, request.omit_optional, sha256_hex(allowed));
 }
 
-// Current when the recorded fingerprint matches and every top-level package still exists.
-bool up_to_date(const NpmProject& project, const std::string& fingerprint,
-                const NpmProjectRequest& request) {
-    if (!project.lock)
-        return false;
-    std::ifstream in(fingerprint_path(project.dir), std::ios::binary);
+std::string fingerprint_record(const std::string& inputs, std::size_t packages,
+                               const lock::Lockfile& lock, const std::set<std::string>& excluded) {
+    std::string out = inputs;
+    out += fmt::format("packages {}\n", packages);
+    for (const auto& [path, package] : lock.packages)
+        if (path.find("/node_modules/") == std::string::npos && !excluded.contains(path))
+            out += fmt::format("top {}\n", path);
+    return out;
+}
+
+// The number of installed packages when the recorded fingerprint has these inputs and every
+// top-level entry it lists still exists; nullopt when an install has work to do.
+std::optional<std::size_t> still_installed(const fs::path& dir, const std::string& inputs) {
+    std::ifstream in(fingerprint_path(dir), std::ios::binary);
     if (!in)
-        return false;
-    std::ostringstream text;
-    text << in.rdbuf();
-    if (text.str() != fingerprint)
-        return false;
+        return std::nullopt;
+    std::ostringstream buffer;
+    buffer << in.rdbuf();
+    std::string text = std::move(buffer).str();
+    if (!text.starts_with(inputs))
+        return std::nullopt;
+    std::string_view rest = std::string_view(text).substr(inputs.size());
+    std::optional<std::size_t> packages;
     struct stat st {};
-    for (const auto& [path, package] : project.lock->packages) {
-        if (path.find("/node_modules/") != std::string::npos)
-            continue;
-        if (::lstat((project.dir / path).c_str(), &st) != 0) {
-            // Dev or optional packages left out on purpose are absent too; only a package
-            // that would be installed counts.
-            if (!(package.dev && request.omit_dev) && !(package.optional && request.omit_optional))
-                return false;
+    while (!rest.empty()) {
+        auto end = rest.find('\n');
+        if (end == std::string_view::npos)
+            return std::nullopt; // cut short: not a record this cairn wrote whole
+        std::string_view line = rest.substr(0, end);
+        rest.remove_prefix(end + 1);
+        if (line.starts_with("top ")) {
+            if (::lstat((dir / std::string(line.substr(4))).c_str(), &st) != 0)
+                return std::nullopt;
+        } else if (line.starts_with("packages ")) {
+            std::size_t n = 0;
+            for (char c : line.substr(9)) {
+                if (c < '0' || c > '9')
+                    return std::nullopt;
+                n = n * 10 + static_cast<std::size_t>(c - '0');
+            }
+            packages = n;
+        } else {
+            return std::nullopt;
         }
     }
-    return true;
+    return packages;
 }
 
 void write_text_atomically(const fs::path& path, std::string_view text) {
@@ -289,7 +316,7 @@ lock::Lockfile resolve_project(const NpmProjectContext& context, const NpmProjec
     std::set<std::string> bypass(request.update.begin(), request.update.end());
     resolve::npm::TreeOptions options;
     options.platform = detail::current_platform();
-    options.node_version = detail::node_version(context.env);
+    options.node_version = detail::node_version(context.env, context.store_root);
     if (project.lock && !request.update_all) {
         // Keep what the lockfile chose where it still satisfies (top-level copies first).
         std::map<std::string, std::size_t> depth;
@@ -370,8 +397,8 @@ void add_folder_links(const NpmProject& project, lock::Lockfile& lock) {
             std::ifstream in(target / "package.json", std::ios::binary);
             std::ostringstream text;
             text << in.rdbuf();
-            auto manifest =
-                format::npm::read_manifest(text.str(), (target / "package.json").string());
+            auto manifest = format::npm::read_installed_manifest(
+                text.str(), (target / "package.json").string());
             if (manifest.version)
                 p.version = *manifest.version;
         } catch (const Error&) {
@@ -433,22 +460,35 @@ NpmProjectSummary run(const NpmProjectContext& context, const NpmProjectRequest&
                       Goal goal) {
     auto started = std::chrono::steady_clock::now();
     NpmProjectSummary summary;
+    auto phase_started = started;
+    auto phase_done = [&](std::string name) {
+        auto now = std::chrono::steady_clock::now();
+        summary.phases.push_back(
+            {std::move(name),
+             std::chrono::duration_cast<std::chrono::microseconds>(now - phase_started)});
+        phase_started = now;
+    };
     summary.network_mode = config_string(context.config, {"network", "mode"}, "online");
-    NpmProject project = detail::read_npm_project(request.project);
+    NpmProject project = detail::read_npm_texts(request.project);
     install::Layout layout = layout_of(context, request);
     bool updating = !request.update.empty() || request.update_all;
     std::set<std::string> allow = allowed_scripts(context, request);
-    std::string fingerprint = fingerprint_of(project, layout, request, allow);
     auto finish = [&] {
         summary.elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
             std::chrono::steady_clock::now() - started);
         return summary;
     };
-    if (goal == Goal::install && !updating && up_to_date(project, fingerprint, request)) {
-        summary.up_to_date = true;
-        summary.packages = project.lock->packages.size();
-        return finish();
+    if (goal == Goal::install && !updating && project.lock_text) {
+        if (auto packages =
+                still_installed(project.dir, fingerprint_inputs(project, layout, request, allow))) {
+            summary.up_to_date = true;
+            summary.packages = *packages;
+            phase_done("check");
+            return finish();
+        }
     }
+    detail::parse_npm_project(project);
+    phase_done("project");
 
     store::Store store(context.store_root);
     // One cairn at a time changes a project (a second one waits), and from here on the old
@@ -474,22 +514,44 @@ NpmProjectSummary run(const NpmProjectContext& context, const NpmProjectRequest&
 
     lock::Lockfile lock;
     if (lock_current) {
-        lock = *project.lock;
+        lock = std::move(*project.lock);
+        // What direct_changes compares with: the root and the top-level packages.
+        lock::Lockfile before;
+        before.root = lock.root;
+        for (const auto& [path, p] : lock.packages)
+            if (path.find("/node_modules/") == std::string::npos)
+                before.packages.emplace(path, p);
+        project.lock = std::move(before);
     } else {
         if (request.progress)
             request.progress("resolving", 0, 0);
+        phase_done("prepare");
         lock = resolve_project(context, request, project, summary, store);
         summary.resolved = true;
+        phase_done("resolve");
         for (const auto& [key, value] :
              project.lock ? project.lock->sections : std::map<std::string, nlohmann::json>{})
             lock.sections.emplace(key, value);
     }
     // Folder links come from package.json alone, never from what a lockfile says.
+    auto links_of = [](const lock::Lockfile& l) {
+        std::map<std::string, lock::LockedPackage> links;
+        for (const auto& [path, p] : l.packages)
+            if (p.link)
+                links.emplace(path, p);
+        return links;
+    };
+    auto links_before = links_of(lock);
     for (auto it = lock.packages.begin(); it != lock.packages.end();)
         it = it->second.link ? lock.packages.erase(it) : std::next(it);
     add_folder_links(project, lock);
-    summary.changes = direct_changes(project.lock, lock);
-    std::string lock_text = lock::write_lockfile(lock);
+    // A lockfile followed as it is, links included, keeps its text: no need to write it out
+    // again to learn that.
+    bool lock_unchanged = lock_current && links_of(lock) == links_before;
+    if (!lock_unchanged)
+        summary.changes = direct_changes(project.lock, lock);
+    std::string lock_text = lock_unchanged ? *project.lock_text : lock::write_lockfile(lock);
+    phase_done("lockfile");
     auto write_lock = [&] {
         if (project.lock_text && *project.lock_text == lock_text)
             return;
@@ -531,25 +593,26 @@ NpmProjectSummary run(const NpmProjectContext& context, const NpmProjectRequest&
                           fmt::format("npm:{}@{}", p.package, p.version)});
         needed_paths.push_back(path);
     }
+    // The network client (and npm's configuration, for credentials) only once a download
+    // needs it.
     std::unique_ptr<net::Client> client;
-    bool need_network = false;
-    for (const auto& artifact : needed)
-        if (!detail::file_url_path(artifact.url) &&
-            !store.find_unpacked(artifact.digest, store::StripComponents::first) &&
-            !store.find_blob(artifact.digest))
-            need_network = true;
-    if (need_network) {
-        net::ClientOptions settings = net::client_options(context.config);
-        NpmConfigRequest npm_request{project.dir, context.env, context.store_root};
-        add_npm_credentials(settings.credentials, read_npm_config(npm_request), context.env);
-        client = std::make_unique<net::Client>(std::move(settings));
-    }
+    auto network = [&]() -> net::Client& {
+        if (!client) {
+            net::ClientOptions settings = net::client_options(context.config);
+            NpmConfigRequest npm_request{project.dir, context.env, context.store_root};
+            add_npm_credentials(settings.credentials, read_npm_config(npm_request), context.env);
+            client = std::make_unique<net::Client>(std::move(settings));
+        }
+        return *client;
+    };
     detail::PipelineOptions pipeline;
     if (request.progress)
         pipeline.progress = [&](std::size_t done, std::size_t total) {
             request.progress("fetching", done, total);
         };
-    auto outcomes = detail::ensure_unpacked(store, client.get(), needed, pipeline);
+    phase_done("plan fetch");
+    auto outcomes = detail::ensure_unpacked(store, network, needed, pipeline);
+    phase_done("fetch");
     std::map<std::string, fs::path> trees;
     std::size_t fetch_failures = 0;
     for (std::size_t i = 0; i < needed.size(); ++i) {
@@ -590,7 +653,9 @@ NpmProjectSummary run(const NpmProjectContext& context, const NpmProjectRequest&
             request.progress(p.phase == install::Progress::Phase::scripts ? "scripts" : "linking",
                              p.done, p.total);
         };
+    phase_done("plan install");
     auto report = install::materialize(plan, install_options);
+    phase_done("link");
     summary.packages = plan.packages.size();
     summary.added = report.added + report.replaced;
     summary.removed = report.removed;
@@ -602,11 +667,13 @@ NpmProjectSummary run(const NpmProjectContext& context, const NpmProjectRequest&
 
     // The fingerprint of what is now installed (with the lockfile as written).
     project.lock_text = request.frozen ? project.lock_text : std::optional<std::string>(lock_text);
-    project.lock = lock;
     // A run that left something out because of an error is not a state to skip next time.
     if (!fetch_failures)
-        write_text_atomically(fingerprint_path(project.dir),
-                              fingerprint_of(project, layout, request, allow));
+        write_text_atomically(
+            fingerprint_path(project.dir),
+            fingerprint_record(fingerprint_inputs(project, layout, request, allow),
+                               plan.packages.size(), lock, excluded));
+    phase_done("fingerprint");
     return finish();
 }
 

@@ -5,7 +5,9 @@
 #include "cairn/format/npm/dependency_spec.hpp"
 
 #include <fmt/format.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <fstream>
@@ -61,7 +63,7 @@ Edge make_edge(std::string_view name, std::string_view spec, EdgeType type) {
 
 } // namespace
 
-NpmProject read_npm_project(const fs::path& dir) {
+NpmProject read_npm_texts(const fs::path& dir) {
     NpmProject project;
     project.dir = dir;
     fs::path manifest_path = dir / "package.json";
@@ -74,11 +76,20 @@ NpmProject read_npm_project(const fs::path& dir) {
         throw error;
     }
     project.manifest_text = std::move(*text);
+    project.lock_text = read_file(dir / lock::k_lockfile_name);
+    return project;
+}
+
+void parse_npm_project(NpmProject& project) {
     project.manifest = format::npm::read_manifest(project.manifest_text, "package.json");
     format::npm::check_root_supported(project.manifest);
-    project.lock_text = read_file(dir / lock::k_lockfile_name);
     if (project.lock_text)
         project.lock = lock::read_lockfile(*project.lock_text, lock::k_lockfile_name);
+}
+
+NpmProject read_npm_project(const fs::path& dir) {
+    NpmProject project = read_npm_texts(dir);
+    parse_npm_project(project);
     return project;
 }
 
@@ -158,10 +169,33 @@ resolve::npm::Platform current_platform() {
     return platform;
 }
 
-std::optional<version::Version> node_version(const config::EnvLookup& env) {
-    if (auto forced = env("CAIRN_NODE_VERSION"))
-        return version::Version::parse(*forced, version::ParseMode::loose);
-    FILE* pipe = ::popen("node --version 2>/dev/null", "r");
+namespace {
+
+// The `node` a shell would run: the first executable one on PATH.
+std::optional<fs::path> node_on_path(const config::EnvLookup& env) {
+    auto path = env("PATH");
+    if (!path)
+        return std::nullopt;
+    std::string_view rest = *path;
+    for (;;) {
+        auto colon = rest.find(':');
+        std::string_view dir = rest.substr(0, colon);
+        if (!dir.empty()) {
+            fs::path candidate = fs::path(dir) / "node";
+            if (::access(candidate.c_str(), X_OK) == 0)
+                return candidate;
+        }
+        if (colon == std::string_view::npos)
+            return std::nullopt;
+        rest.remove_prefix(colon + 1);
+    }
+}
+
+std::optional<std::string> ask_node(const fs::path& node) {
+    std::string command = "'" + node.string() + "' --version 2>/dev/null";
+    if (node.string().find('\'') != std::string::npos)
+        return std::nullopt;
+    FILE* pipe = ::popen(command.c_str(), "r");
     if (!pipe)
         return std::nullopt;
     char buffer[64] = {};
@@ -172,7 +206,51 @@ std::optional<version::Version> node_version(const config::EnvLookup& env) {
         return std::nullopt;
     while (!out.empty() && (out.back() == '\n' || out.back() == '\r'))
         out.pop_back();
-    return version::Version::parse(out, version::ParseMode::loose);
+    return out;
+}
+
+} // namespace
+
+std::optional<version::Version> node_version(const config::EnvLookup& env,
+                                             const fs::path& store_root) {
+    if (auto forced = env("CAIRN_NODE_VERSION"))
+        return version::Version::parse(*forced, version::ParseMode::loose);
+    auto node = node_on_path(env);
+    struct stat st {};
+    if (!node || ::stat(node->c_str(), &st) != 0)
+        return std::nullopt;
+    // The binary as it is now: a reinstalled or upgraded node is asked again.
+    std::string key = fmt::format("{}\t{}\t{}.{}\t{}", node->string(), st.st_size,
+                                  st.st_mtim.tv_sec, st.st_mtim.tv_nsec, st.st_ino);
+    fs::path memo = store_root / "node-version";
+    if (auto text = read_file(memo)) {
+        auto tab = text->rfind('\t');
+        if (tab != std::string::npos && text->compare(0, tab, key) == 0) {
+            std::string answer = text->substr(tab + 1);
+            while (!answer.empty() && answer.back() == '\n')
+                answer.pop_back();
+            return version::Version::parse(answer, version::ParseMode::loose);
+        }
+    }
+    auto answer = ask_node(*node);
+    if (!answer)
+        return std::nullopt;
+    auto parsed = version::Version::parse(*answer, version::ParseMode::loose);
+    if (parsed && answer->find('\n') == std::string::npos) {
+        // Remembered atomically; a store that cannot be written only costs the next run.
+        std::error_code ec;
+        fs::create_directories(store_root, ec);
+        fs::path temp = memo;
+        temp += fmt::format(".tmp-{}", ::getpid());
+        {
+            std::ofstream out(temp, std::ios::binary | std::ios::trunc);
+            out << key << '\t' << *answer << '\n';
+        }
+        fs::rename(temp, memo, ec);
+        if (ec)
+            fs::remove(temp, ec);
+    }
+    return parsed;
 }
 
 NpmRelease tree_release(const version::Version& version, const protocol::npm::PackumentRelease& r) {

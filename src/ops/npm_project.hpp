@@ -29,6 +29,11 @@ struct NpmProject {
 // Reads package.json (and cairn.lock when present) and refuses what cairn cannot install.
 NpmProject read_npm_project(const std::filesystem::path& dir);
 
+// The two halves of read_npm_project: the files' text only (what the no-op check needs),
+// then parsing and checking that text.
+NpmProject read_npm_texts(const std::filesystem::path& dir);
+void parse_npm_project(NpmProject& project);
+
 // The root requirements as the lockfile records them.
 lock::LockedRoot locked_root(const format::npm::Manifest& manifest);
 
@@ -41,7 +46,10 @@ resolve::npm::Platform current_platform();
 
 // The version of the `node` on PATH (`node --version`), for engines.node; nullopt when
 // there is none. CAIRN_NODE_VERSION overrides it (e.g. to install for another node).
-std::optional<version::Version> node_version(const config::EnvLookup& env);
+// Starting node costs tens of milliseconds, so the answer is remembered in
+// `<store_root>/node-version` for that binary (its path, size, mtime and inode).
+std::optional<version::Version> node_version(const config::EnvLookup& env,
+                                             const std::filesystem::path& store_root);
 
 // A release as the tree builder sees it, from its registry record (shared by the portable
 // index and the registry metadata).

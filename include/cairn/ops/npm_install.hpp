@@ -45,6 +45,12 @@ struct DirectChange {
     std::string previous;
 };
 
+// Where a run's time went, in order ("project", "resolve", "fetch", "link", ...).
+struct PhaseTime {
+    std::string name;
+    std::chrono::microseconds time{0};
+};
+
 struct NpmProjectSummary {
     bool up_to_date = false; // nothing to do: the fingerprint matched
     bool resolved = false;   // resolution ran (otherwise the lockfile was followed)
@@ -65,6 +71,7 @@ struct NpmProjectSummary {
     std::vector<DirectChange> changes;
     std::string network_mode; // "online", "prefer-offline", "offline"
     std::chrono::milliseconds elapsed{0};
+    std::vector<PhaseTime> phases; // shown with -v and in --json
 };
 
 struct NpmProjectContext {

@@ -142,6 +142,11 @@ void print_summary(const Session& session, const ops::NpmProjectSummary& s, std:
                          {"changes", changes},
                          {"network_mode", s.network_mode},
                          {"seconds", static_cast<double>(s.elapsed.count()) / 1000.0}};
+        nlohmann::json phases = nlohmann::json::array();
+        for (const auto& phase : s.phases)
+            phases.push_back({{"phase", phase.name},
+                              {"seconds", static_cast<double>(phase.time.count()) / 1e6}});
+        j["phases"] = std::move(phases);
         std::cout << j.dump() << "\n";
         return;
     }
@@ -154,9 +159,16 @@ void print_summary(const Session& session, const ops::NpmProjectSummary& s, std:
     if (session.global.quiet)
         return;
     std::string out;
+    if (session.global.verbose > 0 && !s.phases.empty()) {
+        out += "time by phase:";
+        for (const auto& phase : s.phases)
+            out += fmt::format(" {} {:.1f} ms", phase.name,
+                               static_cast<double>(phase.time.count()) / 1000.0);
+        out += "\n";
+    }
     if (s.up_to_date) {
-        out = fmt::format("up to date: {} in {}\n", plural(s.packages, "package"),
-                          human_time(s.elapsed));
+        out += fmt::format("up to date: {} in {}\n", plural(s.packages, "package"),
+                           human_time(s.elapsed));
         std::cout << out;
         return;
     }

@@ -122,7 +122,11 @@ bool Manifest::has_install_scripts() const {
            scripts.contains("postinstall");
 }
 
-Manifest read_manifest(std::string_view text, std::string_view source) {
+namespace {
+
+enum class Fields { all, installed };
+
+Manifest read_fields(std::string_view text, std::string_view source, Fields fields) {
     Manifest m;
     m.source = std::string(source);
     Json doc;
@@ -155,6 +159,15 @@ Manifest read_manifest(std::string_view text, std::string_view source) {
         m.version = it->get<std::string>();
     }
 
+    if (fields == Fields::installed) {
+        if (auto it = doc.find("bin"); it != doc.end())
+            read_bin(m, *it);
+        if (auto it = doc.find("scripts"); it != doc.end() && it->is_object())
+            for (const auto& [name, value] : it->items())
+                if (value.is_string())
+                    m.scripts[name] = value.get<std::string>();
+        return m;
+    }
     for (DependencyType type : {DependencyType::prod, DependencyType::dev, DependencyType::optional,
                                 DependencyType::peer}) {
         std::string field(dependency_type_field(type));
@@ -207,6 +220,16 @@ Manifest read_manifest(std::string_view text, std::string_view source) {
     }
     m.has_workspaces = doc.contains("workspaces");
     return m;
+}
+
+} // namespace
+
+Manifest read_manifest(std::string_view text, std::string_view source) {
+    return read_fields(text, source, Fields::all);
+}
+
+Manifest read_installed_manifest(std::string_view text, std::string_view source) {
+    return read_fields(text, source, Fields::installed);
 }
 
 void check_root_supported(const Manifest& manifest) {

@@ -5,6 +5,9 @@
 #include <nlohmann/json.hpp>
 #include <sys/stat.h>
 
+#include <algorithm>
+#include <cstdlib>
+
 namespace cairn::test {
 namespace {
 
@@ -81,6 +84,46 @@ TEST_F(Install, SecondRunIsANoOpAndChangesAreNoticed) {
     EXPECT_EQ(summary["up_to_date"], false);
     EXPECT_EQ(summary["resolved"], false) << "the lockfile still matches: no resolution";
     EXPECT_EQ(installed_version("node_modules/b"), "2.0.0");
+}
+
+// Resolution asks the node on PATH its version (engines.node) once per binary: the answer
+// is remembered in the store, and asked again when the binary changes.
+TEST_F(Install, NodeIsAskedForItsVersionOncePerBinary) {
+    basic_registry();
+    fs::path bin = dir / "bin";
+    fs::path asked = dir / "asked";
+    auto fake_node = [&](std::string_view version) {
+        write_file(bin / "node", "#!/bin/sh\necho >> '" + asked.string() + "'\necho " +
+                                     std::string(version) + "\n");
+        fs::permissions(bin / "node", fs::perms::owner_all);
+    };
+    fake_node("v20.1.0");
+    RunOptions o = options();
+    const char* path = std::getenv("PATH");
+    o.env["PATH"] = bin.string() + ":" + (path ? path : "/usr/bin:/bin");
+    o.unset_env.push_back("CAIRN_NODE_VERSION");
+    auto times_asked = [&] {
+        std::string text = read_file(asked);
+        return std::count(text.begin(), text.end(), '\n');
+    };
+    auto resolve_again = [&] {
+        fs::remove(project / "cairn.lock");
+        auto r = run_cairn({"install", "--json"}, o);
+        EXPECT_OK(r);
+        EXPECT_EQ(nlohmann::json::parse(r.out)["resolved"], true);
+    };
+
+    resolve_again();
+    EXPECT_EQ(times_asked(), 1);
+    EXPECT_NE(read_file(dir / "store/node-version").find("\tv20.1.0\n"), std::string::npos)
+        << read_file(dir / "store/node-version");
+    resolve_again();
+    EXPECT_EQ(times_asked(), 1) << "the remembered answer was not used";
+
+    fake_node("v22.10.0"); // another binary (another size)
+    resolve_again();
+    EXPECT_EQ(times_asked(), 2) << "a changed node binary was not asked again";
+    EXPECT_NE(read_file(dir / "store/node-version").find("\tv22.10.0\n"), std::string::npos);
 }
 
 TEST_F(Install, FrozenRefusesAManifestTheLockfileDoesNotMatch) {

@@ -49,6 +49,12 @@ struct Manifest {
 // invalid name, a dependency that is not a string, a bin pointing outside the package).
 Manifest read_manifest(std::string_view text, std::string_view source);
 
+// The package.json of an installed package, read for what placing it needs: name, version,
+// bin and scripts (dependencies, platform filters and overrides stay empty: the lockfile
+// has those). Faster than read_manifest, and a dependency field a package got wrong does
+// not stop its installation. Throws like read_manifest for the fields it reads.
+Manifest read_installed_manifest(std::string_view text, std::string_view source);
+
 // What the root project asks that cairn cannot install yet: workspaces, git and tarball-URL
 // dependencies, workspace: references. Throws cairn::Error(Code::unsupported) naming the
 // first such dependency, with a hint.

@@ -1,0 +1,93 @@
+// libcurl and libarchive are loaded on first use: not before, once after, with a clear
+// error when a library or a function is missing, and with every kind of variadic curl
+// option passed through unchanged.
+#include "cairn/core/error.hpp"
+#include "cairn/lazy/shared_library.hpp"
+
+#include <archive.h>
+#include <curl/curl.h>
+#include <gtest/gtest.h>
+
+#include <string>
+
+namespace cairn::lazy {
+namespace {
+
+std::size_t ignore_body(char*, std::size_t size, std::size_t count, void*) {
+    return size * count;
+}
+
+TEST(Lazy, CurlIsLoadedByItsFirstCallOnly) {
+    // Nothing in this program has called libcurl yet (the tests run in file order, and
+    // the program is not linked against it).
+    EXPECT_FALSE(is_loaded(libcurl.soname)) << libcurl.soname << " was loaded at start";
+    curl_slist* list = curl_slist_append(nullptr, "Accept: */*");
+    ASSERT_NE(list, nullptr);
+    EXPECT_STREQ(list->data, "Accept: */*");
+    curl_slist_free_all(list);
+    EXPECT_TRUE(is_loaded(libcurl.soname));
+}
+
+TEST(Lazy, ArchiveIsLoadedByItsFirstCallOnly) {
+    EXPECT_FALSE(is_loaded(libarchive.soname)) << libarchive.soname << " was loaded at start";
+    archive* reader = archive_read_new();
+    ASSERT_NE(reader, nullptr);
+    EXPECT_EQ(archive_read_support_format_tar(reader), ARCHIVE_OK);
+    EXPECT_EQ(archive_read_free(reader), ARCHIVE_OK);
+    EXPECT_TRUE(is_loaded(libarchive.soname));
+}
+
+TEST(Lazy, EveryKindOfCurlOptionIsPassedThrough) {
+    ASSERT_EQ(curl_global_init(CURL_GLOBAL_DEFAULT), CURLE_OK);
+    CURL* easy = curl_easy_init();
+    ASSERT_NE(easy, nullptr);
+    EXPECT_EQ(curl_easy_setopt(easy, CURLOPT_VERBOSE, 0L), CURLE_OK);                 // long
+    EXPECT_EQ(curl_easy_setopt(easy, CURLOPT_URL, "http://127.0.0.1:1/"), CURLE_OK);  // string
+    EXPECT_EQ(curl_easy_setopt(easy, CURLOPT_WRITEFUNCTION, &ignore_body), CURLE_OK); // function
+    EXPECT_EQ(curl_easy_setopt(easy, CURLOPT_MAXFILESIZE_LARGE, curl_off_t{1} << 40),
+              CURLE_OK); // off_t
+    // A value curl checks: a redirect limit below -1 is refused, so the long arrived.
+    EXPECT_EQ(curl_easy_setopt(easy, CURLOPT_MAXREDIRS, -2L), CURLE_BAD_FUNCTION_ARGUMENT);
+    long code = -1;
+    EXPECT_EQ(curl_easy_getinfo(easy, CURLINFO_RESPONSE_CODE, &code), CURLE_OK);
+    EXPECT_EQ(code, 0);
+    EXPECT_STREQ(curl_easy_strerror(CURLE_OK), "No error");
+    curl_easy_cleanup(easy);
+
+    CURLM* multi = curl_multi_init();
+    ASSERT_NE(multi, nullptr);
+    EXPECT_EQ(curl_multi_setopt(multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, 4L), CURLM_OK);
+    EXPECT_EQ(curl_multi_cleanup(multi), CURLM_OK);
+}
+
+TEST(Lazy, AMissingLibraryIsAClearError) {
+    SharedLibrary missing{"libcairn-no-such-library.so.7", "cairn-no-such-package"};
+    try {
+        symbol(missing, "anything");
+        FAIL() << "loaded a library that does not exist";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.code(), Code::io);
+        EXPECT_EQ(e.message(), "cannot load the shared library libcairn-no-such-library.so.7");
+        ASSERT_FALSE(e.causes().empty());
+        EXPECT_NE(e.causes().front().find("libcairn-no-such-library.so.7"), std::string::npos)
+            << e.causes().front();
+        ASSERT_FALSE(e.hints().empty());
+        EXPECT_NE(e.hints().front().find("apt-get install cairn-no-such-package"),
+                  std::string::npos)
+            << e.hints().front();
+    }
+}
+
+TEST(Lazy, AMissingFunctionIsAClearError) {
+    try {
+        symbol(libcurl, "curl_no_such_function");
+        FAIL() << "found a function that does not exist";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.code(), Code::io);
+        EXPECT_EQ(e.message(), std::string("the shared library ") + libcurl.soname +
+                                   " has no function curl_no_such_function");
+    }
+}
+
+} // namespace
+} // namespace cairn::lazy
