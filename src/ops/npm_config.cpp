@@ -1,6 +1,8 @@
 // Finding npm's configuration: the .npmrc chain, npm_config_* variables, and npm itself.
 #include "cairn/ops/npm_config.hpp"
 
+#include "program_path.hpp"
+
 #include "cairn/core/error.hpp"
 #include "cairn/core/text.hpp"
 #include "cairn/registry/npm_sources.hpp"
@@ -23,6 +25,7 @@ namespace cairn::ops {
 namespace {
 
 namespace fs = std::filesystem;
+using detail::find_on_path;
 
 // npm reads npm_config_* case-insensitively; the lower-case spelling is npm's own.
 std::optional<std::string> npm_env(const config::EnvLookup& env, std::string_view key) {
@@ -35,20 +38,6 @@ std::optional<std::string> npm_env(const config::EnvLookup& env, std::string_vie
     for (const std::string& name : {lower, upper})
         if (auto value = env(name); value && !value->empty())
             return value;
-    return std::nullopt;
-}
-
-std::optional<fs::path> find_on_path(const config::EnvLookup& env, std::string_view program) {
-    auto path = env ? env("PATH") : std::nullopt;
-    if (!path)
-        return std::nullopt;
-    for (std::string_view dir : text::split(*path, ':')) {
-        if (dir.empty())
-            continue;
-        fs::path candidate = fs::path(std::string(dir)) / std::string(program);
-        if (::access(candidate.c_str(), X_OK) == 0 && !fs::is_directory(candidate))
-            return candidate;
-    }
     return std::nullopt;
 }
 

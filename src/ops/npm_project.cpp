@@ -1,6 +1,8 @@
 // Reading an npm project, and the providers the resolver reads from (npm_project.hpp).
 #include "npm_project.hpp"
 
+#include "program_path.hpp"
+
 #include "cairn/core/error.hpp"
 #include "cairn/format/npm/dependency_spec.hpp"
 
@@ -171,30 +173,10 @@ resolve::npm::Platform current_platform() {
 
 namespace {
 
-// The `node` a shell would run: the first executable one on PATH.
-std::optional<fs::path> node_on_path(const config::EnvLookup& env) {
-    auto path = env("PATH");
-    if (!path)
-        return std::nullopt;
-    std::string_view rest = *path;
-    for (;;) {
-        auto colon = rest.find(':');
-        std::string_view dir = rest.substr(0, colon);
-        if (!dir.empty()) {
-            fs::path candidate = fs::path(dir) / "node";
-            if (::access(candidate.c_str(), X_OK) == 0)
-                return candidate;
-        }
-        if (colon == std::string_view::npos)
-            return std::nullopt;
-        rest.remove_prefix(colon + 1);
-    }
-}
-
 std::optional<std::string> ask_node(const fs::path& node) {
-    std::string command = "'" + node.string() + "' --version 2>/dev/null";
     if (node.string().find('\'') != std::string::npos)
-        return std::nullopt;
+        return std::nullopt; // not quotable for the shell below; engines go unchecked
+    std::string command = "'" + node.string() + "' --version 2>/dev/null";
     FILE* pipe = ::popen(command.c_str(), "r");
     if (!pipe)
         return std::nullopt;
@@ -215,7 +197,7 @@ std::optional<version::Version> node_version(const config::EnvLookup& env,
                                              const fs::path& store_root) {
     if (auto forced = env("CAIRN_NODE_VERSION"))
         return version::Version::parse(*forced, version::ParseMode::loose);
-    auto node = node_on_path(env);
+    auto node = find_on_path(env, "node");
     struct stat st {};
     if (!node || ::stat(node->c_str(), &st) != 0)
         return std::nullopt;
