@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <deque>
@@ -23,14 +24,65 @@ namespace {
 
 namespace fs = std::filesystem;
 
+std::string fetch_lock_key(const Digest& digest) {
+    return fmt::format("fetch-{}-{}", algorithm_name(digest.algorithm()), digest.hex());
+}
+
+} // namespace
+
+std::optional<fs::path> file_url_path(std::string_view url) {
+    constexpr std::string_view prefix = "file://";
+    if (url.substr(0, prefix.size()) != prefix)
+        return std::nullopt;
+    std::string_view rest = url.substr(prefix.size());
+    if (rest.rfind("localhost/", 0) == 0)
+        rest.remove_prefix(9);
+    if (rest.empty() || rest[0] != '/')
+        return std::nullopt;
+    std::string path;
+    for (std::size_t i = 0; i < rest.size(); ++i) {
+        if (rest[i] == '%' && i + 2 < rest.size()) {
+            auto byte = encoding::hex_decode(rest.substr(i + 1, 2));
+            if (byte && byte->size() == 1) {
+                path += static_cast<char>((*byte)[0]);
+                i += 2;
+                continue;
+            }
+        }
+        path += rest[i];
+    }
+    return fs::path(path);
+}
+
+struct ArtifactPipeline::Work {
+    NeededArtifact artifact;
+    ArtifactOutcome outcome;      // written under m_mutex
+    std::optional<Error> damaged; // the stored blob's verification failure, under m_mutex
+    bool fetched_again = false;   // after a damaged stored blob (main thread only)
+};
+
+struct ArtifactPipeline::Download {
+    Work* work;
+    store::FileLock lock;
+    std::unique_ptr<store::BlobWriter> writer;
+    std::future<net::Response> response;
+
+    Download(Work* w, store::FileLock l, std::unique_ptr<store::BlobWriter> b)
+        : work(w), lock(std::move(l)), writer(std::move(b)) {}
+    ~Download() {
+        if (response.valid())
+            response.wait(); // the network thread writes into `writer` until then
+    }
+};
+
 // A fixed set of threads running queued tasks; wait() returns once all have run.
-class WorkerPool {
+class ArtifactPipeline::Pool {
 public:
-    explicit WorkerPool(unsigned threads) {
+    explicit Pool(unsigned threads) {
         for (unsigned i = 0; i < threads; ++i)
             m_threads.emplace_back([this] { run(); });
     }
-    ~WorkerPool() {
+    ~Pool() {
         {
             std::lock_guard lock(m_mutex);
             m_stopping = true;
@@ -80,226 +132,244 @@ private:
     std::vector<std::thread> m_threads;
 };
 
-std::string fetch_lock_key(const Digest& digest) {
-    return fmt::format("fetch-{}-{}", algorithm_name(digest.algorithm()), digest.hex());
+ArtifactPipeline::ArtifactPipeline(const store::Store& store, std::function<net::Client&()> client,
+                                   PipelineOptions options)
+    : m_store(store), m_client(std::move(client)), m_options(std::move(options)) {}
+
+ArtifactPipeline::~ArtifactPipeline() {
+    m_queued.clear();
+    m_in_flight.clear(); // each waits for its response
+    m_pool.reset();      // runs what was posted, then joins
 }
 
-struct Download {
-    std::size_t index;
-    store::FileLock lock;
-    std::unique_ptr<store::BlobWriter> writer;
-    std::future<net::Response> response;
+void ArtifactPipeline::report() {
+    // Progress is the wait for results: work started early is not what the user waits for.
+    if (m_options.progress && m_draining)
+        m_options.progress(m_done, m_work.size());
+}
 
-    Download(std::size_t i, store::FileLock l, std::unique_ptr<store::BlobWriter> w)
-        : index(i), lock(std::move(l)), writer(std::move(w)) {}
-    Download(Download&&) = default;
-    Download& operator=(Download&&) = default;
-    ~Download() {
-        if (response.valid())
-            response.wait(); // the network thread writes into `writer` until then
-    }
-};
+void ArtifactPipeline::fail(Work& work, Error error) {
+    error.while_(fmt::format("fetching {} from {}", work.artifact.label, work.artifact.url));
+    std::lock_guard lock(m_mutex);
+    work.outcome.error = std::move(error);
+    ++m_done;
+}
 
-} // namespace
-
-std::optional<fs::path> file_url_path(std::string_view url) {
-    constexpr std::string_view prefix = "file://";
-    if (url.substr(0, prefix.size()) != prefix)
-        return std::nullopt;
-    std::string_view rest = url.substr(prefix.size());
-    if (rest.rfind("localhost/", 0) == 0)
-        rest.remove_prefix(9);
-    if (rest.empty() || rest[0] != '/')
-        return std::nullopt;
-    std::string path;
-    for (std::size_t i = 0; i < rest.size(); ++i) {
-        if (rest[i] == '%' && i + 2 < rest.size()) {
-            auto byte = encoding::hex_decode(rest.substr(i + 1, 2));
-            if (byte && byte->size() == 1) {
-                path += static_cast<char>((*byte)[0]);
-                i += 2;
-                continue;
+void ArtifactPipeline::unpack_later(Work& work, std::function<void()> before) {
+    if (!m_pool)
+        m_pool = std::make_unique<Pool>(m_options.workers
+                                            ? m_options.workers
+                                            : std::max(1u, std::thread::hardware_concurrency()));
+    // A blob the store already had is read again here, and verified on the way: one that
+    // turns out damaged (quarantined by the store) is fetched again, once.
+    bool stored = !before && !work.fetched_again;
+    m_pool->post([this, &work, stored, before = std::move(before)] {
+        try {
+            if (before)
+                before();
+            auto tree = m_store.unpack(work.artifact.digest, {m_options.strip, m_options.limits});
+            std::lock_guard lock(m_mutex);
+            work.outcome.tree = tree.path;
+            ++m_done;
+        } catch (Error& error) {
+            if (stored && error.code() == Code::cache_corrupt) {
+                std::lock_guard lock(m_mutex);
+                work.damaged = std::move(error);
+                m_damaged.push_back(&work);
+                return;
             }
+            fail(work, std::move(error));
+        } catch (const std::exception& e) {
+            fail(work, Error(Code::internal, e.what()));
         }
-        path += rest[i];
+    });
+}
+
+std::size_t ArtifactPipeline::add(NeededArtifact artifact) {
+    auto [slot, fresh] = m_by_digest.emplace(artifact.digest, m_work.size());
+    m_work_of.push_back(slot->second);
+    if (!fresh)
+        return m_work_of.size() - 1;
+    {
+        std::lock_guard lock(m_mutex); // report() reads the size from the workers' side
+        m_work.push_back(std::make_unique<Work>(Work{std::move(artifact), {}, {}, false}));
     }
-    return fs::path(path);
+    Work& work = *m_work.back();
+    const NeededArtifact& a = work.artifact;
+    if (auto tree = m_store.find_unpacked(a.digest, m_options.strip)) {
+        std::lock_guard lock(m_mutex);
+        work.outcome.tree = tree->path;
+        ++m_done;
+    } else if (m_store.find_blob(a.digest)) {
+        unpack_later(work);
+    } else {
+        fetch(work);
+    }
+    return m_work_of.size() - 1;
+}
+
+void ArtifactPipeline::fetch(Work& work) {
+    if (auto path = file_url_path(work.artifact.url)) {
+        unpack_later(work, [this, &work, path = *path] {
+            std::error_code ec;
+            if (!fs::is_regular_file(fs::symlink_status(path, ec))) {
+                Error error(Code::not_found,
+                            fmt::format("{} is not a regular file", path.string()));
+                throw error;
+            }
+            auto info = m_store.add_blob_file(work.artifact.digest, path);
+            std::lock_guard lock(m_mutex);
+            work.outcome.bytes = info.size;
+            work.outcome.downloaded = !info.already_present;
+        });
+        return;
+    }
+    m_queued.push_back(&work);
+    poll();
+}
+
+bool ArtifactPipeline::fetch_damaged() {
+    std::vector<Work*> damaged;
+    {
+        std::lock_guard lock(m_mutex);
+        damaged.swap(m_damaged);
+    }
+    for (Work* work : damaged) {
+        work->fetched_again = true;
+        Error error = std::move(*work->damaged);
+        work->damaged.reset();
+        if (!file_url_path(work->artifact.url) && m_client().mode() == net::NetworkMode::offline)
+            fail(*work, std::move(error)); // offline: the damage is the answer
+        else
+            fetch(*work);
+    }
+    return !damaged.empty();
+}
+
+void ArtifactPipeline::start_download(Work& work, std::optional<store::FileLock> lock) {
+    if (!lock)
+        lock = m_store.try_lock_entry(fetch_lock_key(work.artifact.digest));
+    if (!lock) {
+        m_deferred.push_back(&work);
+        return;
+    }
+    try {
+        auto d = std::make_unique<Download>(
+            &work, std::move(*lock),
+            std::make_unique<store::BlobWriter>(m_store.write_blob(work.artifact.digest)));
+        net::Request request{net::Url::parse(work.artifact.url)};
+        store::BlobWriter* writer = d->writer.get();
+        request.on_body = [writer](std::span<const std::byte> bytes) { writer->write(bytes); };
+        request.on_restart = [writer] { writer->restart(); };
+        d->response = m_client().submit(std::move(request));
+        m_in_flight.push_back(std::move(d));
+    } catch (Error& error) {
+        fail(work, std::move(error));
+    }
+}
+
+void ArtifactPipeline::finish_download(Download& d) {
+    Work& work = *d.work;
+    try {
+        d.response.get();
+    } catch (Error& error) {
+        d.lock.remove_file();
+        fail(work, std::move(error));
+        return;
+    }
+    // Commit (verify, fsync, link) and unpack on a worker; the lock goes with it.
+    auto writer = std::make_shared<std::unique_ptr<store::BlobWriter>>(std::move(d.writer));
+    auto lock = std::make_shared<store::FileLock>(std::move(d.lock));
+    unpack_later(work, [this, &work, writer, lock] {
+        auto info = (*writer)->commit();
+        lock->remove_file();
+        std::lock_guard guard(m_mutex);
+        work.outcome.downloaded = !info.already_present;
+        work.outcome.bytes = info.size;
+    });
+}
+
+void ArtifactPipeline::poll() {
+    fetch_damaged();
+    const std::size_t window = std::max<std::size_t>(1, m_options.max_in_flight);
+    for (;;) {
+        while (!m_queued.empty() && m_in_flight.size() < window) {
+            Work* work = m_queued.front();
+            m_queued.pop_front();
+            start_download(*work);
+        }
+        auto ready = std::find_if(m_in_flight.begin(), m_in_flight.end(), [](const auto& d) {
+            return d->response.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
+        });
+        if (ready == m_in_flight.end())
+            return;
+        std::unique_ptr<Download> d = std::move(*ready);
+        m_in_flight.erase(ready);
+        finish_download(*d);
+        std::lock_guard lock(m_mutex);
+        report();
+    }
+}
+
+void ArtifactPipeline::drain() {
+    m_draining = true;
+    for (;;) {
+        poll();
+        if (!m_in_flight.empty()) {
+            m_in_flight.front()->response.wait_for(std::chrono::milliseconds(2));
+            continue;
+        }
+        if (!m_queued.empty())
+            continue;
+        if (!m_deferred.empty()) {
+            // What another process was downloading: by now in the store, or ours to fetch.
+            std::vector<Work*> deferred = std::move(m_deferred);
+            m_deferred.clear();
+            for (Work* work : deferred) {
+                auto lock = m_store.lock_entry(fetch_lock_key(work->artifact.digest));
+                if (m_store.find_blob(work->artifact.digest))
+                    unpack_later(*work);
+                else
+                    start_download(*work, std::move(lock));
+            }
+            continue;
+        }
+        // Nothing left on the network: the workers finish, and may hand back damaged blobs.
+        if (m_pool)
+            m_pool->wait();
+        if (!fetch_damaged())
+            break;
+    }
+    std::lock_guard lock(m_mutex);
+    report();
+}
+
+std::vector<ArtifactOutcome> ArtifactPipeline::results(std::span<const std::size_t> ids) {
+    drain();
+    std::vector<ArtifactOutcome> out;
+    out.reserve(ids.size());
+    std::vector<bool> counted(m_work.size(), false);
+    std::lock_guard lock(m_mutex);
+    for (std::size_t id : ids) {
+        std::size_t w = m_work_of.at(id);
+        out.push_back(m_work[w]->outcome);
+        if (counted[w])
+            out.back().downloaded = false;
+        counted[w] = true;
+    }
+    return out;
 }
 
 std::vector<ArtifactOutcome> ensure_unpacked(const store::Store& store,
                                              const std::function<net::Client&()>& client,
                                              const std::vector<NeededArtifact>& artifacts,
                                              const PipelineOptions& options) {
-    std::vector<ArtifactOutcome> outcomes(artifacts.size());
-    // Artifacts with one digest are one piece of work; its outcome is copied to the others.
-    std::map<Digest, std::size_t> first_of;
-    std::vector<std::size_t> work;
-    for (std::size_t i = 0; i < artifacts.size(); ++i)
-        if (first_of.emplace(artifacts[i].digest, i).second)
-            work.push_back(i);
-
-    std::mutex mutex; // guards outcomes and `done` across workers
-    std::size_t done = 0;
-    auto report = [&] {
-        if (options.progress)
-            options.progress(done, work.size());
-    };
-    auto fail = [&](std::size_t index, Error error) {
-        error.while_(
-            fmt::format("fetching {} from {}", artifacts[index].label, artifacts[index].url));
-        std::lock_guard lock(mutex);
-        outcomes[index].error = std::move(error);
-        ++done;
-    };
-    store::UnpackOptions unpack_options{options.strip, options.limits};
-    unsigned threads =
-        options.workers ? options.workers : std::max(1u, std::thread::hardware_concurrency());
-    // Started by the first piece of work for it: an install whose trees are all in the
-    // store starts no thread.
-    std::optional<WorkerPool> pool;
-    auto unpack_later = [&](std::size_t index, std::function<void()> before = {}) {
-        if (!pool)
-            pool.emplace(threads);
-        pool->post([&, index, before = std::move(before)] {
-            try {
-                if (before)
-                    before();
-                auto tree = store.unpack(artifacts[index].digest, unpack_options);
-                std::lock_guard lock(mutex);
-                outcomes[index].tree = tree.path;
-                ++done;
-            } catch (Error& error) {
-                fail(index, std::move(error));
-            } catch (const std::exception& e) {
-                fail(index, Error(Code::internal, e.what()));
-            }
-        });
-    };
-
-    std::vector<std::size_t> to_download;
-    for (std::size_t index : work) {
-        const auto& artifact = artifacts[index];
-        if (auto tree = store.find_unpacked(artifact.digest, options.strip)) {
-            outcomes[index].tree = tree->path;
-            ++done;
-        } else if (store.find_blob(artifact.digest)) {
-            unpack_later(index);
-        } else if (auto path = file_url_path(artifact.url)) {
-            unpack_later(index, [&store, &outcomes, &mutex, index, path = *path, &artifact] {
-                std::error_code ec;
-                if (!fs::is_regular_file(fs::symlink_status(path, ec))) {
-                    Error error(Code::not_found,
-                                fmt::format("{} is not a regular file", path.string()));
-                    throw error;
-                }
-                auto info = store.add_blob_file(artifact.digest, path);
-                std::lock_guard lock(mutex);
-                outcomes[index].bytes = info.size;
-                outcomes[index].downloaded = !info.already_present;
-            });
-        } else {
-            to_download.push_back(index);
-        }
-    }
-
-    // Downloads: a sliding window; each completed blob is committed and unpacked by the
-    // pool while the next downloads run. An artifact another process is downloading (its
-    // fetch lock is taken) waits until the end, then is taken from the store or fetched.
-    std::deque<Download> in_flight;
-    std::vector<std::size_t> deferred;
-    auto start = [&](std::size_t index, store::FileLock lock) {
-        const auto& artifact = artifacts[index];
-        Download d(index, std::move(lock),
-                   std::make_unique<store::BlobWriter>(store.write_blob(artifact.digest)));
-        net::Request request{net::Url::parse(artifact.url)};
-        store::BlobWriter* writer = d.writer.get();
-        request.on_body = [writer](std::span<const std::byte> bytes) { writer->write(bytes); };
-        request.on_restart = [writer] { writer->restart(); };
-        d.response = client().submit(std::move(request));
-        in_flight.push_back(std::move(d));
-    };
-    auto finish = [&](Download& d) {
-        std::size_t index = d.index;
-        try {
-            d.response.get();
-        } catch (Error& error) {
-            d.lock.remove_file();
-            fail(index, std::move(error));
-            return;
-        }
-        // Commit (verify, fsync, link) and unpack on a worker; the lock goes with it.
-        auto writer = std::make_shared<std::unique_ptr<store::BlobWriter>>(std::move(d.writer));
-        auto lock = std::make_shared<store::FileLock>(std::move(d.lock));
-        unpack_later(index, [&, writer, lock, index] {
-            auto info = (*writer)->commit();
-            lock->remove_file();
-            std::lock_guard guard(mutex);
-            outcomes[index].downloaded = !info.already_present;
-            outcomes[index].bytes = info.size;
-        });
-    };
-    std::size_t next = 0;
-    const std::size_t window = std::max<std::size_t>(1, options.max_in_flight);
-    while (next < to_download.size() || !in_flight.empty()) {
-        while (next < to_download.size() && in_flight.size() < window) {
-            std::size_t index = to_download[next++];
-            auto lock = store.try_lock_entry(fetch_lock_key(artifacts[index].digest));
-            if (!lock) {
-                deferred.push_back(index);
-                continue;
-            }
-            try {
-                start(index, std::move(*lock));
-            } catch (Error& error) {
-                fail(index, std::move(error));
-            }
-        }
-        if (in_flight.empty())
-            continue;
-        // Take whichever finished first; wait a little on the oldest otherwise.
-        auto ready = in_flight.end();
-        for (auto it = in_flight.begin(); it != in_flight.end(); ++it)
-            if (it->response.wait_for(std::chrono::seconds(0)) == std::future_status::ready) {
-                ready = it;
-                break;
-            }
-        if (ready == in_flight.end()) {
-            in_flight.front().response.wait_for(std::chrono::milliseconds(2));
-            continue;
-        }
-        Download d = std::move(*ready);
-        in_flight.erase(ready);
-        finish(d);
-        std::lock_guard lock(mutex);
-        report();
-    }
-    for (std::size_t index : deferred) {
-        auto lock = store.lock_entry(fetch_lock_key(artifacts[index].digest));
-        if (store.find_blob(artifacts[index].digest)) {
-            unpack_later(index);
-            continue;
-        }
-        try {
-            start(index, std::move(lock));
-            Download d = std::move(in_flight.back());
-            in_flight.pop_back();
-            finish(d);
-        } catch (Error& error) {
-            fail(index, std::move(error));
-        }
-    }
-    if (pool)
-        pool->wait();
-    report();
-
-    for (std::size_t i = 0; i < artifacts.size(); ++i) {
-        std::size_t first = first_of.at(artifacts[i].digest);
-        if (first != i) {
-            outcomes[i] = outcomes[first];
-            outcomes[i].downloaded = false;
-        }
-    }
-    return outcomes;
+    ArtifactPipeline pipeline(store, client, options);
+    std::vector<std::size_t> ids;
+    ids.reserve(artifacts.size());
+    for (const auto& artifact : artifacts)
+        ids.push_back(pipeline.add(artifact));
+    return pipeline.results(ids);
 }
 
 } // namespace cairn::ops::detail

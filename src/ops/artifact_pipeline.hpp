@@ -5,9 +5,14 @@
 #include "cairn/store/store.hpp"
 
 #include <cstdint>
+#include <deque>
 #include <filesystem>
 #include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -44,10 +49,67 @@ struct PipelineOptions {
     std::function<void(std::size_t, std::size_t)> progress;
 };
 
-// One outcome per artifact, in order; never throws for a single artifact's failure (the
-// caller decides: an optional package is skipped, anything else fails the install).
-// `client` is called (from the calling thread) the first time a download is needed, and
-// not at all when the store and file:// URLs have everything.
+// The pipeline as an object artifacts can be added to while other work goes on (the
+// resolver adds the releases it will most likely pick while it still crawls metadata; the
+// install then asks for what it settled on). add() starts the work at once and never
+// blocks on the network; poll() moves finished downloads on to the workers; results()
+// waits for the artifacts asked for. One thread (the caller's) adds, polls and waits;
+// the workers only unpack. An artifact added twice (same digest) is one piece of work.
+class ArtifactPipeline {
+public:
+    // `client` is called (from the calling thread) the first time a download is needed,
+    // and not at all when the store and file:// URLs have everything.
+    ArtifactPipeline(const store::Store& store, std::function<net::Client&()> client,
+                     PipelineOptions options);
+    ~ArtifactPipeline(); // waits for downloads and unpacking in progress
+    ArtifactPipeline(const ArtifactPipeline&) = delete;
+    ArtifactPipeline& operator=(const ArtifactPipeline&) = delete;
+
+    // Starts (or joins) the work for one artifact; the id names it in results().
+    std::size_t add(NeededArtifact artifact);
+    // Without waiting: finished downloads go to the workers, queued ones start.
+    void poll();
+    // Waits for every artifact added so far, then gives one outcome per id, in order;
+    // `downloaded` and `bytes` are counted once per piece of work among `ids`. Never
+    // throws for a single artifact's failure (the caller decides: an optional package is
+    // skipped, anything else fails the install).
+    std::vector<ArtifactOutcome> results(std::span<const std::size_t> ids);
+
+private:
+    struct Work;
+    struct Download;
+    // Starts the download holding the artifact's fetch lock (taken here when not given;
+    // deferred to the end when another process holds it).
+    void start_download(Work& work, std::optional<store::FileLock> lock = std::nullopt);
+    void finish_download(Download& download);
+    // From its URL: a file:// copy (on a worker), or a download queued for the window.
+    void fetch(Work& work);
+    // Stored blobs the workers found damaged are fetched again (offline: they fail);
+    // whether there were any.
+    bool fetch_damaged();
+    void unpack_later(Work& work, std::function<void()> before = {});
+    void fail(Work& work, Error error);
+    void report();
+    void drain();
+
+    const store::Store& m_store;
+    std::function<net::Client&()> m_client;
+    PipelineOptions m_options;
+    std::map<Digest, std::size_t> m_by_digest; // digest -> index into m_work
+    std::vector<std::unique_ptr<Work>> m_work; // stable addresses for the workers
+    std::vector<std::size_t> m_work_of;        // id -> index into m_work
+    std::deque<Work*> m_queued;                // downloads waiting for the window
+    std::deque<std::unique_ptr<Download>> m_in_flight;
+    std::vector<Work*> m_deferred; // another process holds their fetch lock
+    std::vector<Work*> m_damaged;  // stored blobs that failed verification, under m_mutex
+    std::mutex m_mutex;            // guards the outcomes and m_done across workers
+    std::size_t m_done = 0;
+    bool m_draining = false; // results() was called: progress is reported
+    class Pool;
+    std::unique_ptr<Pool> m_pool; // started by the first piece of work for it
+};
+
+// One outcome per artifact, in order (an ArtifactPipeline given them all, then waited on).
 std::vector<ArtifactOutcome> ensure_unpacked(const store::Store& store,
                                              const std::function<net::Client&()>& client,
                                              const std::vector<NeededArtifact>& artifacts,

@@ -297,10 +297,41 @@ std::string describe_root_difference(const lock::LockedRoot& manifest,
 }
 
 // The resolution: the lockfile's portable index and cache first, the registries after.
+// The crawl's picks, fetched while resolution goes on: those on this platform that no
+// lockfile prefers another version of (the lockfile's choice is what the resolver keeps).
+NpmCrawlHooks prefetch_hooks(NpmMetadata& metadata, const resolve::npm::TreeOptions& options,
+                             detail::ArtifactPipeline* prefetch) {
+    NpmCrawlHooks hooks;
+    if (!prefetch)
+        return hooks;
+    hooks.on_pick = [&metadata, &options, prefetch](std::string_view package,
+                                                    const resolve::npm::NpmRelease& release) {
+        using resolve::npm::platform_allows;
+        if (options.preferred.contains(std::string(package)) ||
+            !platform_allows(release.os, options.platform.os) ||
+            !platform_allows(release.cpu, options.platform.cpu) ||
+            !platform_allows(release.libc, options.platform.libc))
+            return;
+        auto source = metadata.source(package, release.version);
+        if (!source || source->integrity.empty())
+            return;
+        try {
+            prefetch->add({source->tarball_url, Digest::parse_sri(source->integrity),
+                           fmt::format("npm:{}@{}", package, release.version.to_string())});
+        } catch (const Error&) {
+            // a malformed integrity: the install meets (and reports) it if this is picked
+        }
+    };
+    hooks.on_wait = [prefetch] { prefetch->poll(); };
+    return hooks;
+}
+
+// `prefetch`, when given, starts fetching the artifact of each release the metadata crawl
+// expects the resolver to pick, so downloads overlap resolution.
 lock::Lockfile resolve_project(const NpmProjectContext& context, const NpmProjectRequest& request,
                                const NpmProject& project, NpmProjectSummary& summary,
-                               const store::Store& store) {
-    NpmMetadata metadata(context.config, project.dir, context.store_root, context.env);
+                               const store::Store& store, NpmMetadata& metadata,
+                               detail::ArtifactPipeline* prefetch) {
     for (auto& warning : metadata.warnings())
         summary.warnings.push_back(warning);
     net::ClientOptions client_settings = net::client_options(context.config);
@@ -342,8 +373,8 @@ lock::Lockfile resolve_project(const NpmProjectContext& context, const NpmProjec
             use_index ? static_cast<resolve::npm::NpmTreeProvider&>(index) : metadata;
         detail::OverridingProvider overriding(project.manifest, base);
         auto edges = overriding.apply_to_root(detail::root_edges(project.manifest));
-        if (!use_index)
-            metadata.crawl(edges); // fetch the whole graph's metadata at network speed
+        if (!use_index) // fetch the whole graph's metadata at network speed
+            metadata.crawl(edges, prefetch_hooks(metadata, options, prefetch));
         auto tree = resolve::npm::build_npm_tree(edges, overriding, options);
         CombinedRecords records(&metadata, use_index ? &index : nullptr, project.lock);
         return detail::lock_from_tree(tree, project.manifest, records);
@@ -512,6 +543,28 @@ NpmProjectSummary run(const NpmProjectContext& context, const NpmProjectRequest&
         throw error;
     }
 
+    // The network client: the metadata lookups' when this run resolves (downloads share its
+    // connections), else made (with npm's credentials) once a download needs it.
+    std::optional<NpmMetadata> metadata;
+    std::unique_ptr<net::Client> client;
+    auto network = [&]() -> net::Client& {
+        if (metadata)
+            return metadata->client();
+        if (!client) {
+            net::ClientOptions settings = net::client_options(context.config);
+            NpmConfigRequest npm_request{project.dir, context.env, context.store_root};
+            add_npm_credentials(settings.credentials, read_npm_config(npm_request), context.env);
+            client = std::make_unique<net::Client>(std::move(settings));
+        }
+        return *client;
+    };
+    detail::PipelineOptions pipeline;
+    if (request.progress)
+        pipeline.progress = [&](std::size_t done, std::size_t total) {
+            request.progress("fetching", done, total);
+        };
+    detail::ArtifactPipeline artifacts(store, network, pipeline);
+
     lock::Lockfile lock;
     if (lock_current) {
         lock = std::move(*project.lock);
@@ -526,7 +579,11 @@ NpmProjectSummary run(const NpmProjectContext& context, const NpmProjectRequest&
         if (request.progress)
             request.progress("resolving", 0, 0);
         phase_done("prepare");
-        lock = resolve_project(context, request, project, summary, store);
+        metadata.emplace(context.config, project.dir, context.store_root, context.env);
+        bool prefetch = goal != Goal::lock_only &&
+                        net::client_options(context.config).mode != net::NetworkMode::offline;
+        lock = resolve_project(context, request, project, summary, store, *metadata,
+                               prefetch ? &artifacts : nullptr);
         summary.resolved = true;
         phase_done("resolve");
         for (const auto& [key, value] :
@@ -593,29 +650,16 @@ NpmProjectSummary run(const NpmProjectContext& context, const NpmProjectRequest&
                           fmt::format("npm:{}@{}", p.package, p.version)});
         needed_paths.push_back(path);
     }
-    // The network client (and npm's configuration, for credentials) only once a download
-    // needs it.
-    std::unique_ptr<net::Client> client;
-    auto network = [&]() -> net::Client& {
-        if (!client) {
-            net::ClientOptions settings = net::client_options(context.config);
-            NpmConfigRequest npm_request{project.dir, context.env, context.store_root};
-            add_npm_credentials(settings.credentials, read_npm_config(npm_request), context.env);
-            client = std::make_unique<net::Client>(std::move(settings));
-        }
-        return *client;
-    };
-    detail::PipelineOptions pipeline;
-    if (request.progress)
-        pipeline.progress = [&](std::size_t done, std::size_t total) {
-            request.progress("fetching", done, total);
-        };
+    std::vector<std::size_t> ids;
+    ids.reserve(needed.size());
+    for (auto& artifact : needed)
+        ids.push_back(artifacts.add(std::move(artifact)));
     phase_done("plan fetch");
-    auto outcomes = detail::ensure_unpacked(store, network, needed, pipeline);
+    auto outcomes = artifacts.results(ids);
     phase_done("fetch");
     std::map<std::string, fs::path> trees;
     std::size_t fetch_failures = 0;
-    for (std::size_t i = 0; i < needed.size(); ++i) {
+    for (std::size_t i = 0; i < ids.size(); ++i) {
         const auto& outcome = outcomes[i];
         const auto& p = lock.packages.at(needed_paths[i]);
         if (outcome.tree) {

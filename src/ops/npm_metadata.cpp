@@ -161,7 +161,7 @@ void NpmMetadata::prefetch(std::span<const std::string> packages) {
         m_lookup->start(package);
 }
 
-void NpmMetadata::crawl(std::span<const resolve::npm::Edge> roots) {
+void NpmMetadata::crawl(std::span<const resolve::npm::Edge> roots, const NpmCrawlHooks& hooks) {
     // Per package: the specs seen and the versions whose dependencies were followed.
     struct Seen {
         std::set<std::string> specs;
@@ -185,6 +185,8 @@ void NpmMetadata::crawl(std::span<const resolve::npm::Edge> roots) {
         auto next = std::find_if(waiting.begin(), waiting.end(),
                                  [&](const std::string& p) { return m_lookup->ready(p); });
         if (next == waiting.end()) {
+            if (hooks.on_wait)
+                hooks.on_wait();
             std::this_thread::sleep_for(std::chrono::milliseconds(1));
             continue;
         }
@@ -212,6 +214,8 @@ void NpmMetadata::crawl(std::span<const resolve::npm::Edge> roots) {
             }
             if (!pick || !s.followed.insert(pick->version.to_string()).second)
                 continue;
+            if (hooks.on_pick)
+                hooks.on_pick(package, *pick);
             for (const auto& dep : pick->dependencies)
                 if (!(dep.type == EdgeType::peer && dep.peer_optional))
                     want(dep.package, dep.spec);

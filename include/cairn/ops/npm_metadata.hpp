@@ -60,6 +60,14 @@ struct NpmMetadataOptions {
     std::function<store::UnixSeconds()> now{}; // default: the system clock
 };
 
+// What NpmMetadata::crawl tells as it goes: `on_pick` hears each release whose
+// dependencies are followed (to start fetching its artifact early); `on_wait` runs while
+// no answer is ready yet.
+struct NpmCrawlHooks {
+    std::function<void(std::string_view package, const resolve::npm::NpmRelease&)> on_pick{};
+    std::function<void()> on_wait{};
+};
+
 class NpmMetadata : public resolve::npm::NpmTreeProvider {
 public:
     // From what a command has: the session configuration (formats.npm, network.mode,
@@ -89,7 +97,8 @@ public:
     // seen spec would most likely pick (the highest satisfying it), so a deep graph costs
     // about one round trip per level at network speed instead of one per resolver step.
     // Lookup failures are left for the resolver to meet (and report) when it asks.
-    void crawl(std::span<const resolve::npm::Edge> roots);
+    // See NpmCrawlHooks.
+    void crawl(std::span<const resolve::npm::Edge> roots, const NpmCrawlHooks& hooks = {});
 
     // The release as its registry described it; nullptr when unknown (or filtered out).
     const protocol::npm::PackumentRelease* release(std::string_view package,
@@ -104,6 +113,8 @@ public:
     // skipped, dropped cache rows.
     std::vector<std::string> warnings() const;
     const registry::FormatRegistries& registries() const { return *m_npm; }
+    // The network client the lookups use (artifact downloads may share its connections).
+    net::Client& client() const { return *m_client; }
 
 private:
     struct Entry;
