@@ -518,7 +518,10 @@ NpmProjectSummary run(const NpmProjectContext& context, const NpmProjectRequest&
             return finish();
         }
     }
-    detail::parse_npm_project(project);
+    // The portable index only matters to a resolution: read when one is certain, else
+    // only once it turns out to be needed.
+    detail::parse_npm_project(project,
+                              updating ? lock::IndexReading::read : lock::IndexReading::skip);
     phase_done("project");
 
     store::Store store(context.store_root);
@@ -565,6 +568,8 @@ NpmProjectSummary run(const NpmProjectContext& context, const NpmProjectRequest&
         };
     detail::ArtifactPipeline artifacts(store, network, pipeline);
 
+    if (!lock_current && project.lock && project.lock->index_skipped)
+        project.lock = lock::read_lockfile(*project.lock_text, lock::k_lockfile_name);
     lock::Lockfile lock;
     if (lock_current) {
         lock = std::move(*project.lock);
@@ -605,6 +610,10 @@ NpmProjectSummary run(const NpmProjectContext& context, const NpmProjectRequest&
     // A lockfile followed as it is, links included, keeps its text: no need to write it out
     // again to learn that.
     bool lock_unchanged = lock_current && links_of(lock) == links_before;
+    if (!lock_unchanged && lock.index_skipped) {
+        lock.index = lock::read_lockfile(*project.lock_text, lock::k_lockfile_name).index;
+        lock.index_skipped = false;
+    }
     if (!lock_unchanged)
         summary.changes = direct_changes(project.lock, lock);
     std::string lock_text = lock_unchanged ? *project.lock_text : lock::write_lockfile(lock);

@@ -82,11 +82,11 @@ NpmProject read_npm_texts(const fs::path& dir) {
     return project;
 }
 
-void parse_npm_project(NpmProject& project) {
+void parse_npm_project(NpmProject& project, lock::IndexReading index) {
     project.manifest = format::npm::read_manifest(project.manifest_text, "package.json");
     format::npm::check_root_supported(project.manifest);
     if (project.lock_text)
-        project.lock = lock::read_lockfile(*project.lock_text, lock::k_lockfile_name);
+        project.lock = lock::read_lockfile(*project.lock_text, lock::k_lockfile_name, index);
 }
 
 NpmProject read_npm_project(const fs::path& dir) {

@@ -32,7 +32,8 @@ NpmProject read_npm_project(const std::filesystem::path& dir);
 // The two halves of read_npm_project: the files' text only (what the no-op check needs),
 // then parsing and checking that text.
 NpmProject read_npm_texts(const std::filesystem::path& dir);
-void parse_npm_project(NpmProject& project);
+// `index`: whether cairn.lock's portable index is read (see lock::IndexReading).
+void parse_npm_project(NpmProject& project, lock::IndexReading index = lock::IndexReading::read);
 
 // The root requirements as the lockfile records them.
 lock::LockedRoot locked_root(const format::npm::Manifest& manifest);

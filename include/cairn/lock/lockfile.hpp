@@ -87,14 +87,23 @@ struct Lockfile {
     std::map<std::string, protocol::npm::Packument> index;
     // Other top-level keys (e.g. "cairn"), kept as read.
     std::map<std::string, nlohmann::json> sections;
+    // Read with IndexReading::skip: `index` is empty although the file had one, so this
+    // Lockfile must not be written (write_lockfile refuses it).
+    bool index_skipped = false;
 };
+
+// Whether read_lockfile converts the portable index (most of a large lockfile) or leaves
+// it out: an install that follows the lockfile as it stands never looks at it.
+enum class IndexReading { read, skip };
 
 // Throws cairn::Error(Code::manifest_invalid) naming `source` (with line:column for JSON
 // errors, the key path otherwise) for text that is not a cairn-lock/1 document, and
 // Code::unsupported for a lockfile of a newer format.
-Lockfile read_lockfile(std::string_view text, std::string_view source);
+Lockfile read_lockfile(std::string_view text, std::string_view source,
+                       IndexReading index = IndexReading::read);
 
-// The canonical text: the same Lockfile always gives the same bytes.
+// The canonical text: the same Lockfile always gives the same bytes. Throws
+// Code::internal for a Lockfile read without its index.
 std::string write_lockfile(const Lockfile& lockfile);
 
 // The lockfile's JSON value of one portable-index release and back (shared with tools that

@@ -65,6 +65,25 @@ TEST_F(Install, HoistsNestsLinksBinsAndLocks) {
         << "a 2.0.0 satisfies no requirement";
 }
 
+// An install that follows the lockfile skips reading its portable index; when a linked
+// folder's version changes, the lockfile is written again, and its index must survive.
+TEST_F(Install, AFollowedLockfileRewrittenForALinkKeepsItsIndex) {
+    registry.add({"b", {v("1.0.0"), v("2.0.0")}});
+    registry.write();
+    write_file(dir / "local/package.json", R"({"name":"local","version":"1.0.0"})");
+    manifest(R"({"dependencies":{"b":"^2.0.0","local":"link:../local"}})");
+    EXPECT_OK(cairn({"install"}));
+    auto before = nlohmann::json::parse(read_file(project / "cairn.lock"));
+    ASSERT_TRUE(before["index"]["npm:b"]["versions"].contains("2.0.0"));
+
+    write_file(dir / "local/package.json", R"({"name":"local","version":"1.1.0"})");
+    fs::remove_all(project / "node_modules"); // not a no-op: the lockfile is followed
+    EXPECT_OK(cairn({"install"}));
+    auto after = nlohmann::json::parse(read_file(project / "cairn.lock"));
+    EXPECT_EQ(after["packages"]["node_modules/local"]["version"], "1.1.0");
+    EXPECT_EQ(after["index"], before["index"]);
+}
+
 TEST_F(Install, SecondRunIsANoOpAndChangesAreNoticed) {
     basic_registry();
     EXPECT_OK(cairn({"install"}));

@@ -65,6 +65,54 @@ TEST(Lockfile, RoundTripsExactly) {
     EXPECT_EQ(write_lockfile(back), text) << "writing what was read gives the same bytes";
 }
 
+TEST(Lockfile, TheIndexCanBeLeftOutButSuchALockfileIsNeverWritten) {
+    auto lock = sample();
+    std::string text = write_lockfile(lock);
+    auto partial = read_lockfile(text, "cairn.lock", IndexReading::skip);
+    EXPECT_TRUE(partial.index_skipped);
+    EXPECT_TRUE(partial.index.empty());
+    EXPECT_EQ(partial.root, lock.root);
+    EXPECT_EQ(partial.packages, lock.packages);
+    EXPECT_EQ(partial.skipped, lock.skipped);
+    EXPECT_EQ(partial.sections.at("cairn"), lock.sections.at("cairn"));
+    try {
+        write_lockfile(partial);
+        FAIL() << "a lockfile without its index was written";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.code(), Code::internal);
+        EXPECT_NE(std::string(e.what()).find("portable index"), std::string::npos) << e.what();
+    }
+    // A damaged index is still found when the index is read.
+    auto damaged = text;
+    damaged.replace(damaged.find("\"npm:b\""), 7, "\"b\"    ");
+    EXPECT_NO_THROW(read_lockfile(damaged, "cairn.lock", IndexReading::skip));
+    EXPECT_THROW(read_lockfile(damaged, "cairn.lock"), Error);
+}
+
+TEST(Lockfile, ReleasesOfTheIndexComeInTheOrderOfTheirKeys) {
+    auto lock = sample();
+    auto& releases = lock.index.at("b").releases;
+    releases.push_back(releases.front());
+    releases.back().version = "1.10.0";
+    releases.push_back(releases.front());
+    releases.back().version = "1.2.0";
+    std::string text = write_lockfile(lock);
+    // The same document with the versions in another order, as a hand edit might leave it.
+    auto at = text.find("\"1.2.0\"");
+    auto line_end = text.find('\n', at);
+    std::string line = text.substr(at, line_end - at);
+    ASSERT_EQ(line.back(), ','); // not the last version
+    std::string edited = text;
+    edited.erase(at, line_end - at + 1);
+    auto first = edited.find("\"1.10.0\"");
+    edited.insert(first, line + "\n        ");
+    auto back = read_lockfile(edited, "cairn.lock");
+    std::vector<std::string> order;
+    for (const auto& r : back.index.at("b").releases)
+        order.push_back(r.version);
+    EXPECT_EQ(order, (std::vector<std::string>{"1.10.0", "1.2.0", "1.4.0"}));
+}
+
 TEST(Lockfile, TextIsSortedAndOnePackagePerBlock) {
     std::string text = write_lockfile(sample());
     // Keys sorted: "a" before "b" in root dependencies, packages by path.
