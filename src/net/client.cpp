@@ -5,21 +5,26 @@
 
 namespace cairn::net {
 
-Client::Client(ClientOptions options) : m_mode(options.mode) {
-    // Offline: no thread, no libcurl, no handle of any kind; submit() refuses everything.
-    if (m_mode != NetworkMode::offline)
-        m_engine = std::make_unique<Engine>(std::move(options));
-}
+Client::Client(ClientOptions options) : m_mode(options.mode), m_options(std::move(options)) {}
 
 Client::~Client() = default;
 
 std::future<Response> Client::submit(Request request) {
-    if (!m_engine) {
+    // Offline: no thread, no libcurl, no handle of any kind; everything is refused.
+    if (m_mode == NetworkMode::offline) {
         std::promise<Response> refused;
         refused.set_exception(std::make_exception_ptr(detail::offline_error(request.url)));
         return refused.get_future();
     }
-    return m_engine->submit(std::move(request));
+    Engine* engine = nullptr;
+    {
+        // libcurl is loaded, and the network thread started, by the first request.
+        std::lock_guard lock(m_start);
+        if (!m_engine)
+            m_engine = std::make_unique<Engine>(m_options);
+        engine = m_engine.get();
+    }
+    return engine->submit(std::move(request));
 }
 
 Response Client::fetch(Request request) {
@@ -31,6 +36,7 @@ NetworkMode Client::mode() const {
 }
 
 ClientStatistics Client::statistics() const {
+    std::lock_guard lock(m_start);
     return m_engine ? m_engine->statistics() : ClientStatistics{};
 }
 

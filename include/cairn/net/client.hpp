@@ -10,6 +10,7 @@
 #include <functional>
 #include <future>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <span>
 #include <string>
@@ -107,8 +108,8 @@ struct ClientStatistics {
 };
 
 // Thread-safe: any thread may submit; every transfer runs on the client's one network
-// thread, started with the client (not at all in offline mode). Destroying the client
-// fails requests still in flight with Code::network and joins the thread. libcurl's
+// thread, started (and libcurl loaded) by the first request (never in offline mode). Destroying the
+// client fails requests still in flight with Code::network and joins the thread. libcurl's
 // process-wide initialisation happens once, through a function-local static.
 class Client {
 public:
@@ -136,7 +137,9 @@ public:
 private:
     class Engine;
     NetworkMode m_mode;
-    std::unique_ptr<Engine> m_engine{}; // null in offline mode
+    ClientOptions m_options;
+    mutable std::mutex m_start;         // guards m_engine's creation
+    std::unique_ptr<Engine> m_engine{}; // null until the first request, and offline
 };
 
 } // namespace cairn::net
