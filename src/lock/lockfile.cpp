@@ -1,6 +1,8 @@
 // cairn.lock: the canonical writing (reading: lockfile_read.cpp).
 #include "cairn/lock/lockfile.hpp"
 
+#include "index_text.hpp"
+
 #include "cairn/core/error.hpp"
 
 #include <fmt/format.h>
@@ -166,19 +168,6 @@ std::string write_lockfile(const Lockfile& lockfile) {
                            {"requiredBy", s.required_by},
                            {"reason", s.reason}});
 
-    json index = json::object();
-    for (const auto& [name, packument] : lockfile.index) {
-        json entry = json::object();
-        if (!packument.dist_tags.empty())
-            entry["tags"] =
-                specs_json(SpecMap(packument.dist_tags.begin(), packument.dist_tags.end()));
-        json versions = json::object();
-        for (const auto& release : packument.releases)
-            versions[release.version] = release_to_json(release);
-        entry["versions"] = std::move(versions);
-        index["npm:" + name] = std::move(entry);
-    }
-
     // Top-level blocks, each with its own depth at which values go on one line.
     std::string out = "{\n";
     bool first = true;
@@ -195,13 +184,21 @@ std::string write_lockfile(const Lockfile& lockfile) {
     blocks["packages"] = {&packages, 99};
     if (!skipped.empty())
         blocks["skipped"] = {&skipped, 3};
-    if (!index.empty())
-        blocks["index"] = {&index, 4};
+    if (!lockfile.index.empty())
+        blocks["index"] = {nullptr, 0}; // written by detail::append_index
     for (const auto& [key, value] : lockfile.sections)
         if (!blocks.contains(key))
             blocks[key] = {&value, 99};
-    for (const auto& [key, entry] : blocks)
-        block(key, *entry.first, entry.second);
+    for (const auto& [key, entry] : blocks) {
+        if (entry.first) {
+            block(key, *entry.first, entry.second);
+            continue;
+        }
+        out += first ? "" : ",\n";
+        first = false;
+        out += "  " + json(key).dump() + ": ";
+        detail::append_index(out, lockfile.index);
+    }
     out += "\n}\n";
     return out;
 }

@@ -113,6 +113,61 @@ TEST(Lockfile, ReleasesOfTheIndexComeInTheOrderOfTheirKeys) {
     EXPECT_EQ(order, (std::vector<std::string>{"1.10.0", "1.2.0", "1.4.0"}));
 }
 
+// The index is written straight to text: each release's line must be the same bytes as the
+// generic JSON writer gives for release_to_json, whatever its strings hold.
+TEST(Lockfile, IndexLinesAreTheReleasesJsonExactly) {
+    Lockfile lock;
+    protocol::npm::Packument p;
+    p.name = "@scope/we\"ird";
+    p.dist_tags = {{"latest", "2.0.0"}, {"n\u00e9xt", "3.0.0-beta.1"}};
+    protocol::npm::PackumentRelease full;
+    full.version = "2.0.0";
+    full.dependencies = {{"z", "^1"}, {"a", "1 || 2"}, {"a", ">=3"}}; // the last "a" wins
+    full.optional_dependencies = {{"opt", "*"}};
+    full.peer_dependencies = {{"react", ">=18 <20"}};
+    full.optional_peers = {"react"};
+    full.tarball = "http://127.0.0.1:1/@scope/we%22ird/-/x-2.0.0.tgz";
+    full.integrity = "sha512-AA==";
+    full.shasum = "deadbeef";
+    full.deprecated = std::string("use \"b\"\\ instead\n\ttab \x01 \x7f caf\u00e9 \xe2\x9c\x93");
+    full.os = {"linux", "!win32"};
+    full.cpu = {"x64"};
+    full.libc = {"glibc"};
+    full.has_install_script = true;
+    full.has_bin = true;
+    full.published = "2024-01-02T03:04:05.000Z";
+    full.engines_node = ">=18";
+    protocol::npm::PackumentRelease bare;
+    bare.version = "1.0.0";
+    protocol::npm::PackumentRelease prerelease = bare;
+    prerelease.version = "10.0.0-rc.1";
+    prerelease.integrity = "sha1-x";
+    p.releases = {full, bare, prerelease};
+    lock.index.emplace(p.name, p);
+    protocol::npm::Packument empty;
+    empty.name = "no-versions";
+    lock.index.emplace(empty.name, empty);
+
+    std::string text = write_lockfile(lock);
+    for (const auto& release : p.releases) {
+        std::string line = "        " + nlohmann::json(release.version).dump() + ": " +
+                           release_to_json(release).dump();
+        bool found = text.find(line + "\n") != std::string::npos ||
+                     text.find(line + ",\n") != std::string::npos;
+        EXPECT_TRUE(found) << line << "\nin\n" << text;
+    }
+    auto doc = nlohmann::json::parse(text);
+    nlohmann::json versions = nlohmann::json::object();
+    for (const auto& release : p.releases)
+        versions[release.version] = release_to_json(release);
+    EXPECT_EQ(doc["index"]["npm:" + p.name]["versions"], versions);
+    EXPECT_EQ(doc["index"]["npm:" + p.name]["tags"]["n\u00e9xt"], "3.0.0-beta.1");
+    EXPECT_EQ(doc["index"]["npm:no-versions"],
+              nlohmann::json({{"versions", nlohmann::json::object()}}));
+    auto back = read_lockfile(text, "cairn.lock");
+    EXPECT_EQ(write_lockfile(back), text);
+}
+
 TEST(Lockfile, TextIsSortedAndOnePackagePerBlock) {
     std::string text = write_lockfile(sample());
     // Keys sorted: "a" before "b" in root dependencies, packages by path.
