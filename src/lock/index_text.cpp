@@ -3,7 +3,7 @@
 // keys sorted), without building a JSON tree of it first.
 #include "index_text.hpp"
 
-#include <fmt/format.h>
+#include "cairn/core/text.hpp"
 
 #include <algorithm>
 
@@ -13,6 +13,7 @@ namespace {
 
 using protocol::npm::NameRange;
 using protocol::npm::PackumentRelease;
+using text::append_json_string;
 
 // Writes one "key": prefix of an object member, with the comma before all but the first.
 class Members {
@@ -95,41 +96,6 @@ void append_release(std::string& out, const PackumentRelease& r) {
 }
 
 } // namespace
-
-void append_json_string(std::string& out, std::string_view text) {
-    out += '"';
-    for (char c : text) {
-        switch (c) {
-        case '"':
-            out += "\\\"";
-            break;
-        case '\\':
-            out += "\\\\";
-            break;
-        case '\b':
-            out += "\\b";
-            break;
-        case '\f':
-            out += "\\f";
-            break;
-        case '\n':
-            out += "\\n";
-            break;
-        case '\r':
-            out += "\\r";
-            break;
-        case '\t':
-            out += "\\t";
-            break;
-        default:
-            if (static_cast<unsigned char>(c) < 0x20)
-                out += fmt::format("\\u{:04x}", static_cast<unsigned char>(c));
-            else
-                out += c;
-        }
-    }
-    out += '"';
-}
 
 void append_index(std::string& out, const std::map<std::string, protocol::npm::Packument>& index) {
     if (index.empty()) {

@@ -8,9 +8,6 @@
 
 namespace cairn::lock::detail {
 
-// `text` as a JSON string, escaped as nlohmann's dump escapes it (UTF-8 kept as it is).
-void append_json_string(std::string& out, std::string_view text);
-
 // The lockfile's "index" value at its place in the document (two spaces in): one line per
 // release, in the lockfile's canonical layout.
 void append_index(std::string& out, const std::map<std::string, protocol::npm::Packument>& index);

@@ -115,42 +115,6 @@ private:
     std::string m_error;
 };
 
-void write_string(std::string& out, const std::string& value) {
-    out += '"';
-    for (char c : value) {
-        auto byte = static_cast<unsigned char>(c);
-        switch (c) {
-        case '"':
-            out += "\\\"";
-            break;
-        case '\\':
-            out += "\\\\";
-            break;
-        case '\b':
-            out += "\\b";
-            break;
-        case '\f':
-            out += "\\f";
-            break;
-        case '\n':
-            out += "\\n";
-            break;
-        case '\r':
-            out += "\\r";
-            break;
-        case '\t':
-            out += "\\t";
-            break;
-        default:
-            if (byte < 0x20)
-                out += fmt::format("\\u{:04x}", byte);
-            else
-                out += c;
-        }
-    }
-    out += '"';
-}
-
 void write_value(std::string& out, const json& value) {
     switch (value.type()) {
     case json::value_t::null:
@@ -176,7 +140,7 @@ void write_value(std::string& out, const json& value) {
     case json::value_t::number_float:
         throw invalid(fmt::format("number {} is not an integer", value.dump()));
     case json::value_t::string:
-        write_string(out, value.get_ref<const std::string&>());
+        text::append_json_string(out, value.get_ref<const std::string&>());
         break;
     case json::value_t::array: {
         out += '[';
@@ -200,7 +164,7 @@ void write_value(std::string& out, const json& value) {
             if (!first)
                 out += ',';
             first = false;
-            write_string(out, key);
+            text::append_json_string(out, key);
             out += ':';
             write_value(out, item);
         }
