@@ -10,6 +10,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <memory>
 #include <random>
 #include <vector>
 
@@ -259,40 +260,72 @@ void copy_file(int src_dir, const char* src_name, int dst_dir, const char* dst_n
 
 namespace {
 
+// A folder being copied, shared by the tasks copying its parts.
+struct Folder {
+    Fd src;
+    Fd dst;
+    fs::path shown_src;
+    fs::path shown_dst;
+    std::string rel; // from the tree's top; kept only as deep as skip paths go
+    int depth = 0;
+};
+
+using FolderPtr = std::shared_ptr<const Folder>;
+
+// A file or link to recreate: its name and type (S_IFREG, S_IFLNK).
+struct Entry {
+    std::string name;
+    unsigned type;
+};
+
 struct TreeCopier {
     const TreeCopyOptions& options;
 
-    // Reads `src`'s entries straight from the kernel (getdents64 on the descriptor, which
-    // it consumes: no second open, no DIR stream) and recreates them in `dst`.
-    void copy_dir(int src, int dst, const fs::path& shown_src, const fs::path& shown_dst,
-                  const std::string& rel, int depth) {
+    // Runs `task` now, or hands it to options.spawn.
+    void hand_out(std::function<void()> task) const {
+        if (options.spawn)
+            options.spawn(std::move(task));
+        else
+            task();
+    }
+
+    // Reads the folder's entries straight from the kernel (getdents64 on its descriptor,
+    // which it consumes: no second open, no DIR stream) and recreates them: each subfolder
+    // and each run of k_files_per_task files is handed out.
+    void copy_dir(const FolderPtr& folder) const {
         std::vector<char> buffer(16 * 1024);
+        std::vector<Entry> files;
         for (;;) {
-            ssize_t got = ::getdents64(src, buffer.data(), buffer.size());
+            ssize_t got = ::getdents64(folder->src.get(), buffer.data(), buffer.size());
             if (got < 0) {
                 if (errno == EINTR)
                     continue;
-                throw io_error("list", shown_src, errno);
+                throw io_error("list", folder->shown_src, errno);
             }
             if (got == 0)
-                return;
+                break;
             for (ssize_t offset = 0; offset < got;) {
                 auto* entry = reinterpret_cast<dirent64*>(buffer.data() + offset);
                 offset += entry->d_reclen;
-                copy_entry(src, dst, entry->d_name, entry->d_type, shown_src, shown_dst, rel,
-                           depth);
+                add_entry(folder, entry->d_name, entry->d_type, files);
+                if (files.size() == k_files_per_task) {
+                    hand_out([copier = *this, folder, batch = std::move(files)] {
+                        copier.copy_files(*folder, batch);
+                    });
+                    files.clear();
+                }
             }
         }
+        copy_files(*folder, files);
     }
 
-    void copy_entry(int src, int dst, const char* name, unsigned char d_type,
-                    const fs::path& shown_src, const fs::path& shown_dst, const std::string& rel,
-                    int depth) {
+    void add_entry(const FolderPtr& folder, const char* name, unsigned char d_type,
+                   std::vector<Entry>& files) const {
         if (std::strcmp(name, ".") == 0 || std::strcmp(name, "..") == 0)
             return;
         std::string child_rel;
-        if (depth < 3 && !options.skip.empty()) {
-            child_rel = rel.empty() ? std::string(name) : rel + "/" + name;
+        if (folder->depth < 3 && !options.skip.empty()) {
+            child_rel = folder->rel.empty() ? std::string(name) : folder->rel + "/" + name;
             if (options.skip.contains(child_rel))
                 return;
         }
@@ -308,37 +341,55 @@ struct TreeCopier {
             type = S_IFLNK;
             break;
         default:
-            type = entry_type(src, name);
+            type = entry_type(folder->src.get(), name);
             break;
         }
         if (type == S_IFDIR) {
-            if (::mkdirat(dst, name, 0777) != 0 && errno != EEXIST)
-                throw io_error("create the folder", shown_dst / name, errno);
-            Fd sub_src(::openat(src, name, k_dir_flags));
-            if (!sub_src)
-                throw io_error("open", shown_src / name, errno);
-            auto sub_dst = open_component(dst, name, shown_dst);
-            if (!sub_dst)
-                throw io_error("open", shown_dst / name, ENOENT);
-            copy_dir(sub_src.get(), sub_dst->get(), shown_src / name, shown_dst / name, child_rel,
-                     depth + 1);
-        } else if (type == S_IFREG) {
-            copy_one(src, dst, name, shown_src, shown_dst);
-        } else if (type == S_IFLNK) {
-            auto target = read_link(src, name);
-            if (!target)
-                throw io_error("read the link", shown_src / name, errno);
-            if (::symlinkat(target->c_str(), dst, name) != 0) {
-                if (errno != EEXIST)
-                    throw io_error("create the link", shown_dst / name, errno);
-                ensure_symlink(dst, name, *target, shown_dst);
-            }
+            if (::mkdirat(folder->dst.get(), name, 0777) != 0 && errno != EEXIST)
+                throw io_error("create the folder", folder->shown_dst / name, errno);
+            hand_out([copier = *this, folder, name = std::string(name),
+                      rel = std::move(child_rel)]() mutable {
+                copier.copy_subdir(*folder, name, std::move(rel));
+            });
+        } else if (type == S_IFREG || type == S_IFLNK) {
+            files.push_back({name, type});
         }
         // The store holds no other kind of entry (devices, FIFOs are refused there).
     }
 
+    void copy_subdir(const Folder& parent, const std::string& name, std::string rel) const {
+        Fd src(::openat(parent.src.get(), name.c_str(), k_dir_flags));
+        if (!src)
+            throw io_error("open", parent.shown_src / name, errno);
+        auto dst = open_component(parent.dst.get(), name, parent.shown_dst);
+        if (!dst)
+            throw io_error("open", parent.shown_dst / name, ENOENT);
+        copy_dir(std::make_shared<const Folder>(
+            Folder{std::move(src), std::move(*dst), parent.shown_src / name,
+                   parent.shown_dst / name, std::move(rel), parent.depth + 1}));
+    }
+
+    void copy_files(const Folder& folder, const std::vector<Entry>& files) const {
+        for (const auto& entry : files) {
+            const char* name = entry.name.c_str();
+            if (entry.type == S_IFREG) {
+                copy_one(folder.src.get(), folder.dst.get(), name, folder.shown_src,
+                         folder.shown_dst);
+                continue;
+            }
+            auto target = read_link(folder.src.get(), name);
+            if (!target)
+                throw io_error("read the link", folder.shown_src / name, errno);
+            if (::symlinkat(target->c_str(), folder.dst.get(), name) != 0) {
+                if (errno != EEXIST)
+                    throw io_error("create the link", folder.shown_dst / name, errno);
+                ensure_symlink(folder.dst.get(), name, *target, folder.shown_dst);
+            }
+        }
+    }
+
     void copy_one(int src, int dst, const char* name, const fs::path& shown_src,
-                  const fs::path& shown_dst) {
+                  const fs::path& shown_dst) const {
         CopyCounters& counters = *options.counters;
         if (options.mode == FileMode::hardlink &&
             !counters.cross_device.load(std::memory_order_relaxed)) {
@@ -376,8 +427,15 @@ struct TreeCopier {
 
 void copy_tree(int src, int dst, const TreeCopyOptions& options, const fs::path& shown_src,
                const fs::path& shown_dst) {
-    TreeCopier copier{options};
-    copier.copy_dir(src, dst, shown_src, shown_dst, "", 0);
+    // Duplicates (sharing the read position) that the tasks handed out own together.
+    Fd src_dup(::fcntl(src, F_DUPFD_CLOEXEC, 0));
+    if (!src_dup)
+        throw io_error("open", shown_src, errno);
+    Fd dst_dup(::fcntl(dst, F_DUPFD_CLOEXEC, 0));
+    if (!dst_dup)
+        throw io_error("open", shown_dst, errno);
+    TreeCopier{options}.copy_dir(std::make_shared<const Folder>(
+        Folder{std::move(src_dup), std::move(dst_dup), shown_src, shown_dst, "", 0}));
 }
 
 std::string unique_name(std::string_view prefix) {

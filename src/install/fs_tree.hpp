@@ -5,6 +5,7 @@
 #include <atomic>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <set>
 #include <string>
@@ -80,12 +81,21 @@ struct TreeCopyOptions {
     // planned packages nested in this one win over what the package bundles.
     std::set<std::string> skip;
     CopyCounters* counters = nullptr;
+    // When set, parts of the tree (each subfolder, each run of k_files_per_task files of a
+    // folder) are handed to it as tasks to run on any thread, in any order, instead of
+    // being copied before copy_tree returns: the tree is complete once every task handed
+    // out has run. The tasks use these options, which must outlive them.
+    std::function<void(std::function<void()>)> spawn;
 };
+
+// How many files of one folder a task copies at most (with TreeCopyOptions::spawn).
+inline constexpr std::size_t k_files_per_task = 32;
 
 // Fills the folder `dst` with the tree of folder `src`: folders are made, files are hard
 // links (or reflinks/copies, see FileMode and the fallbacks), links are recreated as they
 // are. `shown` names the source in messages. `src`'s entries are read from its current
-// position: pass a descriptor opened for this call.
+// position: pass a descriptor opened for this call (tasks handed to options.spawn hold
+// duplicates of both descriptors).
 void copy_tree(int src, int dst, const TreeCopyOptions& options, const fs::path& shown_src,
                const fs::path& shown_dst);
 

@@ -11,9 +11,12 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <climits>
 #include <cstdlib>
+#include <functional>
+#include <vector>
 
 namespace cairn::install::detail {
 
@@ -84,7 +87,18 @@ void make_executable(Run& run, const Unit& unit, int package_fd, const BinLink& 
         run.counters.linked.fetch_sub(1);
 }
 
-void place_files(Run& run, Unit& unit) {
+// A package being placed: the parts of its tree are tasks of one queue; the last task to
+// finish completes the package.
+struct Placement {
+    Unit* unit = nullptr;
+    TreeCopyOptions options;
+    Fd dst;
+    std::atomic<std::size_t> pending{0}; // its tasks handed out and not yet finished
+};
+
+// Starts copying the package's store tree; the queue's tasks copy the rest.
+void place_files(Run& run, Placement& placement) {
+    Unit& unit = *placement.unit;
     const PlannedPackage& p = *unit.first;
     Fd src(::open(p.source.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (!src) {
@@ -93,8 +107,8 @@ void place_files(Run& run, Unit& unit) {
         error.hint("run `cairn cache verify`, then install again");
         throw error;
     }
-    Fd dst = make_dirs(run.project_fd.get(), unit.package_dir, run.project);
-    TreeCopyOptions options;
+    placement.dst = make_dirs(run.project_fd.get(), unit.package_dir, run.project);
+    TreeCopyOptions& options = placement.options;
     options.mode = unit.run_scripts ? FileMode::copy : FileMode::hardlink;
     options.counters = &run.counters;
     if (!run.isolated()) {
@@ -107,14 +121,20 @@ void place_files(Run& run, Unit& unit) {
                 options.skip.insert("node_modules/" + rest);
         }
     }
-    copy_tree(src.get(), dst.get(), options, p.source, run.project / unit.package_dir);
-    PackageInfo info =
-        read_package_info(dst.get(), run.project / unit.package_dir, run.label(unit));
+    copy_tree(src.get(), placement.dst.get(), options, p.source, run.project / unit.package_dir);
+}
+
+// Once the whole tree is in place: its bins (whose targets are checked there) and scripts.
+void finish_files(Run& run, Placement& placement) {
+    Unit& unit = *placement.unit;
+    int dst = placement.dst.get();
+    PackageInfo info = read_package_info(dst, run.project / unit.package_dir, run.label(unit));
     for (const auto& bin : info.bins)
-        make_executable(run, unit, dst.get(), bin);
+        make_executable(run, unit, dst, bin);
     unit.state.bins = std::move(info.bins);
     unit.state.scripts = std::move(info.scripts);
     unit.state.scripts_allowed = unit.run_scripts && unit.state.scripts.empty();
+    placement.dst = Fd();
 }
 
 // A linked folder's bins are read on every run: it is the user's, it changes.
@@ -194,34 +214,80 @@ struct BinCandidate {
     std::string order; // tie-break: path
 };
 
-} // namespace
+// Places one unit (a link, or the first part of a package's files) and, when the unit is
+// complete, marks it so and reports it. Tasks of the queue run the rest of its files.
+class UnitPlacer {
+public:
+    UnitPlacer(Run& run, std::size_t total) : m_run(run), m_total(total) {}
 
-void materialize_units(Run& run) {
-    std::vector<std::size_t> to_place;
-    for (std::size_t i = 0; i < run.units.units.size(); ++i) {
-        const Unit& unit = run.units.units[i];
-        if (unit.status != UnitStatus::unchanged || unit.link_target)
-            to_place.push_back(i);
-    }
-    std::atomic<std::size_t> done{0};
-    parallel_for(to_place.size(), run.jobs, [&](std::size_t k) {
-        Unit& unit = run.units.units[to_place[k]];
-        try {
-            if (unit.link_target) {
-                if (unit.status != UnitStatus::unchanged)
-                    place_link(run, unit);
-                read_link_info(run, unit);
-            } else {
-                place_files(run, unit);
+    void start(Placement& placement) {
+        Unit& unit = *placement.unit;
+        placement.pending = 1;
+        step(placement, [&] {
+            if (!unit.link_target) {
+                placement.options.spawn = [this, &placement](std::function<void()> task) {
+                    if (!m_queue.wants_tasks()) {
+                        task();
+                        return;
+                    }
+                    placement.pending.fetch_add(1);
+                    m_queue.push_front(
+                        [this, &placement, task = std::move(task)] { step(placement, task); });
+                };
+                place_files(m_run, placement);
+                return;
             }
+            if (unit.status != UnitStatus::unchanged)
+                place_link(m_run, unit);
+            read_link_info(m_run, unit);
+        });
+    }
+
+    void run(std::vector<Placement>& placements) {
+        for (auto& placement : placements)
+            m_queue.push_back([this, &placement] { start(placement); });
+        m_queue.run(m_run.jobs);
+    }
+
+private:
+    // Runs one task of the unit; the last one to finish completes it.
+    void step(Placement& placement, const std::function<void()>& task) {
+        Unit& unit = *placement.unit;
+        try {
+            task();
+            if (placement.pending.fetch_sub(1) != 1)
+                return;
+            if (!unit.link_target)
+                finish_files(m_run, placement);
         } catch (Error& error) {
             if (error.context().empty())
-                error.while_(fmt::format("installing {} at {}", run.label(unit), unit.first->path));
+                error.while_(
+                    fmt::format("installing {} at {}", m_run.label(unit), unit.first->path));
             throw;
         }
         unit.completed = true;
-        run.progress(Progress::Phase::linking, ++done, to_place.size(), unit.first->path);
-    });
+        m_run.progress(Progress::Phase::linking, ++m_done, m_total, unit.first->path);
+    }
+
+    Run& m_run;
+    std::size_t m_total;
+    TaskQueue m_queue;
+    std::atomic<std::size_t> m_done{0};
+};
+
+} // namespace
+
+// Every unit's parts (a package's folders, runs of files) are tasks of one queue, so the
+// threads share a large package instead of one copying it while the others wait.
+void materialize_units(Run& run) {
+    std::vector<Unit*> to_place;
+    for (auto& unit : run.units.units)
+        if (unit.status != UnitStatus::unchanged || unit.link_target)
+            to_place.push_back(&unit);
+    std::vector<Placement> placements(to_place.size());
+    for (std::size_t k = 0; k < to_place.size(); ++k)
+        placements[k].unit = to_place[k];
+    UnitPlacer(run, to_place.size()).run(placements);
 }
 
 void link_dependencies(Run& run) {

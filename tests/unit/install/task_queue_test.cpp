@@ -1,0 +1,219 @@
+// The work queue of the install's placing phase, and trees copied through it.
+#include "fs_tree.hpp"
+#include "install_fixture.hpp"
+#include "worker_pool.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <chrono>
+#include <mutex>
+#include <set>
+#include <stdexcept>
+#include <thread>
+
+namespace cairn::test {
+namespace {
+
+using install::detail::copy_tree;
+using install::detail::CopyCounters;
+using install::detail::Fd;
+using install::detail::TaskQueue;
+using install::detail::TreeCopyOptions;
+using namespace std::chrono_literals;
+
+// Task `id` of a tree where each task below depth 4 adds 5 children: 1 + 5 + ... + 5^4.
+constexpr std::size_t k_fanout = 5;
+constexpr std::size_t k_tree_tasks = 1 + 5 + 25 + 125 + 625;
+
+void add_tree_task(TaskQueue& queue, std::vector<std::atomic<int>>& runs, std::size_t id,
+                   int depth) {
+    queue.push_front([&queue, &runs, id, depth] {
+        runs[id].fetch_add(1);
+        if (depth == 4)
+            return;
+        for (std::size_t c = 1; c <= k_fanout; ++c)
+            add_tree_task(queue, runs, id * k_fanout + c, depth + 1);
+    });
+}
+
+TEST(TaskQueueTest, TasksAddedByTasksRunExactlyOnce) {
+    for (unsigned jobs : {1u, 2u, 4u}) {
+        TaskQueue queue;
+        std::vector<std::atomic<int>> runs(k_tree_tasks);
+        add_tree_task(queue, runs, 0, 0);
+        queue.run(jobs);
+        for (std::size_t id = 0; id < k_tree_tasks; ++id)
+            ASSERT_EQ(runs[id].load(), 1) << "task " << id << " with " << jobs << " jobs";
+    }
+}
+
+TEST(TaskQueueTest, NothingToRunReturnsAtOnce) {
+    TaskQueue queue;
+    queue.run(4);
+}
+
+TEST(TaskQueueTest, TheFirstExceptionStopsTheHandOutAndIsRethrown) {
+    TaskQueue queue;
+    std::atomic<int> ran{0};
+    queue.push_back([] { throw std::runtime_error("first"); });
+    for (int i = 0; i < 1000; ++i)
+        queue.push_back([&] {
+            ran.fetch_add(1);
+            std::this_thread::sleep_for(1ms);
+        });
+    try {
+        queue.run(2);
+        FAIL() << "no exception";
+    } catch (const std::runtime_error& error) {
+        EXPECT_STREQ(error.what(), "first");
+    }
+    EXPECT_LT(ran.load(), 1000);
+}
+
+TEST(TaskQueueTest, ALaterExceptionWaitsForRunningTasksAndLosesToTheFirst) {
+    TaskQueue queue;
+    std::atomic<bool> second_started{false};
+    std::atomic<bool> first_thrown{false};
+    std::atomic<bool> second_done{false};
+    std::atomic<bool> child_ran{false};
+    queue.push_back([&] {
+        while (!second_started)
+            std::this_thread::yield();
+        first_thrown = true;
+        throw std::runtime_error("first");
+    });
+    queue.push_back([&] {
+        second_started = true;
+        while (!first_thrown)
+            std::this_thread::yield();
+        std::this_thread::sleep_for(20ms);
+        queue.push_front([&] { child_ran = true; }); // after the failure: never runs
+        second_done = true;
+        throw std::runtime_error("second");
+    });
+    try {
+        queue.run(2);
+        FAIL() << "no exception";
+    } catch (const std::runtime_error& error) {
+        EXPECT_STREQ(error.what(), "first");
+    }
+    EXPECT_TRUE(second_done.load()); // run() returned only after the running task ended
+    EXPECT_FALSE(child_ran.load());
+}
+
+TEST(TaskQueueTest, PartsAreWantedOnceNoFirstTaskIsLeftToStart) {
+    {
+        TaskQueue queue; // one thread: never
+        bool wanted = true;
+        queue.push_back([&] { wanted = queue.wants_tasks(); });
+        queue.run(1);
+        EXPECT_FALSE(wanted);
+    }
+    TaskQueue queue;
+    std::atomic<bool> b_started{false}, a_checked{false};
+    bool wanted_a = true, wanted_c = false;
+    queue.push_back([&] { // c waits while a and b run
+        while (!b_started)
+            std::this_thread::yield();
+        wanted_a = queue.wants_tasks();
+        a_checked = true;
+    });
+    queue.push_back([&] {
+        b_started = true;
+        while (!a_checked)
+            std::this_thread::yield();
+    });
+    queue.push_back([&] { wanted_c = queue.wants_tasks(); }); // the last to start
+    queue.run(2);
+    EXPECT_FALSE(wanted_a);
+    EXPECT_TRUE(wanted_c);
+}
+
+using TreeCopyTest = InstallTest;
+
+// Copies `from` into the (new) folder `to` with the parts of the tree spread over `jobs`
+// threads; returns how many threads ran a part.
+std::size_t copy_with_queue(const fs::path& from, const fs::path& to, TreeCopyOptions& options,
+                            unsigned jobs) {
+    fs::create_directories(to);
+    Fd src(::open(from.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    Fd dst(::open(to.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    TaskQueue queue;
+    std::mutex mutex;
+    std::set<std::thread::id> threads;
+    options.spawn = [&](std::function<void()> task) {
+        queue.push_front([&, task = std::move(task)] {
+            {
+                std::lock_guard lock(mutex);
+                threads.insert(std::this_thread::get_id());
+            }
+            std::this_thread::sleep_for(1ms); // lets another thread take the next part
+            task();
+        });
+    };
+    queue.push_back([&] { copy_tree(src.get(), dst.get(), options, from, to); });
+    queue.run(jobs);
+    return threads.size();
+}
+
+TEST_F(TreeCopyTest, NestedFoldersCopiedByDifferentThreadsEndUpComplete) {
+    fs::path tree = store / "big";
+    std::set<std::string> expected;
+    for (int a = 0; a < 6; ++a) {
+        for (int b = 0; b < 3; ++b) {
+            std::string dir = "d" + std::to_string(a) + "/e" + std::to_string(b);
+            for (int f = 0; f < 70; ++f) { // more than one run of files per folder
+                write_file(tree / dir / ("f" + std::to_string(f) + ".js"), dir);
+                expected.insert(dir + "/f" + std::to_string(f) + ".js");
+            }
+        }
+        write_file(tree / ("d" + std::to_string(a)) / "top.js", "top");
+        expected.insert("d" + std::to_string(a) + "/top.js");
+    }
+    write_file(tree / "node_modules/skipped/index.js", "bundled");
+    write_file(tree / "node_modules/kept/index.js", "bundled");
+    expected.insert("node_modules/kept/index.js");
+    fs::create_directories(tree / "empty");
+    fs::create_symlink("d0/top.js", tree / "link.js");
+
+    CopyCounters counters;
+    TreeCopyOptions options;
+    options.counters = &counters;
+    options.skip = {"node_modules/skipped"};
+    fs::path out = tmp / "out";
+    EXPECT_GE(copy_with_queue(tree, out, options, 4), 2u);
+
+    std::set<std::string> files;
+    for (const auto& entry : fs::recursive_directory_iterator(out))
+        if (!entry.is_symlink() && entry.is_regular_file())
+            files.insert(fs::relative(entry.path(), out).string());
+    EXPECT_EQ(files, expected);
+    for (const auto& file : expected)
+        EXPECT_EQ(stat_of(out / file).st_ino, stat_of(tree / file).st_ino) << file;
+    EXPECT_EQ(counters.linked.load(), expected.size());
+    EXPECT_TRUE(fs::is_directory(out / "empty"));
+    EXPECT_EQ(fs::read_symlink(out / "link.js"), "d0/top.js");
+    EXPECT_FALSE(exists_no_follow(out / "node_modules/skipped"));
+}
+
+TEST_F(TreeCopyTest, AFailureInAPartCopiedByAnotherThreadIsRethrown) {
+    fs::path tree = store / "t";
+    for (int f = 0; f < 40; ++f)
+        write_file(tree / "a/b" / ("f" + std::to_string(f)), "x");
+    fs::path out = tmp / "out";
+    write_file(out / "a/b", "a file where the tree has a folder");
+    CopyCounters counters;
+    TreeCopyOptions options;
+    options.counters = &counters;
+    try {
+        copy_with_queue(tree, out, options, 2);
+        FAIL() << "no exception";
+    } catch (const Error& error) {
+        EXPECT_EQ(error.message(), (out / "a/b").string() + " is not a folder");
+    }
+}
+
+} // namespace
+} // namespace cairn::test
