@@ -176,8 +176,10 @@ protocol::npm::PackumentRelease release_from(const Reader& r, element value,
 }
 
 // simdjson says what is wrong, not where: nlohmann, on this error path only, gives the
-// byte offset, turned into line:column.
-[[noreturn]] void fail_not_json(std::string_view text, std::string_view source) {
+// byte offset, turned into line:column. (What nlohmann accepts and simdjson does not, an
+// integer beyond 64 bits, has simdjson's word for it as the cause.)
+[[noreturn]] void fail_not_json(std::string_view text, std::string_view source,
+                                simdjson::error_code code) {
     std::string where(source);
     try {
         json parsed = json::parse(text); // throws, with the offset
@@ -192,6 +194,7 @@ protocol::npm::PackumentRelease release_from(const Reader& r, element value,
         where = fmt::format("{}:{}:{}", source, line, column);
     }
     Error error(Code::manifest_invalid, fmt::format("{}: invalid lockfile: not JSON", where));
+    error.caused_by(simdjson::error_message(code));
     error.hint(fmt::format("regenerate it with `cairn lock` (delete {} if it is damaged)",
                            k_lockfile_name));
     throw error;
@@ -242,8 +245,8 @@ Lockfile read_lockfile(std::string_view text, std::string_view source, IndexRead
     simdjson::dom::parser parser;
     simdjson::padded_string padded(text);
     element root;
-    if (parser.parse(padded).get(root) != simdjson::SUCCESS)
-        fail_not_json(text, source);
+    if (auto code = parser.parse(padded).get(root); code != simdjson::SUCCESS)
+        fail_not_json(text, source, code);
     object doc = r.as_object(root, "the document");
     std::string format = r.string(doc, "format", "the document", true);
     if (format != k_lockfile_format) {

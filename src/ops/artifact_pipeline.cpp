@@ -277,7 +277,7 @@ void ArtifactPipeline::finish_download(Download& d) {
         fail(work, std::move(error));
         return;
     }
-    // Commit (verify, fsync, link) and unpack on a worker; the lock goes with it.
+    // Commit (verify, link into place) and unpack on a worker; the lock goes with it.
     auto writer = std::make_shared<std::unique_ptr<store::BlobWriter>>(std::move(d.writer));
     auto lock = std::make_shared<store::FileLock>(std::move(d.lock));
     unpack_later(work, [this, &work, writer, lock] {

@@ -236,6 +236,20 @@ TEST(Lockfile, BadInputNamesFileAndPlace) {
                  "(\"npm:<name>\")");
 }
 
+TEST(Lockfile, WhatIsNotJsonToTheParserSaysWhy) {
+    // JSON allows an integer beyond 64 bits; the lockfile reader does not, and says so.
+    std::string text = R"({"format":"cairn-lock/1","later":{"n":123456789012345678901234567890}})";
+    try {
+        read_lockfile(text, "proj/cairn.lock");
+        FAIL() << "accepted: " << text;
+    } catch (const Error& e) {
+        EXPECT_EQ(e.code(), Code::manifest_invalid);
+        EXPECT_EQ(e.message(), "proj/cairn.lock: invalid lockfile: not JSON");
+        ASSERT_EQ(e.causes().size(), 1u);
+        EXPECT_NE(e.causes()[0].find("number"), std::string::npos) << e.causes()[0];
+    }
+}
+
 TEST(Lockfile, ErrorsCarryAHint) {
     try {
         read_lockfile("{", "cairn.lock");
