@@ -296,7 +296,6 @@ std::string describe_root_difference(const lock::LockedRoot& manifest,
     return "overrides differ";
 }
 
-// The resolution: the lockfile's portable index and cache first, the registries after.
 // The crawl's picks, fetched while resolution goes on: those on this platform that no
 // lockfile prefers another version of (the lockfile's choice is what the resolver keeps).
 NpmCrawlHooks prefetch_hooks(NpmMetadata& metadata, const resolve::npm::TreeOptions& options,
@@ -326,6 +325,7 @@ NpmCrawlHooks prefetch_hooks(NpmMetadata& metadata, const resolve::npm::TreeOpti
     return hooks;
 }
 
+// The resolution: the lockfile's portable index and cache first, the registries after.
 // `prefetch`, when given, starts fetching the artifact of each release the metadata crawl
 // expects the resolver to pick, so downloads overlap resolution.
 lock::Lockfile resolve_project(const NpmProjectContext& context, const NpmProjectRequest& request,
