@@ -200,6 +200,14 @@ protocol::npm::PackumentRelease release_from(const Reader& r, element value,
     throw error;
 }
 
+// The document's top-level object, valid while `parser` lives.
+object parse_document(const Reader& r, simdjson::dom::parser& parser, std::string_view text) {
+    element root;
+    if (auto code = parser.parse(text.data(), text.size()).get(root); code != simdjson::SUCCESS)
+        fail_not_json(text, r.source, code);
+    return r.as_object(root, "the document");
+}
+
 void read_index(const Reader& r, element value, Lockfile& lock) {
     for (auto [id_view, entry] : r.as_object(value, "index")) {
         std::string id(id_view);
@@ -240,14 +248,20 @@ protocol::npm::PackumentRelease release_from_json(const nlohmann::json& value,
     return release_from(Reader{"portable index"}, root, version);
 }
 
+void read_skipped_index(Lockfile& lockfile, std::string_view text, std::string_view source) {
+    if (!lockfile.index_skipped)
+        return;
+    Reader r{source};
+    simdjson::dom::parser parser;
+    if (auto index = r.find(parse_document(r, parser, text), "index"))
+        read_index(r, *index, lockfile);
+    lockfile.index_skipped = false;
+}
+
 Lockfile read_lockfile(std::string_view text, std::string_view source, IndexReading index) {
     Reader r{source};
     simdjson::dom::parser parser;
-    simdjson::padded_string padded(text);
-    element root;
-    if (auto code = parser.parse(padded).get(root); code != simdjson::SUCCESS)
-        fail_not_json(text, source, code);
-    object doc = r.as_object(root, "the document");
+    object doc = parse_document(r, parser, text);
     std::string format = r.string(doc, "format", "the document", true);
     if (format != k_lockfile_format) {
         if (format.starts_with("cairn-lock/")) {

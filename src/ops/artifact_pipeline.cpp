@@ -190,10 +190,7 @@ std::size_t ArtifactPipeline::add(NeededArtifact artifact) {
     m_work_of.push_back(slot->second);
     if (!fresh)
         return m_work_of.size() - 1;
-    {
-        std::lock_guard lock(m_mutex); // report() reads the size from the workers' side
-        m_work.push_back(std::make_unique<Work>(Work{std::move(artifact), {}, {}, false}));
-    }
+    m_work.push_back(std::make_unique<Work>(Work{std::move(artifact), {}, {}, false}));
     Work& work = *m_work.back();
     const NeededArtifact& a = work.artifact;
     if (auto tree = m_store.find_unpacked(a.digest, m_options.strip)) {
@@ -358,18 +355,6 @@ std::vector<ArtifactOutcome> ArtifactPipeline::results(std::span<const std::size
         counted[w] = true;
     }
     return out;
-}
-
-std::vector<ArtifactOutcome> ensure_unpacked(const store::Store& store,
-                                             const std::function<net::Client&()>& client,
-                                             const std::vector<NeededArtifact>& artifacts,
-                                             const PipelineOptions& options) {
-    ArtifactPipeline pipeline(store, client, options);
-    std::vector<std::size_t> ids;
-    ids.reserve(artifacts.size());
-    for (const auto& artifact : artifacts)
-        ids.push_back(pipeline.add(artifact));
-    return pipeline.results(ids);
 }
 
 } // namespace cairn::ops::detail

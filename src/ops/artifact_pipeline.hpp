@@ -109,12 +109,6 @@ private:
     std::unique_ptr<Pool> m_pool; // started by the first piece of work for it
 };
 
-// One outcome per artifact, in order (an ArtifactPipeline given them all, then waited on).
-std::vector<ArtifactOutcome> ensure_unpacked(const store::Store& store,
-                                             const std::function<net::Client&()>& client,
-                                             const std::vector<NeededArtifact>& artifacts,
-                                             const PipelineOptions& options);
-
 // The path of a file:// URL ("file:///a/b%20c" -> "/a/b c"); nullopt for other schemes.
 std::optional<std::filesystem::path> file_url_path(std::string_view url);
 

@@ -568,8 +568,8 @@ NpmProjectSummary run(const NpmProjectContext& context, const NpmProjectRequest&
         };
     detail::ArtifactPipeline artifacts(store, network, pipeline);
 
-    if (!lock_current && project.lock && project.lock->index_skipped)
-        project.lock = lock::read_lockfile(*project.lock_text, lock::k_lockfile_name);
+    if (!lock_current && project.lock)
+        lock::read_skipped_index(*project.lock, *project.lock_text, lock::k_lockfile_name);
     lock::Lockfile lock;
     if (lock_current) {
         lock = std::move(*project.lock);
@@ -610,10 +610,8 @@ NpmProjectSummary run(const NpmProjectContext& context, const NpmProjectRequest&
     // A lockfile followed as it is, links included, keeps its text: no need to write it out
     // again to learn that.
     bool lock_unchanged = lock_current && links_of(lock) == links_before;
-    if (!lock_unchanged && lock.index_skipped) {
-        lock.index = lock::read_lockfile(*project.lock_text, lock::k_lockfile_name).index;
-        lock.index_skipped = false;
-    }
+    if (!lock_unchanged)
+        lock::read_skipped_index(lock, *project.lock_text, lock::k_lockfile_name);
     if (!lock_unchanged)
         summary.changes = direct_changes(project.lock, lock);
     std::string lock_text = lock_unchanged ? *project.lock_text : lock::write_lockfile(lock);

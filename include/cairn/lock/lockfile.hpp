@@ -102,6 +102,10 @@ enum class IndexReading { read, skip };
 Lockfile read_lockfile(std::string_view text, std::string_view source,
                        IndexReading index = IndexReading::read);
 
+// Converts the portable index `read_lockfile(text, source, IndexReading::skip)` left out,
+// from the same text (nothing else is converted again); does nothing when it is there.
+void read_skipped_index(Lockfile& lockfile, std::string_view text, std::string_view source);
+
 // The canonical text: the same Lockfile always gives the same bytes. Throws
 // Code::internal for a Lockfile read without its index.
 std::string write_lockfile(const Lockfile& lockfile);

@@ -84,6 +84,16 @@ void read_bin(Manifest& m, const Json& bin) {
     }
 }
 
+// `bin` and `scripts`: what an installed package's manifest is read for, and part of a root's.
+void read_bin_and_scripts(Manifest& m, const Json& doc) {
+    if (auto it = doc.find("bin"); it != doc.end())
+        read_bin(m, *it);
+    if (auto it = doc.find("scripts"); it != doc.end() && it->is_object())
+        for (const auto& [name, value] : it->items())
+            if (value.is_string())
+                m.scripts[name] = value.get<std::string>();
+}
+
 std::vector<std::string> string_list(const Manifest& m, const Json& doc, const char* field) {
     std::vector<std::string> out;
     auto it = doc.find(field);
@@ -160,12 +170,7 @@ Manifest read_fields(std::string_view text, std::string_view source, Fields fiel
     }
 
     if (fields == Fields::installed) {
-        if (auto it = doc.find("bin"); it != doc.end())
-            read_bin(m, *it);
-        if (auto it = doc.find("scripts"); it != doc.end() && it->is_object())
-            for (const auto& [name, value] : it->items())
-                if (value.is_string())
-                    m.scripts[name] = value.get<std::string>();
+        read_bin_and_scripts(m, doc);
         return m;
     }
     for (DependencyType type : {DependencyType::prod, DependencyType::dev, DependencyType::optional,
@@ -204,12 +209,7 @@ Manifest read_fields(std::string_view text, std::string_view source, Fields fiel
             }
         }
     }
-    if (auto it = doc.find("bin"); it != doc.end())
-        read_bin(m, *it);
-    if (auto it = doc.find("scripts"); it != doc.end() && it->is_object())
-        for (const auto& [name, value] : it->items())
-            if (value.is_string())
-                m.scripts[name] = value.get<std::string>();
+    read_bin_and_scripts(m, doc);
     m.os = string_list(m, doc, "os");
     m.cpu = string_list(m, doc, "cpu");
     m.libc = string_list(m, doc, "libc");

@@ -82,6 +82,10 @@ TEST(Lockfile, TheIndexCanBeLeftOutButSuchALockfileIsNeverWritten) {
         EXPECT_EQ(e.code(), Code::internal);
         EXPECT_NE(std::string(e.what()).find("portable index"), std::string::npos) << e.what();
     }
+    // Filled in later from the same text: the whole lockfile again, byte for byte.
+    read_skipped_index(partial, text, "cairn.lock");
+    EXPECT_FALSE(partial.index_skipped);
+    EXPECT_EQ(write_lockfile(partial), text);
     // A damaged index is still found when the index is read.
     auto damaged = text;
     damaged.replace(damaged.find("\"npm:b\""), 7, "\"b\"    ");
