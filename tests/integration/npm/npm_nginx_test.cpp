@@ -10,22 +10,12 @@
 
 #include <gtest/gtest.h>
 
-#include <fstream>
 #include <set>
-#include <sstream>
 
 namespace cairn::ops {
 namespace {
 
 using version::Version;
-
-std::vector<std::string> log_lines(const std::filesystem::path& path) {
-    std::ifstream in(path);
-    std::vector<std::string> lines;
-    for (std::string line; std::getline(in, line);)
-        lines.push_back(line);
-    return lines;
-}
 
 registry::FormatRegistries over(const std::string& url) {
     registry::FormatRegistries npm;
@@ -98,7 +88,7 @@ TEST_F(NpmNginx, RevalidatesOfflineAndFallsBack) {
         ASSERT_NE(again->releases("@s/b"), nullptr);
         EXPECT_EQ(again->statistics().not_modified, 2u);
     }
-    auto lines = log_lines(nginx->access_log_path());
+    auto lines = nginx->access_log_lines(4);
     ASSERT_EQ(lines.size(), 4u);
     std::multiset<std::string> got(lines.begin(), lines.end());
     EXPECT_EQ(got, (std::multiset<std::string>{"GET /a HTTP/1.1 200", "GET /@s%2fb HTTP/1.1 200",
@@ -132,7 +122,7 @@ TEST_F(NpmNginx, AScopedNameReachesItsFolderThroughPercentEncoding) {
     auto online = run(net::NetworkMode::online, std::chrono::minutes(5));
     EXPECT_EQ(online->releases("@s/missing"), nullptr); // 404 from try_files
     ASSERT_NE(online->releases("@s/b"), nullptr);
-    auto lines = log_lines(nginx->access_log_path());
+    auto lines = nginx->access_log_lines(2);
     EXPECT_EQ(lines, (std::vector<std::string>{"GET /@s%2fmissing HTTP/1.1 404",
                                                "GET /@s%2fb HTTP/1.1 200"}));
 }

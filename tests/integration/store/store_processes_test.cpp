@@ -16,7 +16,6 @@
 #include <atomic>
 #include <csignal>
 #include <random>
-#include <sstream>
 #include <thread>
 
 extern char** environ;
@@ -135,8 +134,7 @@ TEST_F(StoreProcesses, EightProcessesFetchTheSame200ArtifactsIntoOneStore) {
     // requested from the server exactly once: the others waited for it.
     EXPECT_EQ(downloaded, 200u);
     std::map<std::string, int> requests;
-    std::istringstream log(read_file(m_server->access_log_path()));
-    for (std::string line; std::getline(log, line);)
+    for (const std::string& line : m_server->access_log_lines(200))
         ++requests[line];
     EXPECT_EQ(requests.size(), 200u);
     for (const auto& [line, count] : requests) {

@@ -228,6 +228,24 @@ std::string Nginx::base_url() const {
     return (m_options.tls ? "https://127.0.0.1:" : "http://127.0.0.1:") + std::to_string(m_port);
 }
 
+std::vector<std::string> Nginx::access_log_lines(std::size_t count) const {
+    auto read = [this] {
+        std::vector<std::string> lines;
+        std::ifstream in(access_log_path());
+        for (std::string line; std::getline(in, line);)
+            if (!line.empty())
+                lines.push_back(line);
+        return lines;
+    };
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    std::vector<std::string> lines = read();
+    while (lines.size() < count && std::chrono::steady_clock::now() < deadline) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        lines = read();
+    }
+    return lines;
+}
+
 std::string Nginx::url(std::string_view path) const {
     std::string out = base_url();
     if (path.empty() || path.front() != '/')

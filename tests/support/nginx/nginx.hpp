@@ -58,6 +58,10 @@ public:
     std::string base_url() const;                 // "http://127.0.0.1:PORT" (https with tls)
     std::string url(std::string_view path) const; // base_url() + path ("/" added if missing)
     std::filesystem::path access_log_path() const { return m_dir / "access.log"; }
+    // The access log's lines once it has at least `count` of them: nginx writes a request's
+    // line when it finishes the request, which may be a moment after the client has the last
+    // byte. What the log holds after 10 s otherwise (the caller's check then says so).
+    std::vector<std::string> access_log_lines(std::size_t count) const;
     std::filesystem::path error_log_path() const { return m_dir / "error.log"; }
     // The self-signed certificate (PEM) with NginxOptions::tls; to be trusted as a CA file.
     std::filesystem::path certificate_path() const { return m_dir / "cert.pem"; }

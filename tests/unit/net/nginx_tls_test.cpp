@@ -29,27 +29,6 @@ std::string read_file(const std::filesystem::path& path) {
     return text.str();
 }
 
-std::vector<std::string> lines_of(const std::string& text) {
-    std::vector<std::string> lines;
-    std::istringstream in(text);
-    for (std::string line; std::getline(in, line);)
-        if (!line.empty())
-            lines.push_back(line);
-    return lines;
-}
-
-// nginx writes a request's log line when it finishes the request, which may be a moment
-// after the client has the last byte: wait (boundedly) until all the lines are there.
-std::vector<std::string> wait_for_log_lines(const std::filesystem::path& log, std::size_t count) {
-    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-    std::vector<std::string> lines = lines_of(read_file(log));
-    while (lines.size() < count && std::chrono::steady_clock::now() < deadline) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(20));
-        lines = lines_of(read_file(log));
-    }
-    return lines;
-}
-
 class NginxTls : public ::testing::Test {
 protected:
     void SetUp() override {
@@ -108,7 +87,7 @@ TEST_F(NginxTls, ManyFilesMultiplexedOverHttp2) {
     EXPECT_LE(client.statistics().connections, static_cast<std::uint64_t>(k_per_host));
 
     // "GET /pkg/N.tgz HTTP/2.0 200 HTTP/2.0 CONNECTION REQUESTS_SO_FAR_ON_IT"
-    std::vector<std::string> lines = wait_for_log_lines(m_nginx->access_log_path(), k_files);
+    std::vector<std::string> lines = m_nginx->access_log_lines(k_files);
     ASSERT_EQ(lines.size(), static_cast<std::size_t>(k_files))
         << read_file(m_nginx->access_log_path());
     std::map<std::string, int> per_connection;
