@@ -70,9 +70,12 @@ private:
     void enqueue(std::size_t node, std::vector<Edge> edges) {
         std::sort(edges.begin(), edges.end(),
                   [](const Edge& a, const Edge& b) { return a.name < b.name; });
+        // An optional peer is looked up only if something else places it: announcing it
+        // would start lookups nobody finishes (and, online, requests on every run).
         std::vector<std::string> fresh;
         for (const Edge& edge : edges)
-            if (m_announced.insert(edge.package).second)
+            if (!(edge.type == EdgeType::peer && edge.peer_optional) &&
+                m_announced.insert(edge.package).second)
                 fresh.push_back(edge.package);
         if (!fresh.empty())
             m_provider.prefetch(fresh);

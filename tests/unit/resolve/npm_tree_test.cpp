@@ -344,6 +344,20 @@ TEST(NpmTree, EveryNameIsPrefetchedOnceBeforeItIsNeeded) {
     EXPECT_EQ(r.prefetched, (std::vector<std::string>{"a", "b", "c"}));
 }
 
+TEST(NpmTree, OptionalPeersAreNotPrefetchedUnlessSomethingElseNeedsThem) {
+    MemoryRegistry r;
+    Edge optional_peer = dep("canvas", "^2", EdgeType::peer);
+    optional_peer.peer_optional = true;
+    Edge lazy_peer = dep("later", "^1", EdgeType::peer);
+    lazy_peer.peer_optional = true;
+    r.add("a", "1.0.0", {optional_peer, lazy_peer, dep("b", "^1")});
+    r.add("b", "1.0.0", {dep("later", "^1")}).add("later", "1.0.0").add("canvas", "2.0.0");
+    Tree t = build(r, {dep("a", "^1")});
+    EXPECT_EQ(r.prefetched, (std::vector<std::string>{"a", "b", "later"}));
+    EXPECT_FALSE(t.resolve(0, "canvas"));
+    EXPECT_TRUE(t.resolve(0, "later"));
+}
+
 TEST(PlatformAllows, Negations) {
     EXPECT_TRUE(platform_allows({}, "linux"));
     EXPECT_TRUE(platform_allows({"linux", "darwin"}, "linux"));
