@@ -1,6 +1,8 @@
 // The npm tree builder's metadata provider.
 #include "cairn/ops/npm_metadata.hpp"
 
+#include "npm_project.hpp"
+
 #include "cairn/core/digest.hpp"
 #include "cairn/core/error.hpp"
 #include "cairn/net/client_config.hpp"
@@ -22,15 +24,39 @@ using resolve::npm::Edge;
 using resolve::npm::EdgeType;
 using resolve::npm::NpmRelease;
 
+// A package's releases across the registries that have it. `releases` holds what choosing
+// needs (version, deprecated, engines.node); a release's record and its dependencies are
+// decoded from the compact document only when asked for.
 struct NpmMetadata::Entry {
     const registry::NpmLookupResult* lookup = nullptr;
-    struct Chosen {
-        const npm::PackumentRelease* release = nullptr;
+    struct Origin {
         std::size_t found = 0; // index into lookup->found
+        std::size_t index = 0; // the release's index in that document
     };
     std::vector<NpmRelease> releases;
-    std::map<std::string, Chosen> by_version; // normalised version text
+    std::vector<Origin> origins;                   // parallel to releases
+    std::map<std::string, std::size_t> by_version; // normalised version text -> index
     std::map<std::string, std::string> tags;
+    std::map<std::size_t, npm::PackumentRelease> records; // decoded on demand
+    std::map<std::size_t, NpmRelease> details;            // with dependencies, on demand
+
+    const npm::CompactPackument& document(std::size_t i) const {
+        return *lookup->found[origins[i].found].packument;
+    }
+    const npm::PackumentRelease& record(std::size_t i) {
+        auto it = records.find(i);
+        if (it == records.end())
+            it = records.emplace(i, document(i).release(origins[i].index)).first;
+        return it->second;
+    }
+    // The index of a release in `releases` (which the caller got from there).
+    std::size_t index_of(const NpmRelease& release) const {
+        std::less<const NpmRelease*> before;
+        if (!releases.empty() && !before(&release, &releases.front()) &&
+            !before(&releases.back(), &release))
+            return static_cast<std::size_t>(&release - releases.data());
+        return by_version.at(release.version.to_string());
+    }
 };
 
 namespace {
@@ -49,42 +75,6 @@ std::optional<store::UnixSeconds> parse_time(const std::string& text) {
     tm.tm_min = minute;
     tm.tm_sec = second;
     return static_cast<store::UnixSeconds>(::timegm(&tm));
-}
-
-// `npm:other@^2` names another package; anything else is a range or tag of `name` itself.
-Edge make_edge(const std::string& name, const std::string& spec, EdgeType type) {
-    Edge edge{name, name, spec, type};
-    if (spec.starts_with("npm:")) {
-        std::string target = spec.substr(4);
-        std::size_t at = target.find('@', 1);
-        edge.package = target.substr(0, at);
-        edge.spec = at == std::string::npos ? "latest" : target.substr(at + 1);
-    }
-    return edge;
-}
-
-NpmRelease to_release(const version::Version& version, const npm::PackumentRelease& r) {
-    NpmRelease out{version, {}, r.os, r.cpu, r.libc, r.deprecated.has_value()};
-    out.engines_node = r.engines_node;
-    auto optional = [&](const std::string& name) {
-        for (const auto& [n, spec] : r.optional_dependencies)
-            if (n == name)
-                return true;
-        return false;
-    };
-    // npm lists optional dependencies under dependencies too; optional wins.
-    for (const auto& [name, spec] : r.dependencies)
-        if (!optional(name))
-            out.dependencies.push_back(make_edge(name, spec, EdgeType::prod));
-    for (const auto& [name, spec] : r.optional_dependencies)
-        out.dependencies.push_back(make_edge(name, spec, EdgeType::optional));
-    for (const auto& [name, spec] : r.peer_dependencies) {
-        Edge edge = make_edge(name, spec, EdgeType::peer);
-        for (const auto& peer : r.optional_peers)
-            edge.peer_optional = edge.peer_optional || peer == name;
-        out.dependencies.push_back(std::move(edge));
-    }
-    return out;
 }
 
 store::UnixSeconds system_now() {
@@ -214,6 +204,7 @@ void NpmMetadata::crawl(std::span<const resolve::npm::Edge> roots, const NpmCraw
             }
             if (!pick || !s.followed.insert(pick->version.to_string()).second)
                 continue;
+            pick = &details(package, *pick);
             if (hooks.on_pick)
                 hooks.on_pick(package, *pick);
             for (const auto& dep : pick->dependencies)
@@ -240,27 +231,31 @@ NpmMetadata::Entry& NpmMetadata::entry(std::string_view package) {
     store::UnixSeconds now = m_now();
     std::size_t too_young = 0;
     for (std::size_t f = 0; f < lookup.found.size(); ++f) {
-        const npm::Packument& packument = *lookup.found[f].packument;
-        for (const auto& [tag, version] : packument.dist_tags)
+        const npm::CompactPackument& packument = *lookup.found[f].packument;
+        for (const auto& [tag, version] : packument.dist_tags())
             e.tags.emplace(tag, version);
-        for (const auto& r : packument.releases) {
-            auto version = version::Version::parse(r.version, version::ParseMode::loose);
+        e.releases.reserve(e.releases.size() + packument.size());
+        for (std::size_t i = 0; i < packument.size(); ++i) {
+            auto version = version::Version::parse(packument.version(i), version::ParseMode::loose);
             if (!version)
                 continue; // npm skips what it cannot parse, too
             std::string key = version->to_string();
             if (e.by_version.count(key))
                 continue; // an earlier registry of a union already has it
-            if (minimum_age_ms >= 0 && r.published) {
-                auto published = parse_time(*r.published);
-                if (published && (now - *published) * 1000 < minimum_age_ms) {
+            if (auto published = packument.published(i); minimum_age_ms >= 0 && published) {
+                auto when = parse_time(std::string(*published));
+                if (when && (now - *when) * 1000 < minimum_age_ms) {
                     ++too_young;
                     continue;
                 }
             }
-            if (m_filter && !m_filter(package, r))
+            if (m_filter && !m_filter(package, packument.release(i)))
                 continue;
-            e.by_version.emplace(key, Entry::Chosen{&r, f});
-            e.releases.push_back(to_release(*version, r));
+            e.by_version.emplace(std::move(key), e.releases.size());
+            NpmRelease light{*version, {}, {}, {}, {}, packument.deprecated(i)};
+            light.engines_node = packument.engines_node(i);
+            e.releases.push_back(std::move(light));
+            e.origins.push_back({f, i});
         }
     }
     if (too_young)
@@ -299,11 +294,20 @@ std::optional<version::Version> NpmMetadata::dist_tag(std::string_view package,
     return best;
 }
 
+const NpmRelease& NpmMetadata::details(std::string_view package, const NpmRelease& release) {
+    Entry& e = entry(package);
+    std::size_t i = e.index_of(release);
+    auto it = e.details.find(i);
+    if (it == e.details.end())
+        it = e.details.emplace(i, detail::tree_release(e.releases[i].version, e.record(i))).first;
+    return it->second;
+}
+
 const npm::PackumentRelease* NpmMetadata::release(std::string_view package,
                                                   const version::Version& version) {
     Entry& e = entry(package);
     auto it = e.by_version.find(version.to_string());
-    return it == e.by_version.end() ? nullptr : it->second.release;
+    return it == e.by_version.end() ? nullptr : &e.record(it->second);
 }
 
 std::optional<NpmReleaseSource> NpmMetadata::source(std::string_view package,
@@ -312,8 +316,8 @@ std::optional<NpmReleaseSource> NpmMetadata::source(std::string_view package,
     auto it = e.by_version.find(version.to_string());
     if (it == e.by_version.end())
         return std::nullopt;
-    const npm::PackumentRelease& r = *it->second.release;
-    const registry::NpmFound& found = e.lookup->found[it->second.found];
+    const npm::PackumentRelease& r = e.record(it->second);
+    const registry::NpmFound& found = e.lookup->found[e.origins[it->second].found];
     NpmReleaseSource source;
     source.tarball_url = found.base.resolve(r.tarball);
     if (!r.integrity.empty())

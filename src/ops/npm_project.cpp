@@ -309,6 +309,14 @@ const std::vector<NpmRelease>* PortableIndexProvider::releases(std::string_view 
     return &m_releases.emplace(std::string(package), std::move(out)).first->second;
 }
 
+const NpmRelease& PortableIndexProvider::details(std::string_view package,
+                                                 const NpmRelease& release) {
+    // The index's own releases are complete; the fallback's may not be.
+    if (!serves(package) && m_fallback)
+        return m_fallback->details(package, release);
+    return release;
+}
+
 std::optional<version::Version> PortableIndexProvider::dist_tag(std::string_view package,
                                                                 std::string_view tag) {
     if (!serves(package))
@@ -408,15 +416,19 @@ void OverridingProvider::apply(std::string_view package, NpmRelease& release) co
 }
 
 const std::vector<NpmRelease>* OverridingProvider::releases(std::string_view package) {
-    if (auto it = m_cache.find(package); it != m_cache.end())
-        return &it->second;
-    const auto* inner = m_inner.releases(package);
-    if (!inner)
-        return nullptr;
-    std::vector<NpmRelease> out = *inner;
-    for (auto& release : out)
-        apply(package, release);
-    return &m_cache.emplace(std::string(package), std::move(out)).first->second;
+    return m_inner.releases(package);
+}
+
+const NpmRelease& OverridingProvider::details(std::string_view package, const NpmRelease& release) {
+    const NpmRelease& inner = m_inner.details(package, release);
+    if (empty())
+        return inner;
+    auto it = m_details.find(&inner);
+    if (it == m_details.end()) {
+        it = m_details.emplace(&inner, inner).first;
+        apply(package, it->second);
+    }
+    return it->second;
 }
 
 std::optional<version::Version> OverridingProvider::dist_tag(std::string_view package,

@@ -65,6 +65,8 @@ public:
                           std::set<std::string> bypass);
     void prefetch(std::span<const std::string> packages) override;
     const std::vector<resolve::npm::NpmRelease>* releases(std::string_view package) override;
+    const resolve::npm::NpmRelease& details(std::string_view package,
+                                            const resolve::npm::NpmRelease& release) override;
     std::optional<version::Version> dist_tag(std::string_view package,
                                              std::string_view tag) override;
     // Whether the index answers for this package (it has it and it is not bypassed).
@@ -90,7 +92,10 @@ class OverridingProvider : public resolve::npm::NpmTreeProvider {
 public:
     OverridingProvider(const format::npm::Manifest& root, resolve::npm::NpmTreeProvider& inner);
     void prefetch(std::span<const std::string> packages) override;
+    // The inner provider's list itself: overrides change only dependencies (details()).
     const std::vector<resolve::npm::NpmRelease>* releases(std::string_view package) override;
+    const resolve::npm::NpmRelease& details(std::string_view package,
+                                            const resolve::npm::NpmRelease& release) override;
     std::optional<version::Version> dist_tag(std::string_view package,
                                              std::string_view tag) override;
     bool empty() const { return m_global.empty() && m_scoped.empty(); }
@@ -107,7 +112,8 @@ private:
     resolve::npm::NpmTreeProvider& m_inner;
     std::map<std::string, std::string> m_global;
     std::vector<Scoped> m_scoped;
-    std::map<std::string, std::vector<resolve::npm::NpmRelease>, std::less<>> m_cache;
+    // Overridden details by the inner release they were made from.
+    std::map<const resolve::npm::NpmRelease*, resolve::npm::NpmRelease> m_details;
 };
 
 // Where a resolved release's record and tarball come from.

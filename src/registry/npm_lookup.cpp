@@ -31,8 +31,8 @@ struct NpmLookup::Attempt {
     const Registry* registry = nullptr;
     bool started = false;
     std::optional<npm::RegistryBase> base{};
-    std::optional<store::CachedDocument> cached{};            // the row read at start
-    std::shared_ptr<const npm::Packument> cached_packument{}; // decoded; null for an absence
+    std::optional<store::CachedDocument> cached{};                   // the row read at start
+    std::shared_ptr<const npm::CompactPackument> cached_packument{}; // null for an absence
     bool answer_from_cache = false;
     bool offline_miss = false;
     std::optional<std::future<net::Response>> response{};
@@ -137,8 +137,8 @@ void NpmLookup::begin(Pending& p, std::size_t index) {
     if (attempt.cached) {
         if (attempt.cached->encoding == npm::k_packument_encoding) {
             try {
-                attempt.cached_packument = std::make_shared<const npm::Packument>(
-                    npm::decode_packument(attempt.cached->body));
+                attempt.cached_packument =
+                    std::make_shared<const npm::CompactPackument>(std::move(attempt.cached->body));
             } catch (const Error& error) {
                 m_warnings.push_back(fmt::format("dropped the unreadable cached metadata of "
                                                  "npm:{} from {}: {}",
@@ -179,7 +179,7 @@ NpmLookup::Step NpmLookup::finish(Pending& p, std::size_t index, NpmLookupResult
     Attempt& attempt = p.attempts[index];
     const Registry& registry = *attempt.registry;
     const npm::RegistryBase& base = *attempt.base;
-    auto found = [&](std::shared_ptr<const npm::Packument> packument, MetadataOrigin origin,
+    auto found = [&](std::shared_ptr<const npm::CompactPackument> packument, MetadataOrigin origin,
                      store::UnixSeconds fetched_at) {
         result.found.push_back(NpmFound{p.authority->name, registry.name, base,
                                         std::move(packument), origin, fetched_at});
@@ -203,8 +203,9 @@ NpmLookup::Step NpmLookup::finish(Pending& p, std::size_t index, NpmLookupResult
         }
         if (!packument)
             return Step::absent;
-        return found(std::make_shared<const npm::Packument>(std::move(*packument)),
-                     MetadataOrigin::folder, now());
+        return found(
+            std::make_shared<const npm::CompactPackument>(npm::CompactPackument::of(*packument)),
+            MetadataOrigin::folder, now());
     }
     if (attempt.offline_miss)
         return Step::skipped;
@@ -262,10 +263,12 @@ NpmLookup::Step NpmLookup::finish(Pending& p, std::size_t index, NpmLookupResult
         }
     }
     try {
-        auto packument = std::make_shared<const npm::Packument>(
-            npm::parse_packument(response.body, p.name, response.effective_url.redacted()));
-        m_cache.put(key, npm::cached_packument(*packument, response, fetched));
-        return found(std::move(packument), MetadataOrigin::network, fetched);
+        store::CachedDocument document = npm::cached_packument(
+            npm::parse_packument(response.body, p.name, response.effective_url.redacted()),
+            response, fetched);
+        m_cache.put(key, document);
+        return found(std::make_shared<const npm::CompactPackument>(std::move(document.body)),
+                     MetadataOrigin::network, fetched);
     } catch (Error& error) {
         error.while_(fmt::format("fetching npm:{} from {}", p.name,
                                  where(*p.authority, registry, base.id())));

@@ -120,7 +120,7 @@ private:
             return; // optional peers are never installed for their own sake
         }
 
-        auto release = choose(work);
+        const NpmRelease* release = choose(work);
         if (!release)
             return; // an optional dependency skipped
         // A peer goes beside the package that wants it; anything else below its requirer.
@@ -149,15 +149,16 @@ private:
         enqueue(index, release->dependencies);
     }
 
-    // The release to install for an edge, nullopt when an optional one is skipped.
-    std::optional<NpmRelease> choose(const Work& work) {
+    // The release to install for an edge, with its details; nullptr when an optional one
+    // is skipped.
+    const NpmRelease* choose(const Work& work) {
         const Edge& edge = work.edge;
         bool optional = edge.type == EdgeType::optional;
         const std::vector<NpmRelease>* releases = m_provider.releases(edge.package);
         if (!releases || releases->empty()) {
             if (optional) {
                 skip(work, fmt::format("the registry has no package {}", edge.package));
-                return std::nullopt;
+                return nullptr;
             }
             Error error(Code::not_found,
                         fmt::format("the registry has no package {}", edge.package));
@@ -171,7 +172,7 @@ private:
         if (!best) {
             if (optional) {
                 skip(work, fmt::format("no version of {} matches \"{}\"", edge.package, edge.spec));
-                return std::nullopt;
+                return nullptr;
             }
             const NpmRelease* newest = &releases->front();
             for (const auto& r : *releases)
@@ -185,6 +186,7 @@ private:
                                      describe_requirer(m_tree, work.node)));
             throw error;
         }
+        best = &m_provider.details(edge.package, *best);
         const Platform& p = m_options.platform;
         std::string mismatch;
         if (!platform_allows(best->os, p.os))
@@ -198,14 +200,14 @@ private:
                                            best->version.to_string(), mismatch);
             if (optional) {
                 skip(work, what);
-                return std::nullopt;
+                return nullptr;
             }
             Error error(Code::unsupported, what);
             error.while_(fmt::format("resolving {} for {}", edge.name,
                                      describe_requirer(m_tree, work.node)));
             throw error;
         }
-        return *best;
+        return best;
     }
 
     // npm-pick-manifest's order: the lockfile's version, the `latest` tag when it satisfies,

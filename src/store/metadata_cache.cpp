@@ -19,8 +19,18 @@ CREATE TABLE IF NOT EXISTS version_index (
   last_modified TEXT,
   fetched_at    INTEGER NOT NULL,
   sequence      INTEGER,
-  PRIMARY KEY (registry, package)) WITHOUT ROWID;
-PRAGMA user_version = 1;
+  PRIMARY KEY (registry, package));
+PRAGMA user_version = 2;
+)sql";
+
+// Version 1 kept the rows in a WITHOUT ROWID table: the same columns, moved over.
+constexpr std::string_view k_from_version_1 = R"sql(
+ALTER TABLE version_index RENAME TO version_index_v1;
+)sql";
+constexpr std::string_view k_after_version_1 = R"sql(
+INSERT INTO version_index SELECT registry, package, encoding, body, etag, last_modified,
+  fetched_at, sequence FROM version_index_v1;
+DROP TABLE version_index_v1;
 )sql";
 
 } // namespace
@@ -113,18 +123,32 @@ MetadataCache::MetadataCache(const std::filesystem::path& path, MetadataCacheOpt
     try {
         sqlite3_busy_timeout(m_db->db, static_cast<int>(options.busy_timeout.count()));
         m_db->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", "open");
-        Statement version(m_db->db, "PRAGMA user_version", [&] { return m_db->error("read"); });
-        int schema = version.step() == SQLITE_ROW ? static_cast<int>(version.column_int(0)) : 0;
-        if (schema > k_metadata_schema_version) {
-            Error e(Code::cache_corrupt,
-                    fmt::format("the metadata cache {} has schema version {}", m_db->path, schema));
-            e.caused_by(
-                fmt::format("this cairn reads schema version {}", k_metadata_schema_version));
-            e.hint("a newer cairn wrote it: use that cairn, or run `cairn cache clean`");
-            throw e;
-        }
-        if (schema < k_metadata_schema_version)
-            transaction([&] { m_db->exec(k_schema, "create"); });
+        auto schema_version = [&] {
+            Statement version(m_db->db, "PRAGMA user_version", [&] { return m_db->error("read"); });
+            int schema = version.step() == SQLITE_ROW ? static_cast<int>(version.column_int(0)) : 0;
+            if (schema > k_metadata_schema_version) {
+                Error e(Code::cache_corrupt, fmt::format("the metadata cache {} has schema "
+                                                         "version {}",
+                                                         m_db->path, schema));
+                e.caused_by(
+                    fmt::format("this cairn reads schema version {}", k_metadata_schema_version));
+                e.hint("a newer cairn wrote it: use that cairn, or run `cairn cache clean`");
+                throw e;
+            }
+            return schema;
+        };
+        if (schema_version() < k_metadata_schema_version)
+            transaction([&] {
+                // Read again under the write lock: another process may have just upgraded.
+                int schema = schema_version();
+                if (schema == k_metadata_schema_version)
+                    return;
+                if (schema == 1)
+                    m_db->exec(k_from_version_1, "upgrade");
+                m_db->exec(k_schema, "create");
+                if (schema == 1)
+                    m_db->exec(k_after_version_1, "upgrade");
+            });
     } catch (...) {
         sqlite3_close(m_db->db);
         delete m_db;

@@ -22,7 +22,8 @@
 // The npm tree builder's metadata provider (resolve/npm_tree.hpp): packuments from the
 // registries each name's authority owns (registry::NpmLookup), through one network client
 // (every prefetched name in flight at once) and the store's metadata cache, in the
-// configured network mode; kept parsed in memory for the run.
+// configured network mode; kept in their compact form for the run, each release decoded
+// when it is asked for.
 namespace cairn::ops {
 
 // What the integrator needs about one release.
@@ -89,6 +90,8 @@ public:
     // unauthorized, integrity) propagate with the package and registry as context.
     void prefetch(std::span<const std::string> packages) override;
     const std::vector<resolve::npm::NpmRelease>* releases(std::string_view package) override;
+    const resolve::npm::NpmRelease& details(std::string_view package,
+                                            const resolve::npm::NpmRelease& release) override;
     std::optional<version::Version> dist_tag(std::string_view package,
                                              std::string_view tag) override;
 

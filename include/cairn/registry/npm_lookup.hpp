@@ -1,6 +1,7 @@
 #pragma once
 
 #include "cairn/net/client.hpp"
+#include "cairn/protocol/npm/compact_packument.hpp"
 #include "cairn/protocol/npm/packument.hpp"
 #include "cairn/protocol/npm/registry_request.hpp"
 #include "cairn/registry/registry_model.hpp"
@@ -40,7 +41,7 @@ struct NpmFound {
     std::string authority;
     std::string registry;
     protocol::npm::RegistryBase base;
-    std::shared_ptr<const protocol::npm::Packument> packument;
+    std::shared_ptr<const protocol::npm::CompactPackument> packument; // read lazily
     MetadataOrigin origin = MetadataOrigin::network;
     store::UnixSeconds fetched_at = 0; // when the registry last confirmed it
 };

@@ -35,7 +35,9 @@ struct Platform {
     std::string libc; // "glibc", "musl", or "" where it means nothing
 };
 
-// One release as the registry describes it.
+// One release as the registry describes it. In the lists NpmTreeProvider::releases()
+// returns, only `version`, `deprecated` and `engines_node` (what choosing among releases
+// reads) must be filled in; NpmTreeProvider::details() has the rest.
 struct NpmRelease {
     version::Version version;
     std::vector<Edge> dependencies; // prod, optional and peer (dev dependencies never apply)
@@ -50,7 +52,14 @@ public:
     // A hint: these packages will be asked about soon (fetch them all at once).
     virtual void prefetch(std::span<const std::string> packages) = 0;
     // Every release of a package; nullptr when the registry does not have the package.
+    // Dependencies and os/cpu/libc may be left out here (see NpmRelease).
     virtual const std::vector<NpmRelease>* releases(std::string_view package) = 0;
+    // `release` (one of releases(package)) with every field filled in; the reference stays
+    // valid as long as the provider. By default the release itself.
+    virtual const NpmRelease& details(std::string_view package, const NpmRelease& release) {
+        (void)package;
+        return release;
+    }
     // The version a dist-tag points at, if the package has that tag.
     virtual std::optional<version::Version> dist_tag(std::string_view package,
                                                      std::string_view tag) = 0;

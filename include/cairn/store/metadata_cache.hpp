@@ -18,7 +18,7 @@
 // validators it was fetched with, when it was fetched, and the last signed-index sequence
 // number seen for it.
 //
-// Schema version 1 (PRAGMA user_version = 1):
+// Schema version 2 (PRAGMA user_version = 2):
 //   CREATE TABLE version_index (
 //     registry      TEXT NOT NULL,     -- the source: a registry name or URL
 //     package       TEXT NOT NULL,     -- package id, "npm:@types/node"
@@ -28,11 +28,14 @@
 //     last_modified TEXT,
 //     fetched_at    INTEGER NOT NULL,  -- unix seconds
 //     sequence      INTEGER,           -- last seen signed-index sequence number
-//     PRIMARY KEY (registry, package)) WITHOUT ROWID;
-// A database of a newer schema is refused (Code::cache_corrupt), never rewritten.
+//     PRIMARY KEY (registry, package));
+// Version 1 was the same table WITHOUT ROWID: its key lookups read each overflowing row's
+// whole body to compare keys (a 1 MB packument per comparison), so opening a version 1
+// database moves its rows into the version 2 table. A database of a newer schema is
+// refused (Code::cache_corrupt), never rewritten.
 namespace cairn::store {
 
-inline constexpr int k_metadata_schema_version = 1;
+inline constexpr int k_metadata_schema_version = 2;
 
 struct IndexKey {
     std::string registry;

@@ -76,7 +76,12 @@ TEST(NpmMetadata, ReadsReleasesFromARegistryFolder) {
     const auto* a = provider->releases("a");
     ASSERT_NE(a, nullptr);
     ASSERT_EQ(a->size(), 2u);
-    const auto& a11 = a->at(1);
+    // The list has what choosing reads; details() decodes the rest on demand.
+    EXPECT_EQ(a->at(1).version, v("1.1.0"));
+    EXPECT_TRUE(a->at(1).deprecated);
+    EXPECT_TRUE(a->at(1).dependencies.empty());
+    const auto& a11 = provider->details("a", a->at(1));
+    EXPECT_EQ(&provider->details("a", a->at(1)), &a11); // decoded once
     EXPECT_EQ(a11.version, v("1.1.0"));
     EXPECT_TRUE(a11.deprecated);
     ASSERT_EQ(a11.dependencies.size(), 4u);
@@ -94,10 +99,11 @@ TEST(NpmMetadata, ReadsReleasesFromARegistryFolder) {
 
     const auto* p = provider->releases("@s/p");
     ASSERT_NE(p, nullptr);
-    ASSERT_EQ(p->at(0).dependencies.size(), 1u);
-    EXPECT_EQ(p->at(0).dependencies[0].name, "q"); // an alias
-    EXPECT_EQ(p->at(0).dependencies[0].package, "b");
-    EXPECT_EQ(p->at(0).dependencies[0].spec, "^1");
+    const auto& p200 = provider->details("@s/p", p->at(0));
+    ASSERT_EQ(p200.dependencies.size(), 1u);
+    EXPECT_EQ(p200.dependencies[0].name, "q"); // an alias
+    EXPECT_EQ(p200.dependencies[0].package, "b");
+    EXPECT_EQ(p200.dependencies[0].spec, "^1");
     EXPECT_EQ(provider->releases("missing"), nullptr);
 
     auto source = provider->source("a", v("1.1.0"));
@@ -113,7 +119,8 @@ TEST(NpmMetadata, ReadsReleasesFromARegistryFolder) {
     auto b = provider->source("b", v("1.0.0"));
     ASSERT_TRUE(b);
     EXPECT_TRUE(b->has_install_script);
-    EXPECT_EQ(provider->releases("b")->at(0).os, std::vector<std::string>{"linux"});
+    EXPECT_EQ(provider->details("b", provider->releases("b")->at(0)).os,
+              std::vector<std::string>{"linux"});
     auto scoped = provider->source("@s/p", v("2.0.0"));
     ASSERT_TRUE(scoped);
     EXPECT_EQ(scoped->tarball_url, h.fixture.file_url() + "@s/p/-/p-2.0.0.tgz");

@@ -92,7 +92,8 @@ TEST(MetadataCache, PutGetValidatorsTouchAndErase) {
     EXPECT_EQ(cache.count(), 2u);
     EXPECT_EQ(cache.get({"corp", "npm:debug"})->validators, Validators{});
     EXPECT_FALSE(cache.get({"corp", "npm:debug"})->sequence);
-    EXPECT_EQ(cache.keys(), (std::vector<IndexKey>{{"corp", "npm:debug"}, {"public", "npm:debug"}}));
+    EXPECT_EQ(cache.keys(),
+              (std::vector<IndexKey>{{"corp", "npm:debug"}, {"public", "npm:debug"}}));
     EXPECT_TRUE(cache.erase(key));
     EXPECT_FALSE(cache.erase(key));
     EXPECT_EQ(cache.count(), 1u);
@@ -155,6 +156,50 @@ TEST(MetadataCache, ANewerSchemaIsRefusedNotRewritten) {
     EXPECT_EQ(error->code(), Code::cache_corrupt);
     EXPECT_EQ(error->message(),
               "the metadata cache " + (tmp / "meta.sqlite").string() + " has schema version 9");
+}
+
+TEST(MetadataCache, AVersion1DatabaseIsMovedToTheRowidTableWithItsRows) {
+    TempDir tmp;
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open((tmp / "meta.sqlite").c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db,
+                           "CREATE TABLE version_index (registry TEXT NOT NULL, package TEXT NOT "
+                           "NULL, encoding TEXT NOT NULL, body BLOB NOT NULL, etag TEXT, "
+                           "last_modified TEXT, fetched_at INTEGER NOT NULL, sequence INTEGER, "
+                           "PRIMARY KEY (registry, package)) WITHOUT ROWID;"
+                           "INSERT INTO version_index VALUES ('r', 'npm:a', 'x/1', x'00ff', "
+                           "'\"e\"', NULL, 42, 3);"
+                           "PRAGMA user_version = 1;",
+                           nullptr, nullptr, nullptr),
+              SQLITE_OK);
+    sqlite3_close(db);
+    {
+        MetadataCache cache(tmp / "meta.sqlite");
+        auto row = cache.get({"r", "npm:a"});
+        ASSERT_TRUE(row);
+        EXPECT_EQ(row->encoding, "x/1");
+        EXPECT_EQ(row->body, std::string("\x00\xff", 2));
+        EXPECT_EQ(row->validators.etag, "\"e\"");
+        EXPECT_EQ(row->fetched_at, 42);
+        EXPECT_EQ(row->sequence, 3u);
+        cache.put({"r", "npm:b"}, document("b", 43));
+        EXPECT_EQ(cache.count(), 2u);
+    }
+    ASSERT_EQ(sqlite3_open((tmp / "meta.sqlite").c_str(), &db), SQLITE_OK);
+    // A rowid table (WITHOUT ROWID has no rowid column), at schema version 2, nothing left over.
+    EXPECT_EQ(sqlite3_exec(db, "SELECT rowid FROM version_index", nullptr, nullptr, nullptr),
+              SQLITE_OK);
+    sqlite3_stmt* stmt = nullptr;
+    sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_master WHERE name = 'version_index_v1'", -1,
+                       &stmt, nullptr);
+    ASSERT_EQ(sqlite3_step(stmt), SQLITE_ROW);
+    EXPECT_EQ(sqlite3_column_int(stmt, 0), 0);
+    sqlite3_finalize(stmt);
+    sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &stmt, nullptr);
+    ASSERT_EQ(sqlite3_step(stmt), SQLITE_ROW);
+    EXPECT_EQ(sqlite3_column_int(stmt, 0), k_metadata_schema_version);
+    sqlite3_finalize(stmt);
+    sqlite3_close(db);
 }
 
 TEST(MetadataCache, ADamagedFileIsCacheCorrupt) {

@@ -1,4 +1,5 @@
 #include "cairn/core/error.hpp"
+#include "cairn/protocol/npm/compact_packument.hpp"
 #include "cairn/protocol/npm/packument.hpp"
 
 #include <gtest/gtest.h>
@@ -149,6 +150,53 @@ TEST(Packument, EveryTruncationOfTheCompactFormIsDetected) {
     } catch (const Error& e) {
         EXPECT_EQ(e.message(), "a cached npm packument is damaged (trailing bytes at byte " +
                                    std::to_string(bytes.size()) + ")");
+    }
+}
+
+TEST(Packument, CompactReleasesAreReadOneByOne) {
+    Packument p = parse_packument(k_abbreviated, "@acme/tool", "x");
+    p.releases[1].published = "2024-05-01T10:00:00.000Z";
+    p.releases[1].engines_node = ">=18";
+    CompactPackument view = CompactPackument::of(p);
+    EXPECT_EQ(view.bytes(), encode_packument(p));
+    EXPECT_EQ(view.name(), "@acme/tool");
+    EXPECT_EQ(view.dist_tags(), p.dist_tags);
+    EXPECT_EQ(view.modified(), p.modified);
+    ASSERT_EQ(view.size(), 3u);
+    for (std::size_t i = 0; i < view.size(); ++i) {
+        SCOPED_TRACE(p.releases[i].version);
+        EXPECT_EQ(view.version(i), p.releases[i].version);
+        EXPECT_EQ(view.deprecated(i), p.releases[i].deprecated.has_value());
+        EXPECT_EQ(view.engines_node(i), p.releases[i].engines_node);
+        Packument one;
+        one.releases = {view.release(i)};
+        Packument expected;
+        expected.releases = {p.releases[i]};
+        EXPECT_EQ(encode_packument(one), encode_packument(expected)); // every field
+    }
+    EXPECT_EQ(view.published(0), std::nullopt);
+    EXPECT_EQ(view.published(1), "2024-05-01T10:00:00.000Z");
+    EXPECT_EQ(encode_packument(view.decode()), view.bytes());
+}
+
+TEST(Packument, ADamagedReleaseIsFoundWhenTheCompactFormIsRead) {
+    std::string bytes = encode_packument(parse_packument(k_abbreviated, "@acme/tool", "x"));
+    // The last release's flags (0 or a few bits) set to a value no encoder writes: the
+    // damage is past every release a resolver would decode, and still reported up front.
+    Packument p = parse_packument(k_abbreviated, "@acme/tool", "x");
+    p.releases.back().has_install_script = false;
+    p.releases.back().has_bin = false;
+    std::string clean = encode_packument(p);
+    std::size_t flags = clean.size() - 3; // flags, no published (0), engines "" (0)
+    ASSERT_EQ(clean[flags], '\0');
+    clean[flags] = 9;
+    try {
+        CompactPackument view(clean);
+        ADD_FAILURE() << "damaged flags accepted";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.code(), Code::cache_corrupt);
+        EXPECT_EQ(e.message(), "a cached npm packument is damaged (bad flags at byte " +
+                                   std::to_string(flags + 1) + ")");
     }
 }
 

@@ -1,0 +1,60 @@
+#pragma once
+
+// The compact packument's primitives (packument_compact.cpp, compact_packument.cpp):
+// unsigned LEB128 integers and strings as (length, bytes); every read is bounds checked.
+#include "cairn/protocol/npm/packument.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace cairn::protocol::npm::compact {
+
+// cpk2 adds engines.node after `published`; cpk1 (without it) is still read.
+inline constexpr std::string_view k_magic = "cpk2";
+inline constexpr std::string_view k_magic_v1 = "cpk1";
+
+class Writer {
+public:
+    void number(std::uint64_t value);
+    void text(std::string_view s);
+    void optional_text(const std::optional<std::string>& s);
+    void pairs(const std::vector<NameRange>& items);
+    void list(const std::vector<std::string>& items);
+    std::string take() { return std::move(m_out); }
+    std::string& raw() { return m_out; }
+
+private:
+    std::string m_out;
+};
+
+class Reader {
+public:
+    explicit Reader(std::string_view bytes, std::size_t pos = 0) : m_bytes(bytes), m_pos(pos) {}
+
+    // Throws cairn::Error(Code::cache_corrupt) saying what and where.
+    [[noreturn]] void corrupt(const char* what) const;
+    std::uint64_t number();
+    std::size_t count(); // an element count: at most one element per remaining byte
+    std::string_view text_view();
+    std::string text() { return std::string(text_view()); }
+    // nullopt when absent.
+    std::optional<std::string_view> optional_view();
+    std::optional<std::string> optional_text();
+    std::vector<NameRange> pairs();
+    std::vector<std::string> list();
+    void skip_pairs();
+    void skip_list();
+    // Returns the format version (1 or 2).
+    int expect_magic();
+    std::size_t position() const { return m_pos; }
+    bool at_end() const { return m_pos == m_bytes.size(); }
+
+private:
+    std::string_view m_bytes;
+    std::size_t m_pos = 0;
+};
+
+} // namespace cairn::protocol::npm::compact
