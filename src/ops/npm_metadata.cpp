@@ -16,6 +16,7 @@
 #include <deque>
 #include <set>
 #include <thread>
+#include <unordered_map>
 
 namespace cairn::ops {
 
@@ -34,8 +35,8 @@ struct NpmMetadata::Entry {
         std::size_t index = 0; // the release's index in that document
     };
     std::vector<NpmRelease> releases;
-    std::vector<Origin> origins;                   // parallel to releases
-    std::map<std::string, std::size_t> by_version; // normalised version text -> index
+    std::vector<Origin> origins;                             // parallel to releases
+    std::unordered_map<std::string, std::size_t> by_version; // normalised text -> index
     std::map<std::string, std::string> tags;
     std::map<std::size_t, npm::PackumentRelease> records; // decoded on demand
     std::map<std::size_t, NpmRelease> details;            // with dependencies, on demand
@@ -235,6 +236,7 @@ NpmMetadata::Entry& NpmMetadata::entry(std::string_view package) {
         for (const auto& [tag, version] : packument.dist_tags())
             e.tags.emplace(tag, version);
         e.releases.reserve(e.releases.size() + packument.size());
+        e.by_version.reserve(e.by_version.size() + packument.size());
         for (std::size_t i = 0; i < packument.size(); ++i) {
             auto version = version::Version::parse(packument.version(i), version::ParseMode::loose);
             if (!version)

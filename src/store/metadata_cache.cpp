@@ -38,6 +38,7 @@ DROP TABLE version_index_v1;
 struct MetadataCache::Connection {
     sqlite3* db = nullptr;
     std::string path;
+    sqlite3_stmt* select_row = nullptr; // get()'s statement, prepared once
 
     Error error(std::string_view action) const {
         int code = sqlite3_errcode(db);
@@ -63,7 +64,24 @@ public:
             SQLITE_OK)
             throw fail();
     }
-    ~Statement() { sqlite3_finalize(m_stmt); }
+    // A statement the connection keeps (`kept`, prepared on first use): reset and unbound
+    // on scope exit instead of finalized.
+    Statement(sqlite3_stmt*& kept, sqlite3* db, std::string_view sql,
+              const std::function<Error()>& fail)
+        : m_kept(true) {
+        if (!kept && sqlite3_prepare_v3(db, sql.data(), static_cast<int>(sql.size()),
+                                        SQLITE_PREPARE_PERSISTENT, &kept, nullptr) != SQLITE_OK)
+            throw fail();
+        m_stmt = kept;
+    }
+    ~Statement() {
+        if (!m_kept) {
+            sqlite3_finalize(m_stmt);
+            return;
+        }
+        sqlite3_reset(m_stmt);
+        sqlite3_clear_bindings(m_stmt);
+    }
     Statement(const Statement&) = delete;
     Statement& operator=(const Statement&) = delete;
 
@@ -105,6 +123,7 @@ public:
 
 private:
     sqlite3_stmt* m_stmt = nullptr;
+    bool m_kept = false;
 };
 
 } // namespace
@@ -157,6 +176,7 @@ MetadataCache::MetadataCache(const std::filesystem::path& path, MetadataCacheOpt
 }
 
 MetadataCache::~MetadataCache() {
+    sqlite3_finalize(m_db->select_row);
     sqlite3_close(m_db->db);
     delete m_db;
 }
@@ -180,7 +200,7 @@ void MetadataCache::transaction(const std::function<void()>& body) {
 }
 
 std::optional<CachedDocument> MetadataCache::get(const IndexKey& key) const {
-    Statement s(m_db->db,
+    Statement s(m_db->select_row, m_db->db,
                 "SELECT encoding, body, etag, last_modified, fetched_at, sequence FROM "
                 "version_index WHERE registry = ?1 AND package = ?2",
                 [&] { return m_db->error("read"); });
