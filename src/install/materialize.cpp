@@ -2,6 +2,7 @@
 #include "run.hpp"
 
 #include "cairn/core/error.hpp"
+#include "cairn/core/folder_hint.hpp"
 #include "cairn/install/install.hpp"
 
 #include <fcntl.h>
@@ -223,9 +224,11 @@ InstallReport materialize(const InstallPlan& plan, const InstallOptions& options
         run.project = run.project.parent_path();
     run.project_fd = open_project(run.project);
     run.jobs = options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
-    make_dirs(run.project_fd.get(), "node_modules/.cairn", run.project);
-
-    Fd cairn_dir = *open_dir(run.project_fd.get(), "node_modules/.cairn", run.project);
+    Fd cairn_dir = make_dirs(run.project_fd.get(), "node_modules/.cairn", run.project);
+    // Packages in node_modules (and, isolated, in node_modules/.cairn) are unrelated trees.
+    if (auto node_modules = open_dir(run.project_fd.get(), "node_modules", run.project))
+        folder_hint::mark_top_of_hierarchies(node_modules->get());
+    folder_hint::mark_top_of_hierarchies(cairn_dir.get());
     if (auto text = read_file(cairn_dir.get(), "state.json", run.project / "node_modules/.cairn")) {
         if (auto state = parse_state(*text))
             run.old_state = std::move(*state);

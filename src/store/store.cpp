@@ -5,6 +5,7 @@
 #include "fs_ops.hpp"
 
 #include "cairn/core/error.hpp"
+#include "cairn/core/folder_hint.hpp"
 #include "cairn/core/text.hpp"
 
 #include <fcntl.h>
@@ -77,6 +78,8 @@ Store::Store(fs::path root) : m_root(std::move(root)) {
     m_session_fd = ::open(m_session.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (m_session_fd < 0 || ::flock(m_session_fd, LOCK_EX) != 0)
         throw detail::io_error("lock", m_session, errno);
+    // Each artifact unpacks into a folder of its own here before it moves to unpacked/.
+    folder_hint::mark_top_of_hierarchies(m_session_fd);
 }
 
 Store::~Store() {

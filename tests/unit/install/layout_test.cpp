@@ -1,5 +1,12 @@
 #include "install_fixture.hpp"
 
+#include <fcntl.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <optional>
+
 namespace cairn::test {
 namespace {
 
@@ -48,6 +55,22 @@ TEST_F(LayoutTest, HoistedPlacesTopLevelAndNestedPackagesAsHardLinks) {
     EXPECT_TRUE(fs::exists(nm / ".cairn/state.json"));
     // The store's files keep their mode.
     EXPECT_EQ(stat_of(t.a / "index.js").st_mode & 07777, 0644u);
+    // Where the filesystem keeps inode flags, node_modules and .cairn are marked as tops of
+    // unrelated hierarchies (core/folder_hint.hpp); the project folder itself is not.
+    auto flags = [](const fs::path& dir) -> std::optional<int> {
+        int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        int value = 0;
+        bool ok = fd >= 0 && ::ioctl(fd, FS_IOC_GETFLAGS, &value) == 0;
+        if (fd >= 0)
+            ::close(fd);
+        return ok ? std::optional<int>(value) : std::nullopt;
+    };
+    if (auto project_flags = flags(project)) {
+        EXPECT_FALSE(*project_flags & FS_TOPDIR_FL);
+        EXPECT_TRUE(*flags(nm) & FS_TOPDIR_FL);
+        EXPECT_TRUE(*flags(nm / ".cairn") & FS_TOPDIR_FL);
+        EXPECT_FALSE(*flags(nm / "a") & FS_TOPDIR_FL);
+    }
 }
 
 TEST_F(LayoutTest, HoistedNodeResolvesNestedAndHoistedVersions) {
