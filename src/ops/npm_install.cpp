@@ -91,8 +91,9 @@ std::string fingerprint_inputs(const NpmProject& project, install::Layout layout
     return fmt::format("cairn-install/2 manifest={} lock={} layout={} omit-dev={} "
                        "omit-optional={} allow-scripts={}\n",
                        sha256_hex(project.manifest_text),
-                       sha256_hex(project.lock_text.value_or("")), install::layout_name(layout),
-                       request.omit_dev, request.omit_optional, sha256_hex(allowed));
+                       sha256_hex(project.lock_text ? std::string_view(*project.lock_text) : ""),
+                       install::layout_name(layout), request.omit_dev, request.omit_optional,
+                       sha256_hex(allowed));
 }
 
 std::string fingerprint_record(const std::string& inputs, std::size_t packages,

@@ -6,6 +6,7 @@
 #include "cairn/core/error.hpp"
 #include "cairn/format/npm/dependency_spec.hpp"
 
+#include <fcntl.h>
 #include <fmt/format.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
@@ -13,7 +14,6 @@
 
 #include <cstdio>
 #include <fstream>
-#include <sstream>
 
 namespace cairn::ops::detail {
 
@@ -26,18 +26,44 @@ using resolve::npm::NpmRelease;
 
 namespace {
 
+// The whole file in one buffer sized from fstat (a lockfile is megabytes: a growing
+// stream buffer would copy it several times over); nullopt when it does not exist.
 std::optional<std::string> read_file(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
+    auto fail = [&](int err) {
+        Error error(Code::io, fmt::format("cannot read {}", path.string()));
+        error.caused_by(std::error_code(err, std::generic_category()).message());
+        return error;
+    };
+    int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
         if (errno == ENOENT)
             return std::nullopt;
-        Error error(Code::io, fmt::format("cannot read {}", path.string()));
-        error.caused_by(std::error_code(errno, std::generic_category()).message());
-        throw error;
+        throw fail(errno);
     }
-    std::ostringstream out;
-    out << in.rdbuf();
-    return out.str();
+    struct stat st {};
+    std::string text;
+    // One byte more than its size, so that the end shows as a read of 0 without growing.
+    text.resize(::fstat(fd, &st) == 0 && st.st_size > 0 ? static_cast<std::size_t>(st.st_size) + 1
+                                                        : 4096);
+    std::size_t done = 0;
+    for (;;) {
+        if (done == text.size())
+            text.resize(text.size() * 2); // it grew meanwhile
+        ssize_t n = ::read(fd, text.data() + done, text.size() - done);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0) {
+            int err = errno;
+            ::close(fd);
+            throw fail(err);
+        }
+        if (n == 0)
+            break;
+        done += static_cast<std::size_t>(n);
+    }
+    ::close(fd);
+    text.resize(done);
+    return text;
 }
 
 // The range or tag part of a registry spec: "npm:react@^18" -> "^18", "" -> "*".
