@@ -1,5 +1,7 @@
 // cairn.lock -> Lockfile, with simdjson's DOM parser: a large project's lockfile is a few
 // megabytes (the portable index is most of it) and is read by every install.
+#include "json_skim.hpp"
+
 #include "cairn/core/error.hpp"
 #include "cairn/lock/lockfile.hpp"
 
@@ -258,10 +260,39 @@ void read_skipped_index(Lockfile& lockfile, std::string_view text, std::string_v
     lockfile.index_skipped = false;
 }
 
+// The document with its top-level "index" value replaced by {}, when the skim finds one
+// (the index is most of a lockfile, and an install that follows the lockfile skips it).
+std::optional<simdjson::padded_string> without_index(std::string_view text) {
+    auto span = detail::top_level_value(text, "index");
+    if (!span)
+        return std::nullopt;
+    constexpr std::string_view k_empty = "{}";
+    std::size_t tail = text.size() - span->end;
+    simdjson::padded_string out(span->begin + k_empty.size() + tail);
+    char* at = out.data();
+    text.copy(at, span->begin);
+    k_empty.copy(at + span->begin, k_empty.size());
+    text.copy(at + span->begin + k_empty.size(), tail, span->end);
+    return out;
+}
+
+// The top-level object, the index left out of the parse when it is skipped.
+object parse_for(const Reader& r, simdjson::dom::parser& parser, std::string_view text,
+                 IndexReading index, std::optional<simdjson::padded_string>& reduced) {
+    if (index == IndexReading::skip && (reduced = without_index(text))) {
+        element root;
+        if (parser.parse(*reduced).get(root) == simdjson::SUCCESS)
+            return r.as_object(root, "the document");
+        // Not JSON outside the index either: the whole text's parse says where.
+    }
+    return parse_document(r, parser, text);
+}
+
 Lockfile read_lockfile(std::string_view text, std::string_view source, IndexReading index) {
     Reader r{source};
     simdjson::dom::parser parser;
-    object doc = parse_document(r, parser, text);
+    std::optional<simdjson::padded_string> reduced;
+    object doc = parse_for(r, parser, text, index, reduced);
     std::string format = r.string(doc, "format", "the document", true);
     if (format != k_lockfile_format) {
         if (format.starts_with("cairn-lock/")) {

@@ -615,7 +615,12 @@ NpmProjectSummary run(const NpmProjectContext& context, const NpmProjectRequest&
         lock::read_skipped_index(lock, *project.lock_text, lock::k_lockfile_name);
     if (!lock_unchanged)
         summary.changes = direct_changes(project.lock, lock);
-    std::string lock_text = lock_unchanged ? *project.lock_text : lock::write_lockfile(lock);
+    // The lockfile's text after this run: as read when it stands, else written anew (a
+    // large project's is megabytes: referred to, not copied).
+    std::optional<std::string> written;
+    if (!lock_unchanged)
+        written = lock::write_lockfile(lock);
+    const std::string& lock_text = written ? *written : *project.lock_text;
     phase_done("lockfile");
     auto write_lock = [&] {
         if (project.lock_text && *project.lock_text == lock_text)
@@ -718,7 +723,8 @@ NpmProjectSummary run(const NpmProjectContext& context, const NpmProjectRequest&
         summary.warnings.push_back(std::move(w));
 
     // The fingerprint of what is now installed (with the lockfile as written).
-    project.lock_text = request.frozen ? project.lock_text : std::optional<std::string>(lock_text);
+    if (!request.frozen && written)
+        project.lock_text = std::move(*written); // lock_text is not used after this
     // A run that left something out because of an error is not a state to skip next time.
     if (!fetch_failures)
         write_text_atomically(

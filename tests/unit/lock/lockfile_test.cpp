@@ -93,6 +93,46 @@ TEST(Lockfile, TheIndexCanBeLeftOutButSuchALockfileIsNeverWritten) {
     EXPECT_THROW(read_lockfile(damaged, "cairn.lock"), Error);
 }
 
+TEST(Lockfile, ASkippedIndexIsLeftOutOfTheParse) {
+    auto lock = sample();
+    // Strings in the index with what a careless skim would take for structure.
+    lock.index.at("b").releases.at(0).deprecated = "use \"c\" } ] {\\\" [ instead";
+    lock.index.at("b").releases.at(0).engines_node = "\\";
+    std::string text = write_lockfile(lock);
+    auto partial = read_lockfile(text, "cairn.lock", IndexReading::skip);
+    EXPECT_TRUE(partial.index_skipped);
+    EXPECT_EQ(partial.packages, lock.packages); // "packages" comes after "index" in the file
+    EXPECT_EQ(partial.root, lock.root);
+    EXPECT_EQ(partial.skipped, lock.skipped);
+    EXPECT_EQ(partial.sections.at("cairn"), lock.sections.at("cairn"));
+    read_skipped_index(partial, text, "cairn.lock");
+    EXPECT_EQ(write_lockfile(partial), text);
+
+    // Not even parsed: an index that is not JSON inside is found out only when it is read.
+    std::string broken = text;
+    broken.replace(broken.find("\"npm:b\""), 7, "\"npm:b\": [tru], \"npm:c\"");
+    auto skipped = read_lockfile(broken, "cairn.lock", IndexReading::skip);
+    EXPECT_EQ(skipped.packages, lock.packages);
+    try {
+        read_skipped_index(skipped, broken, "cairn.lock");
+        FAIL() << "a broken index was read";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.code(), Code::manifest_invalid);
+        EXPECT_NE(e.message().find("invalid lockfile: not JSON"), std::string::npos) << e.message();
+    }
+    // What is broken outside the index is reported as before, by line and column.
+    std::string outside = text;
+    outside.replace(outside.find("\"packages\""), 10, "\"packages\" oops");
+    try {
+        read_lockfile(outside, "cairn.lock", IndexReading::skip);
+        FAIL() << "a broken lockfile was read";
+    } catch (const Error& e) {
+        EXPECT_NE(e.message().find("cairn.lock:"), std::string::npos) << e.message();
+        EXPECT_NE(e.message().find(": invalid lockfile: not JSON"), std::string::npos)
+            << e.message();
+    }
+}
+
 TEST(Lockfile, ReleasesOfTheIndexComeInTheOrderOfTheirKeys) {
     auto lock = sample();
     auto& releases = lock.index.at("b").releases;

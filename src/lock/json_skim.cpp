@@ -1,0 +1,106 @@
+// A structural skim of a JSON text: whitespace, strings and bracket depth only.
+#include "json_skim.hpp"
+
+namespace cairn::lock::detail {
+namespace {
+
+class Skim {
+public:
+    explicit Skim(std::string_view text) : m_text(text) {}
+
+    void whitespace() {
+        while (m_pos < m_text.size() && (m_text[m_pos] == ' ' || m_text[m_pos] == '\t' ||
+                                         m_text[m_pos] == '\n' || m_text[m_pos] == '\r'))
+            ++m_pos;
+    }
+    bool take(char c) {
+        if (m_pos >= m_text.size() || m_text[m_pos] != c)
+            return false;
+        ++m_pos;
+        return true;
+    }
+    bool at(char c) const { return m_pos < m_text.size() && m_text[m_pos] == c; }
+    // A string at the position, its raw contents (between the quotes) returned.
+    std::optional<std::string_view> string() {
+        if (!take('"'))
+            return std::nullopt;
+        std::size_t start = m_pos;
+        while (m_pos < m_text.size()) {
+            char c = m_text[m_pos++];
+            if (c == '\\')
+                ++m_pos; // the escaped character, whatever it is
+            else if (c == '"')
+                return m_text.substr(start, m_pos - 1 - start);
+        }
+        return std::nullopt;
+    }
+    // Any value: a string, a bracketed object or array (strings inside stepped over), or a
+    // scalar running up to the next delimiter.
+    bool value() {
+        if (at('"'))
+            return string().has_value();
+        if (at('{') || at('[')) {
+            std::size_t depth = 0;
+            while (m_pos < m_text.size()) {
+                char c = m_text[m_pos];
+                if (c == '"') {
+                    if (!string())
+                        return false;
+                    continue;
+                }
+                ++m_pos;
+                if (c == '{' || c == '[') {
+                    ++depth;
+                } else if (c == '}' || c == ']') {
+                    if (--depth == 0)
+                        return true;
+                }
+            }
+            return false;
+        }
+        std::size_t start = m_pos;
+        while (m_pos < m_text.size() && m_text[m_pos] != ',' && m_text[m_pos] != '}' &&
+               m_text[m_pos] != ']' && m_text[m_pos] != ' ' && m_text[m_pos] != '\t' &&
+               m_text[m_pos] != '\n' && m_text[m_pos] != '\r')
+            ++m_pos;
+        return m_pos > start;
+    }
+    std::size_t position() const { return m_pos; }
+
+private:
+    std::string_view m_text;
+    std::size_t m_pos = 0;
+};
+
+} // namespace
+
+std::optional<ByteRange> top_level_value(std::string_view json, std::string_view key) {
+    Skim s(json);
+    s.whitespace();
+    if (!s.take('{'))
+        return std::nullopt;
+    s.whitespace();
+    if (s.take('}'))
+        return std::nullopt;
+    for (;;) {
+        s.whitespace();
+        auto name = s.string();
+        if (!name)
+            return std::nullopt;
+        s.whitespace();
+        if (!s.take(':'))
+            return std::nullopt;
+        s.whitespace();
+        std::size_t begin = s.position();
+        if (!s.value())
+            return std::nullopt;
+        if (*name == key)
+            return ByteRange{begin, s.position()};
+        s.whitespace();
+        if (s.take(','))
+            continue;
+        return std::nullopt; // the end of the object (or something else): no such member
+    }
+}
+
+} // namespace cairn::lock::detail
