@@ -168,8 +168,17 @@ std::string write_lockfile(const Lockfile& lockfile) {
                            {"requiredBy", s.required_by},
                            {"reason", s.reason}});
 
+    // Room for the whole text up front: a lockfile is megabytes, and growing the buffer by
+    // doubling holds the old and the new one at once. Pages reserved but not written cost
+    // no memory, so the guess is generous (a package block, an index line: a few hundred
+    // bytes each).
+    std::size_t releases = 0;
+    for (const auto& [name, packument] : lockfile.index)
+        releases += packument.releases.size() + 1;
+    std::string out;
+    out.reserve(4096 + 1024 * (lockfile.packages.size() + releases));
     // Top-level blocks, each with its own depth at which values go on one line.
-    std::string out = "{\n";
+    out += "{\n";
     bool first = true;
     auto block = [&](std::string_view key, const json& value, int compact_depth) {
         out += first ? "" : ",\n";
