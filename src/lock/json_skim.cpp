@@ -34,6 +34,39 @@ public:
         }
         return std::nullopt;
     }
+    // What may stand outside strings in JSON: whitespace, structure, and the characters of
+    // numbers and of true/false/null. Anything else (a merge's conflict markers, say) ends
+    // the skim, and the caller parses the whole text, which reports it.
+    static bool structural(char c) {
+        switch (c) {
+        case ' ':
+        case '\t':
+        case '\n':
+        case '\r':
+        case '{':
+        case '}':
+        case '[':
+        case ']':
+        case ':':
+        case ',':
+        case '-':
+        case '+':
+        case '.':
+        case 'e':
+        case 'E':
+        case 't':
+        case 'r':
+        case 'u':
+        case 'f':
+        case 'a':
+        case 'l':
+        case 's':
+        case 'n':
+            return true;
+        default:
+            return c >= '0' && c <= '9';
+        }
+    }
     // Any value: a string, a bracketed object or array (strings inside stepped over), or a
     // scalar running up to the next delimiter.
     bool value() {
@@ -48,6 +81,8 @@ public:
                         return false;
                     continue;
                 }
+                if (!structural(c))
+                    return false;
                 ++m_pos;
                 if (c == '{' || c == '[') {
                     ++depth;
@@ -61,8 +96,11 @@ public:
         std::size_t start = m_pos;
         while (m_pos < m_text.size() && m_text[m_pos] != ',' && m_text[m_pos] != '}' &&
                m_text[m_pos] != ']' && m_text[m_pos] != ' ' && m_text[m_pos] != '\t' &&
-               m_text[m_pos] != '\n' && m_text[m_pos] != '\r')
+               m_text[m_pos] != '\n' && m_text[m_pos] != '\r') {
+            if (!structural(m_text[m_pos]))
+                return false;
             ++m_pos;
+        }
         return m_pos > start;
     }
     std::size_t position() const { return m_pos; }

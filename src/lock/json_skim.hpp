@@ -17,8 +17,9 @@ struct ByteRange {
 
 // Where the value of the top-level member `key` lies in `json`; nullopt when the text does
 // not read as an object at its top, has no member spelled exactly `key` (no escapes), or
-// ends early. Only the structure is followed: a value that is not valid JSON inside
-// balanced brackets is skipped all the same.
+// ends early, or has a character outside strings that JSON never has there (conflict
+// markers). Only the structure is followed: what is otherwise not valid JSON inside
+// balanced brackets (`[tru]`) is skipped all the same.
 std::optional<ByteRange> top_level_value(std::string_view json, std::string_view key);
 
 } // namespace cairn::lock::detail

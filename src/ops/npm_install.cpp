@@ -611,7 +611,7 @@ NpmProjectSummary run(const NpmProjectContext& context, const NpmProjectRequest&
     // A lockfile followed as it is, links included, keeps its text: no need to write it out
     // again to learn that.
     bool lock_unchanged = lock_current && links_of(lock) == links_before;
-    if (!lock_unchanged)
+    if (!lock_unchanged && project.lock_text)
         lock::read_skipped_index(lock, *project.lock_text, lock::k_lockfile_name);
     if (!lock_unchanged)
         summary.changes = direct_changes(project.lock, lock);
@@ -623,7 +623,8 @@ NpmProjectSummary run(const NpmProjectContext& context, const NpmProjectRequest&
     const std::string& lock_text = written ? *written : *project.lock_text;
     phase_done("lockfile");
     auto write_lock = [&] {
-        if (project.lock_text && *project.lock_text == lock_text)
+        if (project.lock_text &&
+            (&*project.lock_text == &lock_text || *project.lock_text == lock_text))
             return;
         write_text_atomically(project.dir / lock::k_lockfile_name, lock_text);
         summary.lock_written = true;

@@ -56,7 +56,11 @@ struct NpmMetadata::Entry {
         if (!releases.empty() && !before(&release, &releases.front()) &&
             !before(&releases.back(), &release))
             return static_cast<std::size_t>(&release - releases.data());
-        return by_version.at(release.version.to_string());
+        auto it = by_version.find(release.version.to_string());
+        if (it == by_version.end())
+            throw Error(Code::internal, fmt::format("{} is not a release npm metadata listed",
+                                                    release.version.to_string()));
+        return it->second;
     }
 };
 

@@ -40,6 +40,10 @@ std::optional<std::string> read_file(const fs::path& path) {
             return std::nullopt;
         throw fail(errno);
     }
+    struct Closer {
+        int fd;
+        ~Closer() { ::close(fd); }
+    } closer{fd};
     struct stat st {};
     std::string text;
     // One byte more than its size, so that the end shows as a read of 0 without growing.
@@ -52,16 +56,12 @@ std::optional<std::string> read_file(const fs::path& path) {
         ssize_t n = ::read(fd, text.data() + done, text.size() - done);
         if (n < 0 && errno == EINTR)
             continue;
-        if (n < 0) {
-            int err = errno;
-            ::close(fd);
-            throw fail(err);
-        }
+        if (n < 0)
+            throw fail(errno);
         if (n == 0)
             break;
         done += static_cast<std::size_t>(n);
     }
-    ::close(fd);
     text.resize(done);
     return text;
 }

@@ -55,11 +55,9 @@ public:
     // Dependencies and os/cpu/libc may be left out here (see NpmRelease).
     virtual const std::vector<NpmRelease>* releases(std::string_view package) = 0;
     // `release` (one of releases(package)) with every field filled in; the reference stays
-    // valid as long as the provider. By default the release itself.
-    virtual const NpmRelease& details(std::string_view package, const NpmRelease& release) {
-        (void)package;
-        return release;
-    }
+    // valid as long as the provider. (A provider whose lists are complete returns `release`;
+    // one that wraps another must pass this on, or its dependencies are lost.)
+    virtual const NpmRelease& details(std::string_view package, const NpmRelease& release) = 0;
     // The version a dist-tag points at, if the package has that tag.
     virtual std::optional<version::Version> dist_tag(std::string_view package,
                                                      std::string_view tag) = 0;

@@ -32,7 +32,12 @@ TEST(FolderHint, MarksAFolderAsTheTopOfUnrelatedHierarchies) {
                         "nothing to mark";
     }
     EXPECT_FALSE(*before & FS_TOPDIR_FL);
-    EXPECT_TRUE(folder_hint::mark_top_of_hierarchies(fd));
+    if (!folder_hint::mark_top_of_hierarchies(fd)) {
+        // tmpfs (since Linux 6.0), btrfs and xfs read inode flags but refuse this one.
+        EXPECT_EQ(inode_flags(fd), before);
+        ::close(fd);
+        GTEST_SKIP() << "the temporary folder's filesystem refuses FS_TOPDIR_FL: nothing to mark";
+    }
     EXPECT_TRUE(*inode_flags(fd) & FS_TOPDIR_FL);
     EXPECT_EQ(*inode_flags(fd) & ~FS_TOPDIR_FL, *before);  // nothing else changed
     EXPECT_TRUE(folder_hint::mark_top_of_hierarchies(fd)); // already marked

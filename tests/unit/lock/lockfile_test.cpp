@@ -120,6 +120,16 @@ TEST(Lockfile, ASkippedIndexIsLeftOutOfTheParse) {
         EXPECT_EQ(e.code(), Code::manifest_invalid);
         EXPECT_NE(e.message().find("invalid lockfile: not JSON"), std::string::npos) << e.message();
     }
+    // Conflict markers left by a merge are caught even in a skipped index.
+    std::string merged = text;
+    merged.insert(merged.find("\"npm:b\""), "<<<<<<< ours\n=======\n>>>>>>> theirs\n");
+    try {
+        read_lockfile(merged, "cairn.lock", IndexReading::skip);
+        FAIL() << "a lockfile with conflict markers was read";
+    } catch (const Error& e) {
+        EXPECT_NE(e.message().find(": invalid lockfile: not JSON"), std::string::npos)
+            << e.message();
+    }
     // What is broken outside the index is reported as before, by line and column.
     std::string outside = text;
     outside.replace(outside.find("\"packages\""), 10, "\"packages\" oops");

@@ -36,6 +36,9 @@ public:
         auto it = m_packages.find(std::string(package));
         return it == m_packages.end() ? nullptr : &it->second;
     }
+    const NpmRelease& details(std::string_view, const NpmRelease& release) override {
+        return release; // the lists are complete
+    }
     std::optional<Version> dist_tag(std::string_view package, std::string_view tag) override {
         auto it = m_tags.find(std::string(package));
         if (it == m_tags.end())
