@@ -10,30 +10,57 @@ namespace cairn::protocol::npm {
 
 namespace {
 
-// The release at the reader's position, every field decoded.
-PackumentRelease read_release(compact::Reader& r, int format) {
-    PackumentRelease release;
-    release.version = r.text();
-    release.dependencies = r.pairs();
-    release.optional_dependencies = r.pairs();
-    release.peer_dependencies = r.pairs();
-    release.optional_peers = r.list();
-    release.tarball = r.text();
-    release.integrity = r.text();
-    release.shasum = r.text();
-    release.deprecated = r.optional_text();
-    release.os = r.list();
-    release.cpu = r.list();
-    release.libc = r.list();
+// What the checking pass keeps of a release (CompactPackument's slot).
+struct Walked {
+    std::string_view version;
+    bool deprecated = false;
+    std::optional<std::string_view> published;
+    std::string_view engines_node;
+};
+
+// The one walk of a release's layout, from the reader's position: every length checked;
+// each field decoded into `out` when there is one, else only stepped over.
+Walked walk_release(compact::Reader& r, int format, PackumentRelease* out) {
+    using Pairs = std::vector<NameRange> PackumentRelease::*;
+    using List = std::vector<std::string> PackumentRelease::*;
+    using Text = std::string PackumentRelease::*;
+    auto pairs = [&](Pairs field) { out ? void(out->*field = r.pairs()) : r.skip_pairs(); };
+    auto list = [&](List field) { out ? void(out->*field = r.list()) : r.skip_list(); };
+    auto text = [&](Text field) {
+        std::string_view s = r.text_view();
+        if (out)
+            out->*field = std::string(s);
+        return s;
+    };
+    Walked walked;
+    walked.version = text(&PackumentRelease::version);
+    pairs(&PackumentRelease::dependencies);
+    pairs(&PackumentRelease::optional_dependencies);
+    pairs(&PackumentRelease::peer_dependencies);
+    list(&PackumentRelease::optional_peers);
+    text(&PackumentRelease::tarball);
+    text(&PackumentRelease::integrity);
+    text(&PackumentRelease::shasum);
+    auto deprecated = r.optional_view();
+    walked.deprecated = deprecated.has_value();
+    list(&PackumentRelease::os);
+    list(&PackumentRelease::cpu);
+    list(&PackumentRelease::libc);
     std::uint64_t flags = r.number();
     if (flags > 3)
         r.corrupt("bad flags");
-    release.has_install_script = flags & 1;
-    release.has_bin = flags & 2;
-    release.published = r.optional_text();
+    walked.published = r.optional_view();
     if (format >= 2)
-        release.engines_node = r.text();
-    return release;
+        walked.engines_node = text(&PackumentRelease::engines_node);
+    if (out) {
+        if (deprecated)
+            out->deprecated = std::string(*deprecated);
+        out->has_install_script = flags & 1;
+        out->has_bin = flags & 2;
+        if (walked.published)
+            out->published = std::string(*walked.published);
+    }
+    return walked;
 }
 
 } // namespace
@@ -56,26 +83,14 @@ CompactPackument::CompactPackument(std::string bytes) : m_bytes(std::move(bytes)
     m_slots.resize(r.count());
     for (auto& slot : m_slots) {
         slot.start = static_cast<std::uint32_t>(r.position());
-        slot.version = span(r.text_view());
-        r.skip_pairs(); // dependencies
-        r.skip_pairs(); // optionalDependencies
-        r.skip_pairs(); // peerDependencies
-        r.skip_list();  // optional peers
-        r.text_view();  // tarball
-        r.text_view();  // integrity
-        r.text_view();  // shasum
-        slot.deprecated = r.optional_view().has_value();
-        r.skip_list(); // os
-        r.skip_list(); // cpu
-        r.skip_list(); // libc
-        if (r.number() > 3)
-            r.corrupt("bad flags");
-        if (auto published = r.optional_view()) {
-            slot.has_published = true;
-            slot.published = span(*published);
-        }
-        if (m_format >= 2)
-            slot.engines_node = span(r.text_view());
+        Walked walked = walk_release(r, m_format, nullptr);
+        slot.version = span(walked.version);
+        slot.deprecated = walked.deprecated;
+        slot.has_published = walked.published.has_value();
+        if (walked.published)
+            slot.published = span(*walked.published);
+        if (m_format >= 2) // version 1 has no engines.node: the empty default stands
+            slot.engines_node = span(walked.engines_node);
     }
     if (!r.at_end())
         r.corrupt("trailing bytes");
@@ -101,7 +116,9 @@ std::string_view CompactPackument::engines_node(std::size_t i) const {
 
 PackumentRelease CompactPackument::release(std::size_t i) const {
     compact::Reader r(m_bytes, m_slots[i].start);
-    return read_release(r, m_format);
+    PackumentRelease release;
+    walk_release(r, m_format, &release);
+    return release;
 }
 
 Packument CompactPackument::decode() const {

@@ -179,6 +179,23 @@ TEST(Packument, CompactReleasesAreReadOneByOne) {
     EXPECT_EQ(encode_packument(view.decode()), view.bytes());
 }
 
+TEST(Packument, TheFirstCompactFormatIsStillRead) {
+    // cpk1 is cpk2 without engines.node: one release whose engines.node is empty, the
+    // length byte of that empty text dropped.
+    Packument p = parse_packument(k_full, "left-pad", "x");
+    ASSERT_EQ(p.releases.size(), 1u);
+    ASSERT_TRUE(p.releases[0].engines_node.empty());
+    std::string bytes = encode_packument(p);
+    ASSERT_EQ(bytes.back(), '\0');
+    std::string v1 = "cpk1" + bytes.substr(4, bytes.size() - 5);
+    CompactPackument view(v1);
+    ASSERT_EQ(view.size(), 1u);
+    EXPECT_EQ(view.version(0), "1.3.0");
+    EXPECT_EQ(view.engines_node(0), "");
+    EXPECT_EQ(view.published(0), "2018-04-09T01:23:45.000Z");
+    EXPECT_EQ(encode_packument(view.decode()), bytes); // written back as cpk2
+}
+
 TEST(Packument, ADamagedReleaseIsFoundWhenTheCompactFormIsRead) {
     std::string bytes = encode_packument(parse_packument(k_abbreviated, "@acme/tool", "x"));
     // The last release's flags (0 or a few bits) set to a value no encoder writes: the
