@@ -256,12 +256,12 @@ private:
     std::map<std::string, std::string> m_registry_of;
 };
 
-std::optional<Digest> digest_of(const protocol::npm::PackumentRelease& release) {
+std::optional<Digest> digest_of(std::string_view integrity, std::string_view shasum) {
     try {
-        if (!release.integrity.empty())
-            return Digest::parse_sri(release.integrity);
-        if (!release.shasum.empty())
-            return Digest::parse_hex(DigestAlgorithm::sha1, release.shasum);
+        if (!integrity.empty())
+            return Digest::parse_sri(integrity);
+        if (!shasum.empty())
+            return Digest::parse_hex(DigestAlgorithm::sha1, shasum);
     } catch (const Error&) {
     }
     return std::nullopt;
@@ -338,8 +338,8 @@ lock::Lockfile resolve_project(const NpmProjectContext& context, const NpmProjec
     net::ClientOptions client_settings = net::client_options(context.config);
     if (client_settings.mode == net::NetworkMode::offline) {
         // Offline, a version is only as good as its stored tarball.
-        metadata.set_filter([&store](std::string_view, const protocol::npm::PackumentRelease& r) {
-            auto digest = digest_of(r);
+        metadata.set_filter([&store](std::string_view, const NpmReleaseKey& r) {
+            auto digest = digest_of(r.integrity, r.shasum);
             return digest && (store.contains_blob(*digest) ||
                               store.find_unpacked(*digest, store::StripComponents::first));
         });

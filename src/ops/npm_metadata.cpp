@@ -255,7 +255,9 @@ NpmMetadata::Entry& NpmMetadata::entry(std::string_view package) {
                     continue;
                 }
             }
-            if (m_filter && !m_filter(package, packument.release(i)))
+            if (m_filter &&
+                !m_filter(package, NpmReleaseKey{packument.version(i), packument.integrity(i),
+                                                 packument.shasum(i)}))
                 continue;
             e.by_version.emplace(std::move(key), e.releases.size());
             NpmRelease light{*version, {}, {}, {}, {}, packument.deprecated(i)};

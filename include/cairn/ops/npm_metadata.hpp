@@ -48,10 +48,17 @@ struct NpmMetadataStatistics {
     std::vector<registry::NpmFallback> fallbacks;
 };
 
+// What a release filter is shown of a release: its version and how its artifact is
+// verified (read without decoding the rest of the release).
+struct NpmReleaseKey {
+    std::string_view version;
+    std::string_view integrity; // dist.integrity, "" when absent
+    std::string_view shasum;    // dist.shasum, "" when absent
+};
+
 // Keeps a release only when it returns true (e.g. offline: only releases whose tarball is
 // in the store).
-using NpmReleaseFilter =
-    std::function<bool(std::string_view package, const protocol::npm::PackumentRelease&)>;
+using NpmReleaseFilter = std::function<bool(std::string_view package, const NpmReleaseKey&)>;
 
 struct NpmMetadataOptions {
     registry::FormatRegistries npm; // the authorities (ops::npm_registries)

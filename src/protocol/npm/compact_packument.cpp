@@ -16,6 +16,8 @@ struct Walked {
     bool deprecated = false;
     std::optional<std::string_view> published;
     std::string_view engines_node;
+    std::string_view integrity;
+    std::string_view shasum;
 };
 
 // The one walk of a release's layout, from the reader's position: every length checked;
@@ -39,8 +41,8 @@ Walked walk_release(compact::Reader& r, int format, PackumentRelease* out) {
     pairs(&PackumentRelease::peer_dependencies);
     list(&PackumentRelease::optional_peers);
     text(&PackumentRelease::tarball);
-    text(&PackumentRelease::integrity);
-    text(&PackumentRelease::shasum);
+    walked.integrity = text(&PackumentRelease::integrity);
+    walked.shasum = text(&PackumentRelease::shasum);
     auto deprecated = r.optional_view();
     walked.deprecated = deprecated.has_value();
     list(&PackumentRelease::os);
@@ -86,6 +88,8 @@ CompactPackument::CompactPackument(std::string bytes) : m_bytes(std::move(bytes)
         Walked walked = walk_release(r, m_format, nullptr);
         slot.version = span(walked.version);
         slot.deprecated = walked.deprecated;
+        slot.integrity = span(walked.integrity);
+        slot.shasum = span(walked.shasum);
         slot.has_published = walked.published.has_value();
         if (walked.published)
             slot.published = span(*walked.published);
@@ -112,6 +116,14 @@ std::optional<std::string_view> CompactPackument::published(std::size_t i) const
 
 std::string_view CompactPackument::engines_node(std::size_t i) const {
     return view(m_slots[i].engines_node);
+}
+
+std::string_view CompactPackument::integrity(std::size_t i) const {
+    return view(m_slots[i].integrity);
+}
+
+std::string_view CompactPackument::shasum(std::size_t i) const {
+    return view(m_slots[i].shasum);
 }
 
 PackumentRelease CompactPackument::release(std::size_t i) const {

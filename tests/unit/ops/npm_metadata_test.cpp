@@ -214,7 +214,9 @@ TEST(NpmMetadata, TheFilterHookKeepsOnlyWhatItAccepts) {
     h.fixture.add_version("f", {.version = "1.0.1"});
     h.fixture.write();
     auto provider = h.provider(default_only(h.fixture.file_url()));
-    provider->set_filter([](std::string_view package, const protocol::npm::PackumentRelease& r) {
+    std::vector<std::string> integrities;
+    provider->set_filter([&](std::string_view package, const NpmReleaseKey& r) {
+        integrities.emplace_back(r.integrity);
         return package == "f" && r.version == "1.0.0";
     });
     const auto* releases = provider->releases("f");
@@ -222,6 +224,9 @@ TEST(NpmMetadata, TheFilterHookKeepsOnlyWhatItAccepts) {
     ASSERT_EQ(releases->size(), 1u);
     EXPECT_EQ(releases->at(0).version, v("1.0.0"));
     EXPECT_EQ(provider->dist_tag("f", "latest"), v("1.0.0"));
+    // The filter saw each release's integrity (what the offline filter checks the store for).
+    EXPECT_EQ(integrities, (std::vector<std::string>{h.fixture.integrity("f", "1.0.0"),
+                                                     h.fixture.integrity("f", "1.0.1")}));
 }
 
 TEST(NpmMetadata, OrderedSearchStopsOrContinuesAtNotFound) {

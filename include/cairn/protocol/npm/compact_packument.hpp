@@ -36,6 +36,8 @@ public:
     bool deprecated(std::size_t i) const { return m_slots[i].deprecated; }
     std::optional<std::string_view> published(std::size_t i) const; // time[version]
     std::string_view engines_node(std::size_t i) const;
+    std::string_view integrity(std::size_t i) const; // dist.integrity, "" when absent
+    std::string_view shasum(std::size_t i) const;    // dist.shasum, "" when absent
     PackumentRelease release(std::size_t i) const;
 
     // Every release decoded.
@@ -51,6 +53,8 @@ private:
         Span version;
         Span published;
         Span engines_node;
+        Span integrity;
+        Span shasum;
         bool has_published = false;
         bool deprecated = false;
     };

@@ -168,6 +168,8 @@ TEST(Packument, CompactReleasesAreReadOneByOne) {
         EXPECT_EQ(view.version(i), p.releases[i].version);
         EXPECT_EQ(view.deprecated(i), p.releases[i].deprecated.has_value());
         EXPECT_EQ(view.engines_node(i), p.releases[i].engines_node);
+        EXPECT_EQ(view.integrity(i), p.releases[i].integrity);
+        EXPECT_EQ(view.shasum(i), p.releases[i].shasum);
         Packument one;
         one.releases = {view.release(i)};
         Packument expected;
