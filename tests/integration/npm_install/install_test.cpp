@@ -103,6 +103,17 @@ TEST_F(Install, SecondRunIsANoOpAndChangesAreNoticed) {
     EXPECT_EQ(summary["up_to_date"], false);
     EXPECT_EQ(summary["resolved"], false) << "the lockfile still matches: no resolution";
     EXPECT_EQ(installed_version("node_modules/b"), "2.0.0");
+
+    // Any change to package.json's or cairn.lock's bytes is noticed, even one that means
+    // nothing to JSON.
+    for (const char* file : {"package.json", "cairn.lock"}) {
+        SCOPED_TRACE(file);
+        EXPECT_EQ(nlohmann::json::parse(cairn({"install", "--json"}).out)["up_to_date"], true);
+        write_file(project / file, read_file(project / file) + " \n");
+        auto changed = cairn({"install", "--json"});
+        EXPECT_OK(changed);
+        EXPECT_EQ(nlohmann::json::parse(changed.out)["up_to_date"], false);
+    }
 }
 
 // Resolution asks the node on PATH its version (engines.node) once per binary: the answer
