@@ -4,13 +4,24 @@
 namespace cairn::lock::detail {
 namespace {
 
+bool is_space(char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+// What may stand outside strings in JSON: whitespace, structure, and the characters of
+// numbers and of true/false/null. Anything else (a merge's conflict markers, say) ends the
+// skim, and the caller parses the whole text, which reports it.
+bool structural(char c) {
+    constexpr std::string_view k_allowed = " \t\n\r{}[]:,-+.0123456789eEtrufalsn";
+    return k_allowed.find(c) != std::string_view::npos;
+}
+
 class Skim {
 public:
     explicit Skim(std::string_view text) : m_text(text) {}
 
     void whitespace() {
-        while (m_pos < m_text.size() && (m_text[m_pos] == ' ' || m_text[m_pos] == '\t' ||
-                                         m_text[m_pos] == '\n' || m_text[m_pos] == '\r'))
+        while (m_pos < m_text.size() && is_space(m_text[m_pos]))
             ++m_pos;
     }
     bool take(char c) {
@@ -33,39 +44,6 @@ public:
                 return m_text.substr(start, m_pos - 1 - start);
         }
         return std::nullopt;
-    }
-    // What may stand outside strings in JSON: whitespace, structure, and the characters of
-    // numbers and of true/false/null. Anything else (a merge's conflict markers, say) ends
-    // the skim, and the caller parses the whole text, which reports it.
-    static bool structural(char c) {
-        switch (c) {
-        case ' ':
-        case '\t':
-        case '\n':
-        case '\r':
-        case '{':
-        case '}':
-        case '[':
-        case ']':
-        case ':':
-        case ',':
-        case '-':
-        case '+':
-        case '.':
-        case 'e':
-        case 'E':
-        case 't':
-        case 'r':
-        case 'u':
-        case 'f':
-        case 'a':
-        case 'l':
-        case 's':
-        case 'n':
-            return true;
-        default:
-            return c >= '0' && c <= '9';
-        }
     }
     // Any value: a string, a bracketed object or array (strings inside stepped over), or a
     // scalar running up to the next delimiter.
@@ -94,10 +72,11 @@ public:
             return false;
         }
         std::size_t start = m_pos;
-        while (m_pos < m_text.size() && m_text[m_pos] != ',' && m_text[m_pos] != '}' &&
-               m_text[m_pos] != ']' && m_text[m_pos] != ' ' && m_text[m_pos] != '\t' &&
-               m_text[m_pos] != '\n' && m_text[m_pos] != '\r') {
-            if (!structural(m_text[m_pos]))
+        while (m_pos < m_text.size()) {
+            char c = m_text[m_pos];
+            if (c == ',' || c == '}' || c == ']' || is_space(c))
+                break;
+            if (!structural(c))
                 return false;
             ++m_pos;
         }

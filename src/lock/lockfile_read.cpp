@@ -277,22 +277,23 @@ std::optional<simdjson::padded_string> without_index(std::string_view text) {
 }
 
 // The top-level object, the index left out of the parse when it is skipped.
+// (The document keeps its own copy of every string: the shortened text may go.)
 object parse_for(const Reader& r, simdjson::dom::parser& parser, std::string_view text,
-                 IndexReading index, std::optional<simdjson::padded_string>& reduced) {
-    if (index == IndexReading::skip && (reduced = without_index(text))) {
-        element root;
-        if (parser.parse(*reduced).get(root) == simdjson::SUCCESS)
-            return r.as_object(root, "the document");
-        // Not JSON outside the index either: the whole text's parse says where.
-    }
+                 IndexReading index) {
+    if (index == IndexReading::skip)
+        if (auto reduced = without_index(text)) {
+            element root;
+            if (parser.parse(*reduced).get(root) == simdjson::SUCCESS)
+                return r.as_object(root, "the document");
+            // Not JSON outside the index either: the whole text's parse says where.
+        }
     return parse_document(r, parser, text);
 }
 
 Lockfile read_lockfile(std::string_view text, std::string_view source, IndexReading index) {
     Reader r{source};
     simdjson::dom::parser parser;
-    std::optional<simdjson::padded_string> reduced;
-    object doc = parse_for(r, parser, text, index, reduced);
+    object doc = parse_for(r, parser, text, index);
     std::string format = r.string(doc, "format", "the document", true);
     if (format != k_lockfile_format) {
         if (format.starts_with("cairn-lock/")) {

@@ -21,7 +21,6 @@
 namespace cairn::ops {
 
 namespace npm = protocol::npm;
-using resolve::npm::Edge;
 using resolve::npm::EdgeType;
 using resolve::npm::NpmRelease;
 
