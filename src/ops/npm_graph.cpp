@@ -58,15 +58,16 @@ lock::Lockfile lock_from_tree(const resolve::npm::Tree& tree, const format::npm:
         p.dev = node.dev;
         p.optional = node.optional;
         p.peer = node.peer;
-        const auto* record = records.record(node.package, *node.version);
-        auto source = records.source(node.package, *node.version);
-        if (!record || !source) {
+        auto described = records.describe(node.package, *node.version);
+        if (!described) {
             Error error(Code::internal,
                         fmt::format("no registry record for {}@{} after resolving it", node.package,
                                     p.version));
             throw error;
         }
-        if (source->integrity.empty()) {
+        const protocol::npm::PackumentRelease& record = described->record;
+        NpmReleaseSource& source = described->source;
+        if (source.integrity.empty()) {
             Error error(Code::integrity,
                         fmt::format("{}@{} has no integrity in its registry metadata", node.package,
                                     p.version));
@@ -74,23 +75,23 @@ lock::Lockfile lock_from_tree(const resolve::npm::Tree& tree, const format::npm:
                        "owner to publish dist.integrity or dist.shasum");
             throw error;
         }
-        p.integrity = source->integrity;
-        p.resolved = source->tarball_url;
-        p.registry = source->authority + "/" + source->registry;
-        p.has_install_script = record->has_install_script;
-        p.deprecated = record->deprecated;
+        p.integrity = std::move(source.integrity);
+        p.resolved = std::move(source.tarball_url);
+        p.registry = source.authority + "/" + source.registry;
+        p.has_install_script = record.has_install_script;
+        p.deprecated = record.deprecated;
         std::set<std::string> optional_names;
-        for (const auto& [name, spec] : record->optional_dependencies)
+        for (const auto& [name, spec] : record.optional_dependencies)
             optional_names.insert(name);
-        for (const auto& [name, spec] : record->dependencies)
+        for (const auto& [name, spec] : record.dependencies)
             if (!optional_names.contains(name))
                 p.dependencies.emplace(name, spec);
-        p.optional_dependencies = spec_map(record->optional_dependencies);
-        p.peer_dependencies = spec_map(record->peer_dependencies);
-        p.optional_peers = record->optional_peers;
-        p.os = record->os;
-        p.cpu = record->cpu;
-        p.libc = record->libc;
+        p.optional_dependencies = spec_map(record.optional_dependencies);
+        p.peer_dependencies = spec_map(record.peer_dependencies);
+        p.optional_peers = record.optional_peers;
+        p.os = record.os;
+        p.cpu = record.cpu;
+        p.libc = record.libc;
         lock.packages.emplace(p.path, std::move(p));
     }
     for (const auto& skipped : tree.skipped)

@@ -196,20 +196,14 @@ public:
                 m_registry_of.emplace(p.package, p.registry);
     }
 
-    const protocol::npm::PackumentRelease* record(std::string_view package,
-                                                  const version::Version& version) override {
-        if (m_index && m_index->serves(package))
-            return m_index->indexed(package, version);
-        return m_metadata ? m_metadata->release(package, version) : nullptr;
-    }
-
-    std::optional<NpmReleaseSource> source(std::string_view package,
-                                           const version::Version& version) override {
+    std::optional<NpmDescribedRelease> describe(std::string_view package,
+                                                const version::Version& version) override {
         if (m_index && m_index->serves(package)) {
             const auto* r = m_index->indexed(package, version);
             if (!r)
                 return std::nullopt;
-            NpmReleaseSource s;
+            NpmDescribedRelease described{*r, {}};
+            NpmReleaseSource& s = described.source;
             s.tarball_url = r->tarball;
             s.integrity = r->integrity;
             auto it = m_registry_of.find(std::string(package));
@@ -219,9 +213,9 @@ public:
             s.registry = slash == std::string::npos ? "" : registry.substr(slash + 1);
             s.has_install_script = r->has_install_script;
             s.deprecated = r->deprecated;
-            return s;
+            return described;
         }
-        return m_metadata ? m_metadata->source(package, version) : std::nullopt;
+        return m_metadata ? m_metadata->describe(package, version) : std::nullopt;
     }
 
     std::vector<protocol::npm::PackumentRelease>
@@ -238,13 +232,12 @@ public:
         for (const auto& release : *releases) {
             if (!wanted(release.version))
                 continue;
-            const auto* r = record(package, release.version);
-            auto s = source(package, release.version);
-            if (!r || !s || s->integrity.empty())
+            auto described = describe(package, release.version);
+            if (!described || described->source.integrity.empty())
                 continue;
-            out.push_back(*r);
-            out.back().tarball = s->tarball_url;
-            out.back().integrity = s->integrity;
+            out.push_back(std::move(described->record));
+            out.back().tarball = std::move(described->source.tarball_url);
+            out.back().integrity = std::move(described->source.integrity);
             out.back().shasum.clear();
         }
         return out;
@@ -557,13 +550,10 @@ NpmProjectSummary run(const NpmProjectContext& context, const NpmProjectRequest&
         throw error;
     }
 
-    // The network client: the metadata lookups' when this run resolves (downloads share its
-    // connections), else made (with npm's credentials) once a download needs it.
-    std::optional<NpmMetadata> metadata;
+    // The network client, made (with npm's credentials) once something needs it: the
+    // metadata lookups of a resolution and the downloads share its connections.
     std::unique_ptr<net::Client> client;
     auto network = [&]() -> net::Client& {
-        if (metadata)
-            return metadata->client();
         if (!client) {
             net::ClientOptions settings = net::client_options(context.config);
             NpmConfigRequest npm_request{project.dir, context.env, context.store_root};
@@ -595,10 +585,12 @@ NpmProjectSummary run(const NpmProjectContext& context, const NpmProjectRequest&
         if (request.progress)
             request.progress("resolving", 0, 0);
         phase_done("prepare");
-        metadata.emplace(context.config, project.dir, context.store_root, context.env);
+        // The metadata lives only as long as the resolution: what follows has the lockfile.
+        NpmMetadata metadata(context.config, project.dir, context.store_root, context.env,
+                             &network());
         bool prefetch = goal != Goal::lock_only &&
                         net::client_options(context.config).mode != net::NetworkMode::offline;
-        lock = resolve_project(context, request, project, summary, store, *metadata,
+        lock = resolve_project(context, request, project, summary, store, metadata,
                                prefetch ? &artifacts : nullptr);
         summary.resolved = true;
         phase_done("resolve");

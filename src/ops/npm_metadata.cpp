@@ -11,12 +11,12 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <ctime>
 #include <deque>
 #include <set>
 #include <thread>
-#include <unordered_map>
 
 namespace cairn::ops {
 
@@ -24,30 +24,33 @@ namespace npm = protocol::npm;
 using resolve::npm::EdgeType;
 using resolve::npm::NpmRelease;
 
-// A package's releases across the registries that have it. `releases` holds what choosing
-// needs (version, deprecated, engines.node); a release's record and its dependencies are
-// decoded from the compact document only when asked for.
+// A package's releases across the registries that have it, sorted by version. `releases`
+// holds what choosing needs (version, deprecated, engines.node); a release's record and its
+// dependencies are decoded from the compact document only when asked for.
 struct NpmMetadata::Entry {
     const registry::NpmLookupResult* lookup = nullptr;
     struct Origin {
-        std::size_t found = 0; // index into lookup->found
-        std::size_t index = 0; // the release's index in that document
+        std::uint32_t found = 0; // index into lookup->found
+        std::uint32_t index = 0; // the release's index in that document
     };
     std::vector<NpmRelease> releases;
-    std::vector<Origin> origins;                             // parallel to releases
-    std::unordered_map<std::string, std::size_t> by_version; // normalised text -> index
+    std::vector<Origin> origins; // parallel to releases
     std::map<std::string, std::string> tags;
-    std::map<std::size_t, npm::PackumentRelease> records; // decoded on demand
-    std::map<std::size_t, NpmRelease> details;            // with dependencies, on demand
+    std::map<std::size_t, NpmRelease> details; // with dependencies, on demand
 
-    const npm::CompactPackument& document(std::size_t i) const {
-        return *lookup->found[origins[i].found].packument;
+    const registry::NpmFound& found(std::size_t i) const { return lookup->found[origins[i].found]; }
+    npm::PackumentRelease record(std::size_t i) const {
+        return found(i).packument->release(origins[i].index);
     }
-    const npm::PackumentRelease& record(std::size_t i) {
-        auto it = records.find(i);
-        if (it == records.end())
-            it = records.emplace(i, document(i).release(origins[i].index)).first;
-        return it->second;
+    // The index of the release whose version is identical to `version`, if any.
+    std::optional<std::size_t> find(const version::Version& version) const {
+        auto it = std::lower_bound(
+            releases.begin(), releases.end(), version,
+            [](const NpmRelease& r, const version::Version& v) { return r.version < v; });
+        for (; it != releases.end() && it->version == version; ++it)
+            if (it->version.identical(version))
+                return static_cast<std::size_t>(it - releases.begin());
+        return std::nullopt;
     }
     // The index of a release in `releases` (which the caller got from there).
     std::size_t index_of(const NpmRelease& release) const {
@@ -55,11 +58,10 @@ struct NpmMetadata::Entry {
         if (!releases.empty() && !before(&release, &releases.front()) &&
             !before(&releases.back(), &release))
             return static_cast<std::size_t>(&release - releases.data());
-        auto it = by_version.find(release.version.to_string());
-        if (it == by_version.end())
-            throw Error(Code::internal, fmt::format("{} is not a release npm metadata listed",
-                                                    release.version.to_string()));
-        return it->second;
+        if (auto i = find(release.version))
+            return *i;
+        throw Error(Code::internal, fmt::format("{} is not a release npm metadata listed",
+                                                release.version.to_string()));
     }
 };
 
@@ -91,14 +93,14 @@ store::UnixSeconds system_now() {
 
 NpmMetadata::NpmMetadata(const config::LayeredConfig& config,
                          const std::optional<std::filesystem::path>& project_root,
-                         const std::filesystem::path& store_root, const config::EnvLookup& env) {
+                         const std::filesystem::path& store_root, const config::EnvLookup& env,
+                         net::Client* client) {
     NpmConfigRequest request{project_root, env, store_root};
     NpmConfig npm_config = read_npm_config(request);
     NpmMetadataOptions options;
     options.npm = npm_registries(config, npm_config, request, &m_warnings);
-    net::ClientOptions client = net::client_options(config);
-    add_npm_credentials(client.credentials, npm_config, env);
-    options.mode = client.mode;
+    net::ClientOptions settings = net::client_options(config);
+    options.mode = settings.mode;
     if (const config::Json* ttl = config.find({"network", "metadataTtl"})) {
         auto parsed = registry::parse_duration(*ttl);
         if (!parsed) {
@@ -124,8 +126,12 @@ NpmMetadata::NpmMetadata(const config::LayeredConfig& config,
     }
     std::filesystem::create_directories(store_root);
     m_owned_cache = std::make_unique<store::MetadataCache>(store_root / "meta.sqlite");
-    m_owned_client = std::make_unique<net::Client>(std::move(client));
-    m_client = m_owned_client.get();
+    if (!client) {
+        add_npm_credentials(settings.credentials, npm_config, env);
+        m_owned_client = std::make_unique<net::Client>(std::move(settings));
+        client = m_owned_client.get();
+    }
+    m_client = client;
     m_cache = m_owned_cache.get();
     init(std::move(options));
 }
@@ -234,19 +240,16 @@ NpmMetadata::Entry& NpmMetadata::entry(std::string_view package) {
             : -1;
     store::UnixSeconds now = m_now();
     std::size_t too_young = 0;
+    std::vector<std::pair<NpmRelease, Entry::Origin>> kept;
     for (std::size_t f = 0; f < lookup.found.size(); ++f) {
         const npm::CompactPackument& packument = *lookup.found[f].packument;
         for (const auto& [tag, version] : packument.dist_tags())
             e.tags.emplace(tag, version);
-        e.releases.reserve(e.releases.size() + packument.size());
-        e.by_version.reserve(e.by_version.size() + packument.size());
+        kept.reserve(kept.size() + packument.size());
         for (std::size_t i = 0; i < packument.size(); ++i) {
             auto version = version::Version::parse(packument.version(i), version::ParseMode::loose);
             if (!version)
                 continue; // npm skips what it cannot parse, too
-            std::string key = version->to_string();
-            if (e.by_version.count(key))
-                continue; // an earlier registry of a union already has it
             if (auto published = packument.published(i); minimum_age_ms >= 0 && published) {
                 auto when = parse_time(std::string(*published));
                 if (when && (now - *when) * 1000 < minimum_age_ms) {
@@ -258,12 +261,26 @@ NpmMetadata::Entry& NpmMetadata::entry(std::string_view package) {
                 !m_filter(package, NpmReleaseKey{packument.version(i), packument.integrity(i),
                                                  packument.shasum(i)}))
                 continue;
-            e.by_version.emplace(std::move(key), e.releases.size());
-            NpmRelease light{*version, {}, {}, {}, {}, packument.deprecated(i)};
+            NpmRelease light{std::move(*version), {}, {}, {}, {}, packument.deprecated(i)};
             light.engines_node = packument.engines_node(i);
-            e.releases.push_back(std::move(light));
-            e.origins.push_back({f, i});
+            kept.push_back(
+                {std::move(light), {static_cast<std::uint32_t>(f), static_cast<std::uint32_t>(i)}});
         }
+    }
+    // By version (build metadata breaking ties), a registry's release before a later one's;
+    // of identical versions the first registry of a union keeps it.
+    std::stable_sort(kept.begin(), kept.end(), [](const auto& a, const auto& b) {
+        if (auto c = a.first.version <=> b.first.version; c != 0)
+            return c < 0;
+        return a.first.version.build() < b.first.version.build();
+    });
+    e.releases.reserve(kept.size());
+    e.origins.reserve(kept.size());
+    for (auto& [release, origin] : kept) {
+        if (!e.releases.empty() && e.releases.back().version.identical(release.version))
+            continue;
+        e.releases.push_back(std::move(release));
+        e.origins.push_back(origin);
     }
     if (too_young)
         m_warnings.push_back(fmt::format("{} release(s) of npm:{} are younger than the "
@@ -288,7 +305,7 @@ std::optional<version::Version> NpmMetadata::dist_tag(std::string_view package,
     auto tagged = version::Version::parse(it->second, version::ParseMode::loose);
     if (!tagged)
         return std::nullopt;
-    if (e.by_version.count(tagged->to_string()))
+    if (e.find(*tagged))
         return tagged;
     // The tagged release was left out (too young, filtered): the highest one kept below it,
     // a prerelease only when the tag points at one.
@@ -310,22 +327,16 @@ const NpmRelease& NpmMetadata::details(std::string_view package, const NpmReleas
     return it->second;
 }
 
-const npm::PackumentRelease* NpmMetadata::release(std::string_view package,
-                                                  const version::Version& version) {
+std::optional<NpmDescribedRelease> NpmMetadata::describe(std::string_view package,
+                                                         const version::Version& version) {
     Entry& e = entry(package);
-    auto it = e.by_version.find(version.to_string());
-    return it == e.by_version.end() ? nullptr : &e.record(it->second);
-}
-
-std::optional<NpmReleaseSource> NpmMetadata::source(std::string_view package,
-                                                    const version::Version& version) {
-    Entry& e = entry(package);
-    auto it = e.by_version.find(version.to_string());
-    if (it == e.by_version.end())
+    auto i = e.find(version);
+    if (!i)
         return std::nullopt;
-    const npm::PackumentRelease& r = e.record(it->second);
-    const registry::NpmFound& found = e.lookup->found[e.origins[it->second].found];
-    NpmReleaseSource source;
+    NpmDescribedRelease described{e.record(*i), {}};
+    const npm::PackumentRelease& r = described.record;
+    const registry::NpmFound& found = e.found(*i);
+    NpmReleaseSource& source = described.source;
     source.tarball_url = found.base.resolve(r.tarball);
     if (!r.integrity.empty())
         source.integrity = r.integrity;
@@ -337,7 +348,15 @@ std::optional<NpmReleaseSource> NpmMetadata::source(std::string_view package,
     source.origin = found.origin;
     source.has_install_script = r.has_install_script;
     source.deprecated = r.deprecated;
-    return source;
+    return described;
+}
+
+std::optional<NpmReleaseSource> NpmMetadata::source(std::string_view package,
+                                                    const version::Version& version) {
+    auto described = describe(package, version);
+    if (!described)
+        return std::nullopt;
+    return std::move(described->source);
 }
 
 const registry::NpmLookupResult& NpmMetadata::lookup(std::string_view package) {

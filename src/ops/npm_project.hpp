@@ -120,10 +120,9 @@ private:
 class ReleaseRecords {
 public:
     virtual ~ReleaseRecords() = default;
-    virtual const protocol::npm::PackumentRelease* record(std::string_view package,
-                                                          const version::Version& version) = 0;
-    virtual std::optional<NpmReleaseSource> source(std::string_view package,
-                                                   const version::Version& version) = 0;
+    // A release's registry record and where it comes from; nullopt when unknown.
+    virtual std::optional<NpmDescribedRelease> describe(std::string_view package,
+                                                        const version::Version& version) = 0;
     // Every release of the package the records know, with absolute tarball URLs and SRI
     // integrity (for the portable index).
     virtual std::vector<protocol::npm::PackumentRelease>

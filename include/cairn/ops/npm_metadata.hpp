@@ -38,6 +38,11 @@ struct NpmReleaseSource {
     std::optional<std::string> deprecated; // the message
 };
 
+struct NpmDescribedRelease {
+    protocol::npm::PackumentRelease record;
+    NpmReleaseSource source;
+};
+
 struct NpmMetadataStatistics {
     std::uint64_t packages = 0;     // names looked up
     std::uint64_t requests = 0;     // http requests made
@@ -82,10 +87,13 @@ public:
     // network.metadataTtl, network.fallbackToCache, auth and the client settings), the
     // project root (its .npmrc), the store root (meta.sqlite; npm's remembered default
     // registry) and the environment (npm_config_*, HOME, PATH). Throws cairn::Error
-    // (config_invalid...) as ops::npm_registries and net::client_options do.
+    // (config_invalid...) as ops::npm_registries and net::client_options do. The lookups
+    // use `client` when one is given (borrowed: it must outlive this), else a client of
+    // their own made from the configuration with npm's credentials.
     NpmMetadata(const config::LayeredConfig& config,
                 const std::optional<std::filesystem::path>& project_root,
-                const std::filesystem::path& store_root, const config::EnvLookup& env);
+                const std::filesystem::path& store_root, const config::EnvLookup& env,
+                net::Client* client = nullptr);
     // Explicit pieces; the client and cache are borrowed and must outlive this.
     NpmMetadata(NpmMetadataOptions options, net::Client& client, store::MetadataCache& cache);
     ~NpmMetadata() override;
@@ -110,9 +118,10 @@ public:
     // See NpmCrawlHooks.
     void crawl(std::span<const resolve::npm::Edge> roots, const NpmCrawlHooks& hooks = {});
 
-    // The release as its registry described it; nullptr when unknown (or filtered out).
-    const protocol::npm::PackumentRelease* release(std::string_view package,
-                                                   const version::Version& version);
+    // The release as its registry described it, with where it comes from; nullopt when
+    // unknown (or filtered out). Decoded afresh on each call: nothing is kept.
+    std::optional<NpmDescribedRelease> describe(std::string_view package,
+                                                const version::Version& version);
     std::optional<NpmReleaseSource> source(std::string_view package,
                                            const version::Version& version);
     // The raw lookup (every registry that answered), for `explain`-style output.

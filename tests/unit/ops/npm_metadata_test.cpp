@@ -201,7 +201,7 @@ TEST(NpmMetadata, MinimumReleaseAgeLeavesOutYoungReleases) {
     ASSERT_EQ(releases->size(), 2u);
     EXPECT_EQ(releases->back().version, v("1.1.0"));
     EXPECT_EQ(provider->dist_tag("fresh", "latest"), v("1.1.0")); // latest 1.2.0 is too young
-    EXPECT_EQ(provider->release("fresh", v("1.2.0")), nullptr);
+    EXPECT_FALSE(provider->describe("fresh", v("1.2.0")));
     auto warnings = provider->warnings();
     ASSERT_EQ(warnings.size(), 1u);
     EXPECT_EQ(warnings[0], "1 release(s) of npm:fresh are younger than the minimumReleaseAge of "
@@ -269,6 +269,44 @@ TEST(NpmMetadata, OrderedSearchStopsOrContinuesAtNotFound) {
     EXPECT_EQ(united->releases("both")->size(), 2u);
     EXPECT_EQ(united->source("both", v("2.0.0"))->registry, "second");
     EXPECT_EQ(united->source("both", v("1.0.0"))->registry, "first");
+}
+
+TEST(NpmMetadata, AUnionListsReleasesByVersionAndTheFirstRegistryKeepsADuplicate) {
+    Harness h;
+    test::NpmRegistryFixture second(h.tmp / "second");
+    h.fixture.add_version("u", {.version = "2.0.0"});
+    h.fixture.add_version("u", {.version = "1.0.0"});
+    second.add_version("u", {.version = "3.0.0"});
+    second.add_version("u", {.version = "1.0.0"});
+    second.add_version("u", {.version = "1.0.0-beta.1"});
+    second.add_version("u", {.version = "0.5.0"});
+    h.fixture.write();
+    second.write();
+    registry::FormatRegistries npm;
+    npm.format = "npm";
+    registry::Authority pub;
+    pub.name = "pub";
+    pub.search_mode = registry::SearchMode::union_all;
+    pub.registries = {registry_of("first", h.fixture.file_url()),
+                      registry_of("second", second.file_url())};
+    npm.authorities = {pub};
+    npm.default_authority = "pub";
+
+    auto provider = h.provider(npm);
+    const auto* releases = provider->releases("u");
+    ASSERT_NE(releases, nullptr);
+    std::vector<std::string> listed;
+    for (const auto& release : *releases)
+        listed.push_back(release.version.to_string());
+    EXPECT_EQ(listed,
+              (std::vector<std::string>{"0.5.0", "1.0.0-beta.1", "1.0.0", "2.0.0", "3.0.0"}));
+    EXPECT_EQ(provider->source("u", v("1.0.0"))->registry, "first");
+    EXPECT_EQ(provider->source("u", v("1.0.0-beta.1"))->registry, "second");
+    EXPECT_EQ(provider->details("u", releases->at(2)).version, v("1.0.0"));
+    // A release equal to a listed one (not the list's own object) is found by its version.
+    resolve::npm::NpmRelease copy = releases->at(3);
+    EXPECT_EQ(&provider->details("u", copy), &provider->details("u", releases->at(3)));
+    EXPECT_FALSE(provider->describe("u", v("1.5.0")));
 }
 
 TEST(NpmMetadata, AFolderServingAnotherPackagesDocumentIsRefused) {
