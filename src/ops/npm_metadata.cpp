@@ -12,8 +12,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cstdio>
-#include <ctime>
 #include <deque>
 #include <set>
 #include <thread>
@@ -66,22 +64,6 @@ struct NpmMetadata::Entry {
 };
 
 namespace {
-
-// "2024-01-02T03:04:05.000Z" (UTC) as unix seconds.
-std::optional<store::UnixSeconds> parse_time(const std::string& text) {
-    std::tm tm{};
-    int year = 0, month = 0, day = 0, hour = 0, minute = 0, second = 0;
-    if (std::sscanf(text.c_str(), "%d-%d-%dT%d:%d:%d", &year, &month, &day, &hour, &minute,
-                    &second) != 6)
-        return std::nullopt;
-    tm.tm_year = year - 1900;
-    tm.tm_mon = month - 1;
-    tm.tm_mday = day;
-    tm.tm_hour = hour;
-    tm.tm_min = minute;
-    tm.tm_sec = second;
-    return static_cast<store::UnixSeconds>(::timegm(&tm));
-}
 
 store::UnixSeconds system_now() {
     return std::chrono::duration_cast<std::chrono::seconds>(
@@ -247,24 +229,22 @@ NpmMetadata::Entry& NpmMetadata::entry(std::string_view package) {
             e.tags.emplace(tag, version);
         kept.reserve(kept.size() + packument.size());
         for (std::size_t i = 0; i < packument.size(); ++i) {
-            auto version = version::Version::parse(packument.version(i), version::ParseMode::loose);
+            npm::ReleaseSummary release = packument.summary(i);
+            auto version = version::Version::parse(release.version, version::ParseMode::loose);
             if (!version)
                 continue; // npm skips what it cannot parse, too
-            if (auto published = packument.published(i); minimum_age_ms >= 0 && published) {
-                auto when = parse_time(std::string(*published));
-                if (when && (now - *when) * 1000 < minimum_age_ms) {
-                    ++too_young;
-                    continue;
-                }
-            }
-            if (m_filter &&
-                !m_filter(package, NpmReleaseKey{packument.version(i), packument.integrity(i),
-                                                 packument.shasum(i)}))
+            if (minimum_age_ms >= 0 && release.published_ms &&
+                now * 1000 - *release.published_ms < minimum_age_ms) {
+                ++too_young;
                 continue;
-            NpmRelease light{std::move(*version), {}, {}, {}, {}, packument.deprecated(i)};
-            light.engines_node = packument.engines_node(i);
-            kept.push_back(
-                {std::move(light), {static_cast<std::uint32_t>(f), static_cast<std::uint32_t>(i)}});
+            }
+            if (m_filter && !m_filter(package, NpmReleaseKey{release.version, release.integrity,
+                                                             release.shasum}))
+                continue;
+            NpmRelease light{std::move(*version), {}, {}, {}, {}, release.deprecated};
+            light.engines_node = release.engines_node;
+            kept.emplace_back(std::move(light), Entry::Origin{static_cast<std::uint32_t>(f),
+                                                              static_cast<std::uint32_t>(i)});
         }
     }
     // By version (build metadata breaking ties), a registry's release before a later one's;

@@ -150,6 +150,24 @@ void NpmLookup::begin(Pending& p, std::size_t index) {
             attempt.cached.reset(); // another format's row under this key: not ours to read
         }
     }
+    if (attempt.cached_packument && attempt.cached_packument->format() < npm::k_compact_format) {
+        // Written by an earlier cairn: rewritten once in the current form, which is smaller
+        // to keep in memory (validators and age unchanged).
+        attempt.cached_packument = std::make_shared<const npm::CompactPackument>(
+            npm::CompactPackument::of(attempt.cached_packument->decode()));
+        store::CachedDocument current = *attempt.cached;
+        current.body = attempt.cached_packument->bytes();
+        try {
+            m_cache.put(key, current);
+        } catch (const Error& error) {
+            if (!m_rewrite_failed)
+                m_warnings.push_back(fmt::format("could not rewrite cached npm metadata in the "
+                                                 "current form (it is converted on each run "
+                                                 "until then): {}",
+                                                 error.message()));
+            m_rewrite_failed = true;
+        }
+    }
     switch (m_options.mode) {
     case net::NetworkMode::offline:
         attempt.answer_from_cache = attempt.cached.has_value();

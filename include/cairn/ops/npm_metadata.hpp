@@ -58,7 +58,7 @@ struct NpmMetadataStatistics {
 struct NpmReleaseKey {
     std::string_view version;
     std::string_view integrity; // dist.integrity, "" when absent
-    std::string_view shasum;    // dist.shasum, "" when absent
+    std::string_view shasum;    // dist.shasum, "" when absent or when integrity stands
 };
 
 // Keeps a release only when it returns true (e.g. offline: only releases whose tarball is

@@ -136,6 +136,7 @@ private:
     std::map<std::string, std::unique_ptr<Pending>, std::less<>> m_pending;
     NpmLookupStatistics m_statistics;
     std::vector<std::string> m_warnings;
+    bool m_rewrite_failed = false; // an earlier form of a cached row could not be rewritten
 };
 
 } // namespace cairn::registry

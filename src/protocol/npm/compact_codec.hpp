@@ -2,6 +2,7 @@
 
 // The compact packument's primitives (packument_compact.cpp, compact_packument.cpp):
 // unsigned LEB128 integers and strings as (length, bytes); every read is bounds checked.
+#include "cairn/protocol/npm/compact_packument.hpp"
 #include "cairn/protocol/npm/packument.hpp"
 
 #include <cstdint>
@@ -12,9 +13,29 @@
 
 namespace cairn::protocol::npm::compact {
 
-// cpk2 adds engines.node after `published`; cpk1 (without it) is still read.
-inline constexpr std::string_view k_magic = "cpk2";
-inline constexpr std::string_view k_magic_v1 = "cpk1";
+// cpk3 writes a conventional dist.tarball as a flag (its common start once per document)
+// and `published` as unix milliseconds; cpk2 added engines.node after `published`. cpk1 and
+// cpk2 are still read.
+inline constexpr std::string_view k_magic = "cpk3";
+inline constexpr int k_format = k_compact_format;
+
+// A release's flags.
+namespace flag {
+inline constexpr std::uint64_t install_script = 1;
+inline constexpr std::uint64_t bin = 2;
+// cpk3: dist.tarball is the tarball base + name/-/basename-version.tgz
+inline constexpr std::uint64_t conventional_tarball = 4;
+inline constexpr std::uint64_t has_published = 8; // cpk3: `published` follows as milliseconds
+} // namespace flag
+
+// "2024-01-02T03:04:05.678Z" (a fraction and a +hh:mm offset optional) as unix
+// milliseconds; nullopt for anything else.
+std::optional<std::int64_t> parse_iso_time(std::string_view text);
+// Unix milliseconds as "2024-01-02T03:04:05.678Z".
+std::string format_iso_time(std::int64_t ms);
+
+// The dist.tarball npm's registries give a release: "@s/n/-/n-1.0.0.tgz" after the base.
+std::string conventional_tarball_path(std::string_view name, std::string_view version);
 
 class Writer {
 public:
@@ -47,7 +68,7 @@ public:
     std::vector<std::string> list();
     void skip_pairs();
     void skip_list();
-    // Returns the format version (1 or 2).
+    // Returns the format version (1 to 3).
     int expect_magic();
     std::size_t position() const { return m_pos; }
     bool at_end() const { return m_pos == m_bytes.size(); }

@@ -10,19 +10,21 @@ namespace cairn::protocol::npm {
 
 namespace {
 
-// What the checking pass keeps of a release (CompactPackument's slot).
-struct Walked {
-    std::string_view version;
-    bool deprecated = false;
-    std::optional<std::string_view> published;
-    std::string_view engines_node;
-    std::string_view integrity;
-    std::string_view shasum;
+// What a walk needs to know of the document.
+struct Layout {
+    int format = compact::k_format;
+    std::string_view name;
+    std::string_view tarball_base;
 };
 
 // The one walk of a release's layout, from the reader's position: every length checked;
-// each field decoded into `out` when there is one, else only stepped over.
-Walked walk_release(compact::Reader& r, int format, PackumentRelease* out) {
+// each field decoded into `out` when there is one, else only stepped over. A release is
+//   string version | pairs dependencies | pairs optional | pairs peer | list optional peers
+//   | string tarball | string integrity | string shasum | optional deprecated
+//   | list os | list cpu | list libc | u flags | [u published ms] | string engines.node
+// where cpk1 and cpk2 have `optional published` (ISO text) instead of the flag and number,
+// and cpk1 no engines.node.
+ReleaseSummary walk_release(compact::Reader& r, const Layout& layout, PackumentRelease* out) {
     using Pairs = std::vector<NameRange> PackumentRelease::*;
     using List = std::vector<std::string> PackumentRelease::*;
     using Text = std::string PackumentRelease::*;
@@ -34,35 +36,56 @@ Walked walk_release(compact::Reader& r, int format, PackumentRelease* out) {
             out->*field = std::string(s);
         return s;
     };
-    Walked walked;
-    walked.version = text(&PackumentRelease::version);
+    ReleaseSummary summary;
+    summary.version = text(&PackumentRelease::version);
     pairs(&PackumentRelease::dependencies);
     pairs(&PackumentRelease::optional_dependencies);
     pairs(&PackumentRelease::peer_dependencies);
     list(&PackumentRelease::optional_peers);
-    text(&PackumentRelease::tarball);
-    walked.integrity = text(&PackumentRelease::integrity);
-    walked.shasum = text(&PackumentRelease::shasum);
+    std::string_view tarball = text(&PackumentRelease::tarball);
+    summary.integrity = text(&PackumentRelease::integrity);
+    summary.shasum = text(&PackumentRelease::shasum);
     auto deprecated = r.optional_view();
-    walked.deprecated = deprecated.has_value();
+    summary.deprecated = deprecated.has_value();
     list(&PackumentRelease::os);
     list(&PackumentRelease::cpu);
     list(&PackumentRelease::libc);
     std::uint64_t flags = r.number();
-    if (flags > 3)
+    std::uint64_t known = compact::flag::install_script | compact::flag::bin;
+    if (layout.format >= 3)
+        known |= compact::flag::conventional_tarball | compact::flag::has_published;
+    if (flags & ~known)
         r.corrupt("bad flags");
-    walked.published = r.optional_view();
-    if (format >= 2)
-        walked.engines_node = text(&PackumentRelease::engines_node);
+    bool conventional = flags & compact::flag::conventional_tarball;
+    if (conventional && !tarball.empty())
+        r.corrupt("a tarball both written and conventional");
+    std::optional<std::string_view> published_text;
+    if (layout.format >= 3) {
+        if (flags & compact::flag::has_published) {
+            std::uint64_t ms = r.number();
+            if (ms > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
+                r.corrupt("bad time");
+            summary.published_ms = static_cast<std::int64_t>(ms);
+        }
+    } else if ((published_text = r.optional_view())) {
+        summary.published_ms = compact::parse_iso_time(*published_text);
+    }
+    if (layout.format >= 2)
+        summary.engines_node = text(&PackumentRelease::engines_node);
     if (out) {
         if (deprecated)
             out->deprecated = std::string(*deprecated);
-        out->has_install_script = flags & 1;
-        out->has_bin = flags & 2;
-        if (walked.published)
-            out->published = std::string(*walked.published);
+        out->has_install_script = flags & compact::flag::install_script;
+        out->has_bin = flags & compact::flag::bin;
+        if (conventional)
+            out->tarball = std::string(layout.tarball_base) +
+                           compact::conventional_tarball_path(layout.name, summary.version);
+        if (published_text)
+            out->published = std::string(*published_text);
+        else if (summary.published_ms)
+            out->published = compact::format_iso_time(*summary.published_ms);
     }
-    return walked;
+    return summary;
 }
 
 } // namespace
@@ -78,23 +101,13 @@ CompactPackument::CompactPackument(std::string bytes) : m_bytes(std::move(bytes)
         m_dist_tags[tag] = r.text();
     }
     m_modified = r.optional_text();
-    auto span = [&](std::string_view s) {
-        return Span{static_cast<std::uint32_t>(s.data() - m_bytes.data()),
-                    static_cast<std::uint32_t>(s.size())};
-    };
-    m_slots.resize(r.count());
-    for (auto& slot : m_slots) {
-        slot.start = static_cast<std::uint32_t>(r.position());
-        Walked walked = walk_release(r, m_format, nullptr);
-        slot.version = span(walked.version);
-        slot.deprecated = walked.deprecated;
-        slot.integrity = span(walked.integrity);
-        slot.shasum = span(walked.shasum);
-        slot.has_published = walked.published.has_value();
-        if (walked.published)
-            slot.published = span(*walked.published);
-        if (m_format >= 2) // version 1 has no engines.node: the empty default stands
-            slot.engines_node = span(walked.engines_node);
+    if (m_format >= 3)
+        m_tarball_base = r.text();
+    Layout layout{m_format, m_name, m_tarball_base};
+    m_starts.resize(r.count());
+    for (auto& start : m_starts) {
+        start = static_cast<std::uint32_t>(r.position());
+        walk_release(r, layout, nullptr);
     }
     if (!r.at_end())
         r.corrupt("trailing bytes");
@@ -104,32 +117,15 @@ CompactPackument CompactPackument::of(const Packument& packument) {
     return CompactPackument(encode_packument(packument));
 }
 
-std::string_view CompactPackument::version(std::size_t i) const {
-    return view(m_slots[i].version);
-}
-
-std::optional<std::string_view> CompactPackument::published(std::size_t i) const {
-    if (!m_slots[i].has_published)
-        return std::nullopt;
-    return view(m_slots[i].published);
-}
-
-std::string_view CompactPackument::engines_node(std::size_t i) const {
-    return view(m_slots[i].engines_node);
-}
-
-std::string_view CompactPackument::integrity(std::size_t i) const {
-    return view(m_slots[i].integrity);
-}
-
-std::string_view CompactPackument::shasum(std::size_t i) const {
-    return view(m_slots[i].shasum);
+ReleaseSummary CompactPackument::summary(std::size_t i) const {
+    compact::Reader r(m_bytes, m_starts[i]);
+    return walk_release(r, Layout{m_format, m_name, m_tarball_base}, nullptr);
 }
 
 PackumentRelease CompactPackument::release(std::size_t i) const {
-    compact::Reader r(m_bytes, m_slots[i].start);
+    compact::Reader r(m_bytes, m_starts[i]);
     PackumentRelease release;
-    walk_release(r, m_format, &release);
+    walk_release(r, Layout{m_format, m_name, m_tarball_base}, &release);
     return release;
 }
 
@@ -138,8 +134,8 @@ Packument CompactPackument::decode() const {
     p.name = m_name;
     p.dist_tags = m_dist_tags;
     p.modified = m_modified;
-    p.releases.reserve(m_slots.size());
-    for (std::size_t i = 0; i < m_slots.size(); ++i)
+    p.releases.reserve(m_starts.size());
+    for (std::size_t i = 0; i < m_starts.size(); ++i)
         p.releases.push_back(release(i));
     return p;
 }

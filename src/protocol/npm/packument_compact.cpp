@@ -1,9 +1,9 @@
 // The compact packument encoding kept in the metadata cache:
-//   "cpk2" | string name | u tag count | (string tag, string version)* | optional modified
-//   | u release count | release*
-// with unsigned LEB128 integers and strings as (length, bytes). Every read is bounds
-// checked: a damaged cache entry is reported, never trusted. Reading is
-// CompactPackument's (compact_packument.cpp).
+//   "cpk3" | string name | u tag count | (string tag, string version)* | optional modified
+//   | string tarball base | u release count | release*
+// with unsigned LEB128 integers and strings as (length, bytes); a release's layout is
+// walk_release's (compact_packument.cpp). Every read is bounds checked: a damaged cache
+// entry is reported, never trusted. Reading is CompactPackument's.
 #include "compact_codec.hpp"
 
 #include "cairn/core/error.hpp"
@@ -11,6 +11,8 @@
 #include "cairn/protocol/npm/packument.hpp"
 
 #include <fmt/format.h>
+
+#include <chrono>
 
 namespace cairn::protocol::npm {
 namespace compact {
@@ -128,20 +130,105 @@ void Reader::skip_list() {
 }
 
 int Reader::expect_magic() {
-    int v = m_bytes.substr(0, k_magic.size()) == k_magic      ? 2
-            : m_bytes.substr(0, k_magic.size()) == k_magic_v1 ? 1
-                                                              : 0;
+    std::string_view magic = m_bytes.substr(0, k_magic.size());
+    int v = magic == k_magic ? 3 : magic == "cpk2" ? 2 : magic == "cpk1" ? 1 : 0;
     if (v == 0)
         corrupt("unknown format version");
     m_pos = k_magic.size();
     return v;
 }
 
+namespace {
+
+// `count` decimal digits at `at`, if they are digits.
+std::optional<int> digits(std::string_view text, std::size_t at, std::size_t count) {
+    if (at + count > text.size())
+        return std::nullopt;
+    int value = 0;
+    for (std::size_t i = at; i < at + count; ++i) {
+        if (text[i] < '0' || text[i] > '9')
+            return std::nullopt;
+        value = value * 10 + (text[i] - '0');
+    }
+    return value;
+}
+
+} // namespace
+
+std::optional<std::int64_t> parse_iso_time(std::string_view text) {
+    using namespace std::chrono;
+    auto y = digits(text, 0, 4), mo = digits(text, 5, 2), d = digits(text, 8, 2);
+    auto h = digits(text, 11, 2), mi = digits(text, 14, 2), s = digits(text, 17, 2);
+    if (!y || !mo || !d || !h || !mi || !s || text[4] != '-' || text[7] != '-' ||
+        (text[10] != 'T' && text[10] != ' ') || text[13] != ':' || text[16] != ':')
+        return std::nullopt;
+    year_month_day date{year{*y}, month{static_cast<unsigned>(*mo)},
+                        day{static_cast<unsigned>(*d)}};
+    if (!date.ok() || *h > 23 || *mi > 59 || *s > 60)
+        return std::nullopt;
+    std::size_t at = 19;
+    std::int64_t ms = 0;
+    if (at < text.size() && text[at] == '.') {
+        std::size_t first = ++at;
+        for (; at < text.size() && text[at] >= '0' && text[at] <= '9'; ++at)
+            if (at - first < 3)
+                ms = ms * 10 + (text[at] - '0');
+        if (at == first)
+            return std::nullopt;
+        for (std::size_t n = at - first; n < 3; ++n)
+            ms *= 10;
+    }
+    std::int64_t offset_minutes = 0;
+    if (at < text.size() && text[at] == 'Z') {
+        ++at;
+    } else if (at < text.size() && (text[at] == '+' || text[at] == '-')) {
+        auto oh = digits(text, at + 1, 2), om = digits(text, at + 4, 2);
+        if (!oh || !om || text[at + 3] != ':' || *oh > 23 || *om > 59)
+            return std::nullopt;
+        offset_minutes = (text[at] == '-' ? -1 : 1) * (*oh * 60 + *om);
+        at += 6;
+    }
+    if (at != text.size())
+        return std::nullopt;
+    std::int64_t days = sys_days(date).time_since_epoch().count();
+    return ((days * 24 + *h) * 60 + *mi - offset_minutes) * 60000 + *s * 1000 + ms;
+}
+
+std::string format_iso_time(std::int64_t ms) {
+    using namespace std::chrono;
+    auto when = sys_time<milliseconds>(milliseconds(ms));
+    auto day_start = floor<days>(when);
+    year_month_day date(day_start);
+    hh_mm_ss<milliseconds> time(when - day_start);
+    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", static_cast<int>(date.year()),
+                       static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()),
+                       time.hours().count(), time.minutes().count(), time.seconds().count(),
+                       time.subseconds().count());
+}
+
+std::string conventional_tarball_path(std::string_view name, std::string_view version) {
+    std::string_view base = name;
+    if (auto slash = name.find('/'); name.starts_with('@') && slash != std::string_view::npos)
+        base = name.substr(slash + 1);
+    return fmt::format("{}/-/{}-{}.tgz", name, base, version);
+}
+
 } // namespace compact
 
 std::string encode_packument(const Packument& p) {
-    compact::Writer w;
-    w.raw() += compact::k_magic;
+    using namespace compact;
+    // The tarball base: what the first release whose dist.tarball ends the conventional way
+    // has before that ending. Every release that is that base and its ending is a flag.
+    std::optional<std::string> base;
+    for (const auto& r : p.releases) {
+        std::string path = conventional_tarball_path(p.name, r.version);
+        if (r.tarball.ends_with(path)) {
+            base = r.tarball.substr(0, r.tarball.size() - path.size());
+            break;
+        }
+    }
+    Writer w;
+    w.raw() += k_magic;
     w.text(p.name);
     w.number(p.dist_tags.size());
     for (const auto& [tag, version] : p.dist_tags) {
@@ -149,22 +236,36 @@ std::string encode_packument(const Packument& p) {
         w.text(version);
     }
     w.optional_text(p.modified);
+    w.text(base.value_or(""));
     w.number(p.releases.size());
     for (const auto& r : p.releases) {
+        bool conventional = base && r.tarball.size() > base->size() &&
+                            r.tarball.starts_with(*base) &&
+                            std::string_view(r.tarball).substr(base->size()) ==
+                                conventional_tarball_path(p.name, r.version);
+        // Unparsable times (npm reads none of them) and times before 1970 are left out.
+        std::optional<std::int64_t> published;
+        if (r.published)
+            if (auto ms = parse_iso_time(*r.published); ms && *ms >= 0)
+                published = ms;
         w.text(r.version);
         w.pairs(r.dependencies);
         w.pairs(r.optional_dependencies);
         w.pairs(r.peer_dependencies);
         w.list(r.optional_peers);
-        w.text(r.tarball);
+        w.text(conventional ? std::string_view() : std::string_view(r.tarball));
         w.text(r.integrity);
-        w.text(r.shasum);
+        // dist.shasum only matters where there is no integrity.
+        w.text(r.integrity.empty() ? std::string_view(r.shasum) : std::string_view());
         w.optional_text(r.deprecated);
         w.list(r.os);
         w.list(r.cpu);
         w.list(r.libc);
-        w.number((r.has_install_script ? 1u : 0u) | (r.has_bin ? 2u : 0u));
-        w.optional_text(r.published);
+        w.number((r.has_install_script ? flag::install_script : 0u) | (r.has_bin ? flag::bin : 0u) |
+                 (conventional ? flag::conventional_tarball : 0u) |
+                 (published ? flag::has_published : 0u));
+        if (published)
+            w.number(static_cast<std::uint64_t>(*published));
         w.text(r.engines_node);
     }
     return w.take();

@@ -2,12 +2,15 @@
 // each other's registries, conditional revalidation, the network modes, fallback to cache.
 #include "support/fault_server/fault_server.hpp"
 #include "support/nginx/nginx.hpp"
+#include "support/npm_registry/earlier_compact.hpp"
 #include "support/npm_registry/npm_registry.hpp"
 #include "support/temp_dir.hpp"
 #include "support/testdata.hpp"
 
 #include "cairn/core/error.hpp"
 #include "cairn/ops/npm_metadata.hpp"
+#include "cairn/protocol/npm/compact_packument.hpp"
+#include "cairn/protocol/npm/registry_request.hpp"
 
 #include <gtest/gtest.h>
 
@@ -215,6 +218,62 @@ TEST(NpmLookupServer, PreferOfflineAndOfflineUseAnyCachedMetadata) {
                       "hint: run `cairn fetch` (or the same command) while online to fill the "
                       "metadata cache\n");
     }
+    EXPECT_EQ(server.requests().size(), before);
+}
+
+TEST(NpmLookupServer, AnEarlierCompactFormInTheCacheIsReadAndRewrittenOnce) {
+    FaultServer server;
+    server.script("/a", Reply::ok(packument("a", {"1.0.0", "1.1.0"})));
+    Harness h;
+    auto npm = one_registry(server.base_url());
+    std::string tarball;
+    {
+        auto warm = h.run(npm, net::NetworkMode::online);
+        tarball = warm.metadata->source("a", Version::parse_or_throw("1.1.0"))->tarball_url;
+    }
+    // The row as an earlier cairn left it: the same document in cpk2.
+    auto key = protocol::npm::packument_cache_key(
+        protocol::npm::RegistryBase::parse(server.base_url()), "a");
+    auto row = h.cache->get(key);
+    ASSERT_TRUE(row);
+    ASSERT_EQ(row->body.substr(0, 4), "cpk3");
+    auto document = protocol::npm::decode_packument(row->body);
+    for (auto& release : document.releases)
+        release.shasum = "0123456789abcdef0123456789abcdef01234567";
+    row->body = test::earlier_compact_packument(document, 2);
+    h.cache->put(key, *row);
+
+    std::size_t before = server.requests().size();
+    auto read_offline = [&] {
+        auto offline = h.run(npm, net::NetworkMode::offline);
+        EXPECT_NE(offline.metadata->releases("a"), nullptr);
+        EXPECT_EQ(offline.metadata->releases("a")->size(), 2u);
+        EXPECT_EQ(offline.metadata->source("a", Version::parse_or_throw("1.1.0"))->tarball_url,
+                  tarball);
+        return offline.metadata->warnings();
+    };
+    // Another process writing meanwhile: the row stays as it is, read all the same.
+    h.cache = std::make_unique<store::MetadataCache>(
+        h.tmp / "meta.sqlite", store::MetadataCacheOptions{std::chrono::milliseconds(20)});
+    store::MetadataCache writer(h.tmp / "meta.sqlite");
+    writer.transaction([&] {
+        auto warnings = read_offline();
+        ASSERT_EQ(warnings.size(), 1u);
+        EXPECT_TRUE(warnings[0].starts_with(
+            "could not rewrite cached npm metadata in the current form (it is converted on "
+            "each run until then): "))
+            << warnings[0];
+    });
+    EXPECT_EQ(h.cache->get(key)->body, row->body);
+    EXPECT_TRUE(read_offline().empty());
+    auto rewritten = h.cache->get(key);
+    ASSERT_TRUE(rewritten);
+    EXPECT_EQ(rewritten->body.substr(0, 4), "cpk3");
+    EXPECT_LT(rewritten->body.size(), row->body.size());
+    EXPECT_EQ(rewritten->fetched_at, row->fetched_at); // as old as it was
+    EXPECT_EQ(rewritten->validators.etag, row->validators.etag);
+    EXPECT_EQ(protocol::npm::decode_packument(rewritten->body).releases.at(1).tarball,
+              document.releases.at(1).tarball);
     EXPECT_EQ(server.requests().size(), before);
 }
 

@@ -1,3 +1,5 @@
+#include "support/npm_registry/earlier_compact.hpp"
+
 #include "cairn/core/error.hpp"
 #include "cairn/protocol/npm/compact_packument.hpp"
 #include "cairn/protocol/npm/packument.hpp"
@@ -165,58 +167,122 @@ TEST(Packument, CompactReleasesAreReadOneByOne) {
     ASSERT_EQ(view.size(), 3u);
     for (std::size_t i = 0; i < view.size(); ++i) {
         SCOPED_TRACE(p.releases[i].version);
-        EXPECT_EQ(view.version(i), p.releases[i].version);
-        EXPECT_EQ(view.deprecated(i), p.releases[i].deprecated.has_value());
-        EXPECT_EQ(view.engines_node(i), p.releases[i].engines_node);
-        EXPECT_EQ(view.integrity(i), p.releases[i].integrity);
-        EXPECT_EQ(view.shasum(i), p.releases[i].shasum);
+        ReleaseSummary summary = view.summary(i);
+        EXPECT_EQ(summary.version, p.releases[i].version);
+        EXPECT_EQ(summary.deprecated, p.releases[i].deprecated.has_value());
+        EXPECT_EQ(summary.engines_node, p.releases[i].engines_node);
+        EXPECT_EQ(summary.integrity, p.releases[i].integrity);
+        // dist.shasum is kept only where there is no integrity.
+        EXPECT_EQ(summary.shasum, p.releases[i].integrity.empty() ? p.releases[i].shasum : "");
+        PackumentRelease decoded = view.release(i);
+        EXPECT_EQ(decoded.tarball, p.releases[i].tarball);
         Packument one;
-        one.releases = {view.release(i)};
+        one.releases = {decoded};
         Packument expected;
         expected.releases = {p.releases[i]};
         EXPECT_EQ(encode_packument(one), encode_packument(expected)); // every field
     }
-    EXPECT_EQ(view.published(0), std::nullopt);
-    EXPECT_EQ(view.published(1), "2024-05-01T10:00:00.000Z");
+    EXPECT_EQ(view.summary(0).published_ms, std::nullopt);
+    EXPECT_EQ(view.summary(1).published_ms, 1714557600000); // 2024-05-01T10:00:00Z
+    EXPECT_EQ(view.release(1).published, "2024-05-01T10:00:00.000Z");
     EXPECT_EQ(encode_packument(view.decode()), view.bytes());
 }
 
-TEST(Packument, TheFirstCompactFormatIsStillRead) {
-    // cpk1 is cpk2 without engines.node: one release whose engines.node is empty, the
-    // length byte of that empty text dropped.
+TEST(Packument, ConventionalTarballsAndTimesAreWrittenShort) {
+    Packument p = parse_packument(k_abbreviated, "@acme/tool", "x");
+    std::string conventional = encode_packument(p);
+    // A mirror elsewhere: every tarball still conventional, under another base, which is
+    // written once.
+    const std::string here = "https://registry.example", there = "http://127.0.0.1:4873/mirror";
+    Packument moved = p;
+    for (auto& r : moved.releases)
+        r.tarball.replace(0, here.size(), there);
+    EXPECT_EQ(encode_packument(moved).size(), conventional.size() + there.size() - here.size());
+    EXPECT_EQ(decode_packument(encode_packument(moved)).releases[2].tarball,
+              "http://127.0.0.1:4873/mirror/@acme/tool/-/tool-2.0.0-rc.1.tgz");
+    // Tarballs elsewhere are written out, and read back as they were.
+    Packument odd = p;
+    odd.releases[0].tarball = "https://cdn.example/tool-1.0.0.tgz";
+    odd.releases[1].tarball = "https://registry.example/@acme/tool/-/tool-1.1.0-fixed.tgz";
+    Packument back = decode_packument(encode_packument(odd));
+    for (std::size_t i = 0; i < 3; ++i)
+        EXPECT_EQ(back.releases[i].tarball, odd.releases[i].tarball);
+    EXPECT_GT(encode_packument(odd).size(), conventional.size());
+    // Times: one form, in milliseconds; what is not a time is left out.
+    odd.releases[0].published = "2018-04-09T01:23:45Z";
+    odd.releases[1].published = "2018-04-09T03:23:45.5+02:00";
+    odd.releases[2].published = "yesterday";
+    CompactPackument view = CompactPackument::of(odd);
+    EXPECT_EQ(view.summary(0).published_ms, 1523237025000);
+    EXPECT_EQ(view.summary(1).published_ms, 1523237025500);
+    EXPECT_EQ(view.summary(2).published_ms, std::nullopt);
+    EXPECT_EQ(view.release(0).published, "2018-04-09T01:23:45.000Z");
+    EXPECT_EQ(view.release(1).published, "2018-04-09T01:23:45.500Z");
+    EXPECT_EQ(view.release(2).published, std::nullopt);
+}
+
+TEST(Packument, TheEarlierCompactFormatsAreStillRead) {
+    // left-pad as cpk1 (without engines.node) and cpk2 wrote it: published as text, the
+    // tarball and shasum written out.
     Packument p = parse_packument(k_full, "left-pad", "x");
     ASSERT_EQ(p.releases.size(), 1u);
-    ASSERT_TRUE(p.releases[0].engines_node.empty());
-    std::string bytes = encode_packument(p);
-    ASSERT_EQ(bytes.back(), '\0');
-    std::string v1 = "cpk1" + bytes.substr(4, bytes.size() - 5);
-    CompactPackument view(v1);
-    ASSERT_EQ(view.size(), 1u);
-    EXPECT_EQ(view.version(0), "1.3.0");
-    EXPECT_EQ(view.engines_node(0), "");
-    EXPECT_EQ(view.published(0), "2018-04-09T01:23:45.000Z");
-    EXPECT_EQ(encode_packument(view.decode()), bytes); // written back as cpk2
+    p.releases[0].engines_node = ">=0.10";
+    for (int format : {1, 2}) {
+        SCOPED_TRACE(format);
+        CompactPackument view(test::earlier_compact_packument(p, format));
+        ASSERT_EQ(view.size(), 1u);
+        ReleaseSummary summary = view.summary(0);
+        EXPECT_EQ(summary.version, "1.3.0");
+        EXPECT_EQ(summary.engines_node, format == 1 ? "" : ">=0.10");
+        EXPECT_EQ(summary.published_ms, 1523237025000);
+        EXPECT_EQ(summary.shasum, "5b8a3a7765dfe001261dde915589e782f8c94d1e");
+        PackumentRelease r = view.release(0);
+        EXPECT_EQ(r.tarball, "https://registry.example/left-pad/-/left-pad-1.3.0.tgz");
+        EXPECT_EQ(r.published, "2018-04-09T01:23:45.000Z");
+        EXPECT_TRUE(r.has_install_script);
+        // Written back in the current form, which reads the same.
+        std::string current = encode_packument(view.decode());
+        EXPECT_EQ(current.substr(0, 4), "cpk3");
+        EXPECT_LT(current.size(), view.bytes().size());
+        PackumentRelease again = CompactPackument(current).release(0);
+        EXPECT_EQ(again.tarball, r.tarball);
+        EXPECT_EQ(again.shasum, r.shasum);
+        EXPECT_EQ(again.published, r.published);
+        EXPECT_EQ(again.engines_node, r.engines_node);
+    }
 }
 
 TEST(Packument, ADamagedReleaseIsFoundWhenTheCompactFormIsRead) {
-    std::string bytes = encode_packument(parse_packument(k_abbreviated, "@acme/tool", "x"));
-    // The last release's flags (0 or a few bits) set to a value no encoder writes: the
-    // damage is past every release a resolver would decode, and still reported up front.
+    // The last release's flags set to values no encoder writes: the damage is past every
+    // release a resolver would decode, and still reported up front.
     Packument p = parse_packument(k_abbreviated, "@acme/tool", "x");
     p.releases.back().has_install_script = false;
     p.releases.back().has_bin = false;
     std::string clean = encode_packument(p);
-    std::size_t flags = clean.size() - 3; // flags, no published (0), engines "" (0)
-    ASSERT_EQ(clean[flags], '\0');
-    clean[flags] = 9;
-    try {
-        CompactPackument view(clean);
-        ADD_FAILURE() << "damaged flags accepted";
-    } catch (const Error& e) {
-        EXPECT_EQ(e.code(), Code::cache_corrupt);
-        EXPECT_EQ(e.message(), "a cached npm packument is damaged (bad flags at byte " +
-                                   std::to_string(flags + 1) + ")");
-    }
+    std::size_t flags = clean.size() - 2; // flags (a conventional tarball), engines "" (0)
+    ASSERT_EQ(clean[flags], '\x04');
+    auto damage_message = [](std::string bytes) -> std::string {
+        try {
+            CompactPackument view(std::move(bytes));
+        } catch (const Error& e) {
+            EXPECT_EQ(e.code(), Code::cache_corrupt);
+            return e.message();
+        }
+        return "accepted";
+    };
+    std::string unknown = clean;
+    unknown[flags] = '\x14';
+    EXPECT_EQ(damage_message(unknown), "a cached npm packument is damaged (bad flags at byte " +
+                                           std::to_string(flags + 1) + ")");
+    // A tarball written out, and flagged conventional as well.
+    p.releases.back().tarball = "https://cdn.example/tool.tgz";
+    std::string both = encode_packument(p);
+    ASSERT_EQ(both[both.size() - 2], '\0');
+    both[both.size() - 2] = '\x04';
+    EXPECT_EQ(damage_message(both),
+              "a cached npm packument is damaged (a tarball both written and conventional at "
+              "byte " +
+                  std::to_string(both.size() - 1) + ")");
 }
 
 TEST(Packument, RegistryPath) {
