@@ -120,12 +120,13 @@ lock::Lockfile lock_from_tree(const resolve::npm::Tree& tree, const format::npm:
                     return true;
             return tagged.contains(v.to_string());
         };
-        for (auto& release : records.all(package, wanted)) {
-            entry.releases.push_back(std::move(release));
-            entry.releases.back().published.reset(); // not needed to re-resolve
-        }
+        entry.releases = records.all(package, wanted);
+        for (auto& release : entry.releases)
+            release.published.reset(); // not needed to re-resolve
         if (!entry.releases.empty())
             lock.index.emplace(package, std::move(entry));
+        // The index grows as the metadata it comes from goes.
+        records.forget(package);
     }
     return lock;
 }

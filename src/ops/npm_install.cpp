@@ -253,6 +253,11 @@ public:
         return out;
     }
 
+    void forget(std::string_view package) override {
+        if (m_metadata)
+            m_metadata->forget(package);
+    }
+
 private:
     NpmMetadata* m_metadata;
     detail::PortableIndexProvider* m_index;

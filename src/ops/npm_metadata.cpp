@@ -211,6 +211,7 @@ NpmMetadata::Entry& NpmMetadata::entry(std::string_view package) {
         return *it->second;
     const registry::NpmLookupResult& lookup = m_lookup->wait(package);
     auto made = std::make_unique<Entry>();
+    ++m_packages;
     Entry& e = *made;
     e.lookup = &lookup;
     const registry::Authority* authority = m_npm->find_authority(lookup.authority);
@@ -343,10 +344,16 @@ const registry::NpmLookupResult& NpmMetadata::lookup(std::string_view package) {
     return *entry(package).lookup;
 }
 
+void NpmMetadata::forget(std::string_view package) {
+    if (auto it = m_entries.find(package); it != m_entries.end())
+        m_entries.erase(it);
+    m_lookup->forget(package);
+}
+
 NpmMetadataStatistics NpmMetadata::statistics() const {
     const registry::NpmLookupStatistics& s = m_lookup->statistics();
-    return NpmMetadataStatistics{m_entries.size(), s.requests,     s.not_modified,
-                                 s.cache_hits,     s.folder_reads, s.fallbacks};
+    return NpmMetadataStatistics{m_packages,   s.requests,     s.not_modified,
+                                 s.cache_hits, s.folder_reads, s.fallbacks};
 }
 
 std::vector<std::string> NpmMetadata::warnings() const {

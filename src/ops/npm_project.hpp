@@ -128,6 +128,8 @@ public:
     virtual std::vector<protocol::npm::PackumentRelease>
     all(std::string_view package, const std::function<bool(const version::Version&)>& wanted) = 0;
     virtual std::map<std::string, std::string> tags(std::string_view package) = 0;
+    // Nothing more will be asked about the package: what is held for it may go.
+    virtual void forget(std::string_view package) = 0;
 };
 
 // The lockfile of a resolved tree: packages by path with integrity and source, the skipped

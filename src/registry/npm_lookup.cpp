@@ -118,6 +118,12 @@ void NpmLookup::start(std::string_view name) {
     pending(name);
 }
 
+void NpmLookup::forget(std::string_view name) {
+    auto it = m_pending.find(name);
+    if (it != m_pending.end() && (it->second->result || it->second->error))
+        m_pending.erase(it);
+}
+
 void NpmLookup::begin(Pending& p, std::size_t index) {
     Attempt& attempt = p.attempts[index];
     attempt.started = true;

@@ -127,6 +127,10 @@ public:
     // The raw lookup (every registry that answered), for `explain`-style output.
     const registry::NpmLookupResult& lookup(std::string_view package);
 
+    // Drops what is held for a package (its documents and releases; references to them
+    // become invalid) once nothing more is needed of it; asking again reads it anew.
+    void forget(std::string_view package);
+
     NpmMetadataStatistics statistics() const;
     // Warnings: configuration advice, unsupported search modes, unreachable registries
     // skipped, dropped cache rows.
@@ -149,6 +153,7 @@ private:
     std::function<store::UnixSeconds()> m_now;
     NpmReleaseFilter m_filter;
     std::map<std::string, std::unique_ptr<Entry>, std::less<>> m_entries;
+    std::uint64_t m_packages = 0; // entries made
     std::vector<std::string> m_warnings;
 };
 

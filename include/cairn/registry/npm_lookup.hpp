@@ -114,6 +114,10 @@ public:
     // step of the lookup has its response, or needed none). Starts the lookup when needed.
     bool ready(std::string_view name);
 
+    // Drops a finished lookup's answer and the documents it holds (references from wait()
+    // become invalid); asking again looks the name up anew. A lookup in flight is kept.
+    void forget(std::string_view name);
+
     const NpmLookupStatistics& statistics() const { return m_statistics; }
     // Advice gathered along the way (e.g. cached data that could not be decoded).
     const std::vector<std::string>& warnings() const { return m_warnings; }

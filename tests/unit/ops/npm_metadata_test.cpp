@@ -309,6 +309,23 @@ TEST(NpmMetadata, AUnionListsReleasesByVersionAndTheFirstRegistryKeepsADuplicate
     EXPECT_FALSE(provider->describe("u", v("1.5.0")));
 }
 
+TEST(NpmMetadata, AForgottenPackageIsReadAnewWhenAskedAgain) {
+    Harness h;
+    h.fixture.add_version("a", {.version = "1.0.0"});
+    h.fixture.write();
+    auto provider = h.provider(default_only(h.fixture.file_url()));
+    ASSERT_NE(provider->releases("a"), nullptr);
+    provider->forget("a");
+    provider->forget("never-asked");
+    h.fixture.add_version("a", {.version = "1.1.0"});
+    h.fixture.write();
+    const auto* again = provider->releases("a");
+    ASSERT_NE(again, nullptr);
+    EXPECT_EQ(again->size(), 2u); // read anew, not remembered
+    EXPECT_EQ(provider->source("a", v("1.1.0"))->registry, "npmrc");
+    EXPECT_EQ(provider->statistics().folder_reads, 2u);
+}
+
 TEST(NpmMetadata, AFolderServingAnotherPackagesDocumentIsRefused) {
     Harness h;
     test::write_file(h.tmp / "registry/liar/index.json", R"({"name":"other","versions":{}})");
