@@ -20,6 +20,7 @@ namespace cairn::ops {
 
 namespace npm = protocol::npm;
 using resolve::npm::EdgeType;
+using resolve::npm::NpmCandidate;
 using resolve::npm::NpmRelease;
 
 // A package's releases across the registries that have it, sorted by version. `releases`
@@ -31,7 +32,7 @@ struct NpmMetadata::Entry {
         std::uint32_t found = 0; // index into lookup->found
         std::uint32_t index = 0; // the release's index in that document
     };
-    std::vector<NpmRelease> releases;
+    std::vector<NpmCandidate> releases;
     std::vector<Origin> origins; // parallel to releases
     std::map<std::string, std::string> tags;
     std::map<std::size_t, NpmRelease> details; // with dependencies, on demand
@@ -44,22 +45,19 @@ struct NpmMetadata::Entry {
     std::optional<std::size_t> find(const version::Version& version) const {
         auto it = std::lower_bound(
             releases.begin(), releases.end(), version,
-            [](const NpmRelease& r, const version::Version& v) { return r.version < v; });
+            [](const NpmCandidate& r, const version::Version& v) { return r.version < v; });
         for (; it != releases.end() && it->version == version; ++it)
             if (it->version.identical(version))
                 return static_cast<std::size_t>(it - releases.begin());
         return std::nullopt;
     }
     // The index of a release in `releases` (which the caller got from there).
-    std::size_t index_of(const NpmRelease& release) const {
-        std::less<const NpmRelease*> before;
-        if (!releases.empty() && !before(&release, &releases.front()) &&
-            !before(&releases.back(), &release))
-            return static_cast<std::size_t>(&release - releases.data());
-        if (auto i = find(release.version))
-            return *i;
-        throw Error(Code::internal, fmt::format("{} is not a release npm metadata listed",
-                                                release.version.to_string()));
+    std::size_t index_of(const NpmCandidate& release) const {
+        auto i = detail::position_of(releases, release);
+        if (!i)
+            throw Error(Code::internal, fmt::format("{} is not a release npm metadata listed",
+                                                    release.version.to_string()));
+        return *i;
     }
 };
 
@@ -174,7 +172,7 @@ void NpmMetadata::crawl(std::span<const resolve::npm::Edge> roots, const NpmCraw
         }
         std::string package = *next;
         waiting.erase(next);
-        const std::vector<NpmRelease>* list = nullptr;
+        const std::vector<NpmCandidate>* list = nullptr;
         try {
             list = releases(package);
         } catch (const Error&) {
@@ -184,7 +182,7 @@ void NpmMetadata::crawl(std::span<const resolve::npm::Edge> roots, const NpmCraw
             continue;
         Seen& s = seen[package];
         for (const auto& spec : s.specs) {
-            const NpmRelease* pick = nullptr;
+            const NpmCandidate* pick = nullptr;
             auto range = version::NpmRange::parse(spec);
             std::optional<version::Version> tagged;
             if (!range)
@@ -196,10 +194,10 @@ void NpmMetadata::crawl(std::span<const resolve::npm::Edge> roots, const NpmCraw
             }
             if (!pick || !s.followed.insert(pick->version.to_string()).second)
                 continue;
-            pick = &details(package, *pick);
+            const NpmRelease& picked = details(package, *pick);
             if (hooks.on_pick)
-                hooks.on_pick(package, *pick);
-            for (const auto& dep : pick->dependencies)
+                hooks.on_pick(package, picked);
+            for (const auto& dep : picked.dependencies)
                 if (!(dep.type == EdgeType::peer && dep.peer_optional))
                     want(dep.package, dep.spec);
         }
@@ -223,7 +221,7 @@ NpmMetadata::Entry& NpmMetadata::entry(std::string_view package) {
             : -1;
     store::UnixSeconds now = m_now();
     std::size_t too_young = 0;
-    std::vector<std::pair<NpmRelease, Entry::Origin>> kept;
+    std::vector<std::pair<NpmCandidate, Entry::Origin>> kept;
     for (std::size_t f = 0; f < lookup.found.size(); ++f) {
         const npm::CompactPackument& packument = *lookup.found[f].packument;
         for (const auto& [tag, version] : packument.dist_tags())
@@ -242,10 +240,10 @@ NpmMetadata::Entry& NpmMetadata::entry(std::string_view package) {
             if (m_filter && !m_filter(package, NpmReleaseKey{release.version, release.integrity,
                                                              release.shasum}))
                 continue;
-            NpmRelease light{std::move(*version), {}, {}, {}, {}, release.deprecated};
-            light.engines_node = release.engines_node;
-            kept.emplace_back(std::move(light), Entry::Origin{static_cast<std::uint32_t>(f),
-                                                              static_cast<std::uint32_t>(i)});
+            kept.emplace_back(
+                NpmCandidate{std::move(*version), release.deprecated,
+                             std::string(release.engines_node)},
+                Entry::Origin{static_cast<std::uint32_t>(f), static_cast<std::uint32_t>(i)});
         }
     }
     // By version (build metadata breaking ties), a registry's release before a later one's;
@@ -270,7 +268,7 @@ NpmMetadata::Entry& NpmMetadata::entry(std::string_view package) {
     return *m_entries.emplace(std::string(package), std::move(made)).first->second;
 }
 
-const std::vector<NpmRelease>* NpmMetadata::releases(std::string_view package) {
+const std::vector<NpmCandidate>* NpmMetadata::releases(std::string_view package) {
     Entry& e = entry(package);
     if (e.lookup->found.empty())
         return nullptr;
@@ -299,9 +297,9 @@ std::optional<version::Version> NpmMetadata::dist_tag(std::string_view package,
     return best;
 }
 
-const NpmRelease& NpmMetadata::details(std::string_view package, const NpmRelease& release) {
+const NpmRelease& NpmMetadata::details(std::string_view package, const NpmCandidate& candidate) {
     Entry& e = entry(package);
-    std::size_t i = e.index_of(release);
+    std::size_t i = e.index_of(candidate);
     auto it = e.details.find(i);
     if (it == e.details.end())
         it = e.details.emplace(i, detail::tree_release(e.releases[i].version, e.record(i))).first;

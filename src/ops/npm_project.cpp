@@ -22,6 +22,7 @@ using format::npm::DependencyType;
 using format::npm::SpecKind;
 using resolve::npm::Edge;
 using resolve::npm::EdgeType;
+using resolve::npm::NpmCandidate;
 using resolve::npm::NpmRelease;
 
 namespace {
@@ -262,8 +263,7 @@ std::optional<version::Version> node_version(const config::EnvLookup& env,
 }
 
 NpmRelease tree_release(const version::Version& version, const protocol::npm::PackumentRelease& r) {
-    NpmRelease out{version, {}, r.os, r.cpu, r.libc, r.deprecated.has_value()};
-    out.engines_node = r.engines_node;
+    NpmRelease out{{version, r.deprecated.has_value(), r.engines_node}, {}, r.os, r.cpu, r.libc};
     std::set<std::string> optional;
     for (const auto& [name, spec] : r.optional_dependencies)
         optional.insert(name);
@@ -322,25 +322,43 @@ void PortableIndexProvider::prefetch(std::span<const std::string> packages) {
         m_fallback->prefetch(rest);
 }
 
-const std::vector<NpmRelease>* PortableIndexProvider::releases(std::string_view package) {
+std::optional<std::size_t> position_of(const std::vector<NpmCandidate>& list,
+                                       const NpmCandidate& candidate) {
+    std::less<const NpmCandidate*> before;
+    if (!list.empty() && !before(&candidate, &list.front()) && !before(&list.back(), &candidate))
+        return static_cast<std::size_t>(&candidate - list.data());
+    for (std::size_t i = 0; i < list.size(); ++i)
+        if (list[i].version.identical(candidate.version))
+            return i;
+    return std::nullopt;
+}
+
+const std::vector<NpmCandidate>* PortableIndexProvider::releases(std::string_view package) {
     if (!serves(package))
         return m_fallback ? m_fallback->releases(package) : nullptr;
-    if (auto it = m_releases.find(package); it != m_releases.end())
-        return &it->second;
-    const auto& packument = m_lock.index.at(std::string(package));
-    std::vector<NpmRelease> out;
-    for (const auto& r : packument.releases)
-        if (auto v = version::Version::parse(r.version))
-            out.push_back(tree_release(*v, r));
-    return &m_releases.emplace(std::string(package), std::move(out)).first->second;
+    auto it = m_listed.find(package);
+    if (it == m_listed.end()) {
+        Listed listed;
+        for (const auto& r : m_lock.index.at(std::string(package)).releases)
+            if (auto v = version::Version::parse(r.version)) {
+                listed.releases.push_back(tree_release(*v, r));
+                listed.candidates.push_back(listed.releases.back());
+            }
+        it = m_listed.emplace(std::string(package), std::move(listed)).first;
+    }
+    return &it->second.candidates;
 }
 
 const NpmRelease& PortableIndexProvider::details(std::string_view package,
-                                                 const NpmRelease& release) {
-    // The index's own releases are complete; the fallback's may not be.
+                                                 const NpmCandidate& candidate) {
     if (!serves(package) && m_fallback)
-        return m_fallback->details(package, release);
-    return release;
+        return m_fallback->details(package, candidate);
+    const auto* candidates = releases(package);
+    auto i = candidates ? position_of(*candidates, candidate) : std::nullopt;
+    if (!i)
+        throw Error(Code::internal, fmt::format("{}@{} is not in the portable index", package,
+                                                candidate.version.to_string()));
+    return m_listed.find(package)->second.releases[*i];
 }
 
 std::optional<version::Version> PortableIndexProvider::dist_tag(std::string_view package,
@@ -441,12 +459,13 @@ void OverridingProvider::apply(std::string_view package, NpmRelease& release) co
     }
 }
 
-const std::vector<NpmRelease>* OverridingProvider::releases(std::string_view package) {
+const std::vector<NpmCandidate>* OverridingProvider::releases(std::string_view package) {
     return m_inner.releases(package);
 }
 
-const NpmRelease& OverridingProvider::details(std::string_view package, const NpmRelease& release) {
-    const NpmRelease& inner = m_inner.details(package, release);
+const NpmRelease& OverridingProvider::details(std::string_view package,
+                                              const NpmCandidate& candidate) {
+    const NpmRelease& inner = m_inner.details(package, candidate);
     if (empty())
         return inner;
     auto it = m_details.find(&inner);

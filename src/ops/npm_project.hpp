@@ -57,6 +57,10 @@ std::optional<version::Version> node_version(const config::EnvLookup& env,
 resolve::npm::NpmRelease tree_release(const version::Version& version,
                                       const protocol::npm::PackumentRelease& release);
 
+// Where `candidate` is in `list`: its own element, or the one of an identical version.
+std::optional<std::size_t> position_of(const std::vector<resolve::npm::NpmCandidate>& list,
+                                       const resolve::npm::NpmCandidate& candidate);
+
 // Resolver input from the lockfile's portable index first, then from `fallback` for
 // packages the index lacks or that `bypass` names (being updated).
 class PortableIndexProvider : public resolve::npm::NpmTreeProvider {
@@ -64,9 +68,9 @@ public:
     PortableIndexProvider(const lock::Lockfile& lock, resolve::npm::NpmTreeProvider* fallback,
                           std::set<std::string> bypass);
     void prefetch(std::span<const std::string> packages) override;
-    const std::vector<resolve::npm::NpmRelease>* releases(std::string_view package) override;
+    const std::vector<resolve::npm::NpmCandidate>* releases(std::string_view package) override;
     const resolve::npm::NpmRelease& details(std::string_view package,
-                                            const resolve::npm::NpmRelease& release) override;
+                                            const resolve::npm::NpmCandidate& candidate) override;
     std::optional<version::Version> dist_tag(std::string_view package,
                                              std::string_view tag) override;
     // Whether the index answers for this package (it has it and it is not bypassed).
@@ -79,7 +83,11 @@ private:
     const lock::Lockfile& m_lock;
     resolve::npm::NpmTreeProvider* m_fallback;
     std::set<std::string> m_bypass;
-    std::map<std::string, std::vector<resolve::npm::NpmRelease>, std::less<>> m_releases;
+    struct Listed {
+        std::vector<resolve::npm::NpmCandidate> candidates;
+        std::vector<resolve::npm::NpmRelease> releases; // parallel
+    };
+    std::map<std::string, Listed, std::less<>> m_listed;
 };
 
 // npm `overrides` of the root manifest, applied to every release's dependency edges:
@@ -93,9 +101,9 @@ public:
     OverridingProvider(const format::npm::Manifest& root, resolve::npm::NpmTreeProvider& inner);
     void prefetch(std::span<const std::string> packages) override;
     // The inner provider's list itself: overrides change only dependencies (details()).
-    const std::vector<resolve::npm::NpmRelease>* releases(std::string_view package) override;
+    const std::vector<resolve::npm::NpmCandidate>* releases(std::string_view package) override;
     const resolve::npm::NpmRelease& details(std::string_view package,
-                                            const resolve::npm::NpmRelease& release) override;
+                                            const resolve::npm::NpmCandidate& candidate) override;
     std::optional<version::Version> dist_tag(std::string_view package,
                                              std::string_view tag) override;
     bool empty() const { return m_global.empty() && m_scoped.empty(); }

@@ -154,7 +154,7 @@ private:
     const NpmRelease* choose(const Work& work) {
         const Edge& edge = work.edge;
         bool optional = edge.type == EdgeType::optional;
-        const std::vector<NpmRelease>* releases = m_provider.releases(edge.package);
+        const std::vector<NpmCandidate>* releases = m_provider.releases(edge.package);
         if (!releases || releases->empty()) {
             if (optional) {
                 skip(work, fmt::format("the registry has no package {}", edge.package));
@@ -168,13 +168,13 @@ private:
                        "config explain formats.npm`");
             throw error;
         }
-        const NpmRelease* best = pick(edge, *releases);
-        if (!best) {
+        const NpmCandidate* candidate = pick(edge, *releases);
+        if (!candidate) {
             if (optional) {
                 skip(work, fmt::format("no version of {} matches \"{}\"", edge.package, edge.spec));
                 return nullptr;
             }
-            const NpmRelease* newest = &releases->front();
+            const NpmCandidate* newest = &releases->front();
             for (const auto& r : *releases)
                 if (r.version > newest->version)
                     newest = &r;
@@ -186,7 +186,7 @@ private:
                                      describe_requirer(m_tree, work.node)));
             throw error;
         }
-        best = &m_provider.details(edge.package, *best);
+        const NpmRelease* best = &m_provider.details(edge.package, *candidate);
         const Platform& p = m_options.platform;
         std::string mismatch;
         if (!platform_allows(best->os, p.os))
@@ -212,8 +212,8 @@ private:
 
     // npm-pick-manifest's order: the lockfile's version, the `latest` tag when it satisfies,
     // then the highest satisfying version, non-deprecated before deprecated.
-    const NpmRelease* pick(const Edge& edge, const std::vector<NpmRelease>& releases) {
-        auto find = [&](const Version& v) -> const NpmRelease* {
+    const NpmCandidate* pick(const Edge& edge, const std::vector<NpmCandidate>& releases) {
+        auto find = [&](const Version& v) -> const NpmCandidate* {
             for (const auto& r : releases)
                 if (r.version == v)
                     return &r;
@@ -225,18 +225,18 @@ private:
             return tagged ? find(*tagged) : nullptr;
         }
         if (auto it = m_options.preferred.find(edge.package); it != m_options.preferred.end())
-            if (const NpmRelease* r = find(it->second); r && range->satisfies(r->version))
+            if (const NpmCandidate* r = find(it->second); r && range->satisfies(r->version))
                 return r;
         if (auto latest = m_provider.dist_tag(edge.package, "latest"))
-            if (const NpmRelease* r = find(*latest);
+            if (const NpmCandidate* r = find(*latest);
                 r && !r->deprecated && engine_ok(*r) && range->satisfies(r->version))
                 return r;
         // Non-deprecated first, then those whose engines.node admits this node, then the
         // highest version.
-        auto rank = [&](const NpmRelease& r) {
+        auto rank = [&](const NpmCandidate& r) {
             return std::make_tuple(!r.deprecated, engine_ok(r));
         };
-        const NpmRelease* best = nullptr;
+        const NpmCandidate* best = nullptr;
         for (const auto& r : releases) {
             if (!range->satisfies(r.version))
                 continue;
@@ -247,7 +247,7 @@ private:
         return best;
     }
 
-    bool engine_ok(const NpmRelease& release) const {
+    bool engine_ok(const NpmCandidate& release) const {
         if (!m_options.node_version || release.engines_node.empty())
             return true;
         auto range = NpmRange::parse(release.engines_node, {.loose = true});

@@ -104,9 +104,9 @@ public:
     // NpmTreeProvider. releases() waits only for that name; errors (offline_miss, network,
     // unauthorized, integrity) propagate with the package and registry as context.
     void prefetch(std::span<const std::string> packages) override;
-    const std::vector<resolve::npm::NpmRelease>* releases(std::string_view package) override;
+    const std::vector<resolve::npm::NpmCandidate>* releases(std::string_view package) override;
     const resolve::npm::NpmRelease& details(std::string_view package,
-                                            const resolve::npm::NpmRelease& release) override;
+                                            const resolve::npm::NpmCandidate& candidate) override;
     std::optional<version::Version> dist_tag(std::string_view package,
                                              std::string_view tag) override;
 

@@ -35,15 +35,17 @@ struct Platform {
     std::string libc; // "glibc", "musl", or "" where it means nothing
 };
 
-// One release as the registry describes it. In the lists NpmTreeProvider::releases()
-// returns, only `version`, `deprecated` and `engines_node` (what choosing among releases
-// reads) must be filled in; NpmTreeProvider::details() has the rest.
-struct NpmRelease {
+// What choosing among a package's releases reads of each one (NpmTreeProvider::releases()).
+struct NpmCandidate {
     version::Version version;
-    std::vector<Edge> dependencies; // prod, optional and peer (dev dependencies never apply)
-    std::vector<std::string> os, cpu, libc;
     bool deprecated = false;
     std::string engines_node = {}; // engines.node: the node versions it supports ("" any)
+};
+
+// One release as the registry describes it: what choosing reads and what placing it needs.
+struct NpmRelease : NpmCandidate {
+    std::vector<Edge> dependencies; // prod, optional and peer (dev dependencies never apply)
+    std::vector<std::string> os, cpu, libc;
 };
 
 class NpmTreeProvider {
@@ -51,13 +53,12 @@ public:
     virtual ~NpmTreeProvider() = default;
     // A hint: these packages will be asked about soon (fetch them all at once).
     virtual void prefetch(std::span<const std::string> packages) = 0;
-    // Every release of a package; nullptr when the registry does not have the package.
-    // Dependencies and os/cpu/libc may be left out here (see NpmRelease).
-    virtual const std::vector<NpmRelease>* releases(std::string_view package) = 0;
-    // `release` (one of releases(package)) with every field filled in; the reference stays
-    // valid as long as the provider. (A provider whose lists are complete returns `release`;
-    // one that wraps another must pass this on, or its dependencies are lost.)
-    virtual const NpmRelease& details(std::string_view package, const NpmRelease& release) = 0;
+    // Every release of a package, for choosing among them; nullptr when the registry does
+    // not have the package.
+    virtual const std::vector<NpmCandidate>* releases(std::string_view package) = 0;
+    // The release `candidate` (one of releases(package)) stands for, in full; the reference
+    // stays valid as long as the provider. (One provider that wraps another passes this on.)
+    virtual const NpmRelease& details(std::string_view package, const NpmCandidate& candidate) = 0;
     // The version a dist-tag points at, if the package has that tag.
     virtual std::optional<version::Version> dist_tag(std::string_view package,
                                                      std::string_view tag) = 0;

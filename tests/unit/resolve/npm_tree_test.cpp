@@ -16,14 +16,18 @@ class MemoryRegistry : public NpmTreeProvider {
 public:
     MemoryRegistry& add(const std::string& name, const std::string& version,
                         std::vector<Edge> deps = {}) {
-        NpmRelease r{*Version::parse(version), std::move(deps), {}, {}, {}, false};
+        NpmRelease r{{*Version::parse(version)}, std::move(deps), {}, {}, {}};
         for (auto& d : r.dependencies)
             if (d.package.empty())
                 d.package = d.name;
         m_packages[name].push_back(std::move(r));
+        m_candidates.erase(name);
         return *this;
     }
-    NpmRelease& last(const std::string& name) { return m_packages[name].back(); }
+    NpmRelease& last(const std::string& name) {
+        m_candidates.erase(name);
+        return m_packages[name].back();
+    }
     void tag(const std::string& name, const std::string& tag, const std::string& version) {
         m_tags[name].insert_or_assign(tag, *Version::parse(version));
     }
@@ -32,12 +36,19 @@ public:
         for (const auto& p : packages)
             prefetched.push_back(p);
     }
-    const std::vector<NpmRelease>* releases(std::string_view package) override {
+    const std::vector<NpmCandidate>* releases(std::string_view package) override {
         auto it = m_packages.find(std::string(package));
-        return it == m_packages.end() ? nullptr : &it->second;
+        if (it == m_packages.end())
+            return nullptr;
+        auto [listed, fresh] = m_candidates.try_emplace(it->first);
+        if (fresh)
+            listed->second.assign(it->second.begin(), it->second.end());
+        return &listed->second;
     }
-    const NpmRelease& details(std::string_view, const NpmRelease& release) override {
-        return release; // the lists are complete
+    const NpmRelease& details(std::string_view package, const NpmCandidate& candidate) override {
+        const auto& list = m_candidates.at(std::string(package));
+        return m_packages.at(std::string(package))
+            .at(static_cast<std::size_t>(&candidate - list.data()));
     }
     std::optional<Version> dist_tag(std::string_view package, std::string_view tag) override {
         auto it = m_tags.find(std::string(package));
@@ -53,6 +64,7 @@ public:
 
 private:
     std::map<std::string, std::vector<NpmRelease>> m_packages;
+    std::map<std::string, std::vector<NpmCandidate>> m_candidates; // what releases() lists
     std::map<std::string, std::map<std::string, Version>> m_tags;
 };
 
