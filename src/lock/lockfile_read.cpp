@@ -276,6 +276,15 @@ std::optional<simdjson::padded_string> without_index(std::string_view text) {
     return out;
 }
 
+bool drop_index_text(std::string& text) {
+    auto span = detail::top_level_value(text, "index");
+    if (!span || std::string_view(text).substr(span->begin, span->end - span->begin) == "{}")
+        return false;
+    text.replace(span->begin, span->end - span->begin, "{}");
+    text.shrink_to_fit();
+    return true;
+}
+
 // The top-level object, the index left out of the parse when it is skipped.
 // (The document keeps its own copy of every string: the shortened text may go.)
 object parse_for(const Reader& r, simdjson::dom::parser& parser, std::string_view text,

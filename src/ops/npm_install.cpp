@@ -23,25 +23,26 @@
 namespace cairn::ops {
 
 namespace fs = std::filesystem;
+using detail::content_key;
 using detail::NpmProject;
+using detail::set_lock_text;
+using detail::whole_lock_text;
 
 namespace {
 
 enum class Goal { install, lock_only, fetch_only };
 
-std::string sha256_hex(std::string_view text) {
-    Hasher hasher(DigestAlgorithm::sha256);
-    hasher.update(text);
-    return hasher.finish().hex();
-}
-
-// What the no-op fingerprint records of a file's content: the standard library's 64-bit
-// string hash and the length. Change detection, not a security boundary (whoever can change
-// package.json or cairn.lock can change node_modules), and it keeps the no-op check from
-// starting OpenSSL (a millisecond) and hashing a large lockfile with SHA-256 (3 ms for
-// 4 MB). Another standard library's hash only costs one install that is not skipped.
-std::string content_key(std::string_view text) {
-    return fmt::format("{:016x}.{}", std::hash<std::string_view>{}(text), text.size());
+// A project's name among the store's locks: FNV-1a (64-bit) of its canonical folder, stable
+// across builds. Not SHA-256, whose first use starts OpenSSL: a millisecond and 3 MiB of
+// resident library pages that an install from the store needs nothing else of.
+std::string project_lock_name(const fs::path& dir) {
+    std::error_code ec;
+    std::uint64_t hash = 0xcbf29ce484222325ULL;
+    for (char c : fs::weakly_canonical(dir, ec).string()) {
+        hash ^= static_cast<unsigned char>(c);
+        hash *= 0x100000001b3ULL;
+    }
+    return fmt::format("project-{:016x}", hash);
 }
 
 std::string config_string(const config::LayeredConfig& config, const config::KeyPath& key,
@@ -100,8 +101,7 @@ std::string fingerprint_inputs(const NpmProject& project, install::Layout layout
         allowed += name + ",";
     return fmt::format("cairn-install/3 manifest={} lock={} layout={} omit-dev={} "
                        "omit-optional={} allow-scripts={}\n",
-                       content_key(project.manifest_text),
-                       content_key(project.lock_text ? std::string_view(*project.lock_text) : ""),
+                       content_key(project.manifest_text), project.lock_key,
                        install::layout_name(layout), request.omit_dev, request.omit_optional,
                        content_key(allowed));
 }
@@ -536,9 +536,8 @@ NpmProjectSummary run(const NpmProjectContext& context, const NpmProjectRequest&
     store::Store store(context.store_root);
     // One cairn at a time changes a project (a second one waits), and from here on the old
     // fingerprint no longer vouches for node_modules: a run that fails halfway leaves none.
+    auto project_lock = store.lock_entry(project_lock_name(project.dir));
     std::error_code ec;
-    auto project_key = sha256_hex(fs::weakly_canonical(project.dir, ec).string());
-    auto project_lock = store.lock_entry("project-" + project_key);
     if (goal == Goal::install)
         fs::remove(fingerprint_path(project.dir), ec);
     lock::LockedRoot root = detail::locked_root(project.manifest);
@@ -575,16 +574,18 @@ NpmProjectSummary run(const NpmProjectContext& context, const NpmProjectRequest&
     detail::ArtifactPipeline artifacts(store, network, pipeline);
 
     if (!lock_current && project.lock)
-        lock::read_skipped_index(*project.lock, *project.lock_text, lock::k_lockfile_name);
+        lock::read_skipped_index(*project.lock, whole_lock_text(project), lock::k_lockfile_name);
     lock::Lockfile lock;
     if (lock_current) {
         lock = std::move(*project.lock);
-        // What direct_changes compares with: the root and the top-level packages.
+        // What direct_changes compares with: the root and its top-level dependencies.
         lock::Lockfile before;
         before.root = lock.root;
-        for (const auto& [path, p] : lock.packages)
-            if (path.find("/node_modules/") == std::string::npos)
-                before.packages.emplace(path, p);
+        for (const auto* specs : {&lock.root.dependencies, &lock.root.dev_dependencies,
+                                  &lock.root.optional_dependencies, &lock.root.peer_dependencies})
+            for (const auto& [name, spec] : *specs)
+                if (auto it = lock.packages.find("node_modules/" + name); it != lock.packages.end())
+                    before.packages.insert(*it);
         project.lock = std::move(before);
     } else {
         if (request.progress)
@@ -619,21 +620,25 @@ NpmProjectSummary run(const NpmProjectContext& context, const NpmProjectRequest&
     // again to learn that.
     bool lock_unchanged = lock_current && links_of(lock) == links_before;
     if (!lock_unchanged && project.lock_text)
-        lock::read_skipped_index(lock, *project.lock_text, lock::k_lockfile_name);
+        lock::read_skipped_index(lock, whole_lock_text(project), lock::k_lockfile_name);
     if (!lock_unchanged)
         summary.changes = direct_changes(project.lock, lock);
-    // The lockfile's text after this run: as read when it stands, else written anew (a
-    // large project's is megabytes: referred to, not copied).
+    // The lockfile's text after this run: written anew unless it stands as read. One that
+    // stands matters from here on only through the fingerprint's key of it, so its text (a
+    // large project's is megabytes) goes now.
     std::optional<std::string> written;
-    if (!lock_unchanged)
+    std::optional<std::string> fingerprint_key;
+    if (lock_unchanged) {
+        fingerprint_key = fingerprint_inputs(project, layout, request, allow);
+        project.lock_text.reset();
+    } else {
         written = lock::write_lockfile(lock);
-    const std::string& lock_text = written ? *written : *project.lock_text;
+    }
     phase_done("lockfile");
     auto write_lock = [&] {
-        if (project.lock_text &&
-            (&*project.lock_text == &lock_text || *project.lock_text == lock_text))
+        if (!written || (project.lock_text && whole_lock_text(project) == *written))
             return;
-        write_text_atomically(project.dir / lock::k_lockfile_name, lock_text);
+        write_text_atomically(project.dir / lock::k_lockfile_name, *written);
         summary.lock_written = true;
     };
     for (const auto& [path, p] : lock.packages)
@@ -731,14 +736,16 @@ NpmProjectSummary run(const NpmProjectContext& context, const NpmProjectRequest&
         summary.warnings.push_back(std::move(w));
 
     // The fingerprint of what is now installed (with the lockfile as written).
-    if (!request.frozen && written)
-        project.lock_text = std::move(*written); // lock_text is not used after this
+    if (!fingerprint_key) {
+        if (!request.frozen && written)
+            set_lock_text(project, std::move(*written));
+        fingerprint_key = fingerprint_inputs(project, layout, request, allow);
+    }
     // A run that left something out because of an error is not a state to skip next time.
     if (!fetch_failures)
         write_text_atomically(
             fingerprint_path(project.dir),
-            fingerprint_record(fingerprint_inputs(project, layout, request, allow),
-                               plan.packages.size(), lock, excluded));
+            fingerprint_record(*fingerprint_key, plan.packages.size(), lock, excluded));
     phase_done("fingerprint");
     return finish();
 }

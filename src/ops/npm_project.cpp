@@ -105,15 +105,56 @@ NpmProject read_npm_texts(const fs::path& dir) {
         throw error;
     }
     project.manifest_text = std::move(*text);
-    project.lock_text = read_file(dir / lock::k_lockfile_name);
+    if (auto lock_text = read_file(dir / lock::k_lockfile_name))
+        set_lock_text(project, std::move(*lock_text));
+    else
+        project.lock_key = content_key("");
     return project;
 }
 
 void parse_npm_project(NpmProject& project, lock::IndexReading index) {
     project.manifest = format::npm::read_manifest(project.manifest_text, "package.json");
     format::npm::check_root_supported(project.manifest);
-    if (project.lock_text)
+    if (!project.lock_text)
+        return;
+    if (index == lock::IndexReading::skip && lock::drop_index_text(*project.lock_text))
+        project.lock_text_whole = false;
+    try {
         project.lock = lock::read_lockfile(*project.lock_text, lock::k_lockfile_name, index);
+    } catch (const Error&) {
+        if (project.lock_text_whole)
+            throw;
+        // Where the error is, by line and column of the file as it is.
+        project.lock = lock::read_lockfile(whole_lock_text(project), lock::k_lockfile_name, index);
+    }
+}
+
+// The standard library's 64-bit string hash and the length. Change detection (the no-op
+// fingerprint's), not a security boundary: whoever can change package.json or cairn.lock
+// can change node_modules. It keeps the no-op check from starting OpenSSL (a millisecond)
+// and hashing a large lockfile with SHA-256 (3 ms for 4 MB).
+std::string content_key(std::string_view text) {
+    return fmt::format("{:016x}.{}", std::hash<std::string_view>{}(text), text.size());
+}
+
+void set_lock_text(NpmProject& project, std::string text) {
+    project.lock_key = content_key(text);
+    project.lock_text = std::move(text);
+    project.lock_text_whole = true;
+}
+
+const std::string& whole_lock_text(NpmProject& project) {
+    if (project.lock_text && project.lock_text_whole)
+        return *project.lock_text;
+    fs::path path = project.dir / lock::k_lockfile_name;
+    auto text = read_file(path);
+    if (!text || content_key(*text) != project.lock_key) {
+        Error error(Code::io, fmt::format("{} changed while cairn was reading it", path.string()));
+        error.hint("run the command again once nothing else is changing the lockfile");
+        throw error;
+    }
+    set_lock_text(project, std::move(*text));
+    return *project.lock_text;
 }
 
 NpmProject read_npm_project(const fs::path& dir) {

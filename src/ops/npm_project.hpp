@@ -22,9 +22,22 @@ struct NpmProject {
     std::filesystem::path dir;
     std::string manifest_text;
     format::npm::Manifest manifest;
-    std::optional<std::string> lock_text; // cairn.lock as read
+    // cairn.lock as read; once parsed without its portable index, without the index's value
+    // (whole_lock_text() has it all).
+    std::optional<std::string> lock_text;
+    bool lock_text_whole = true;
+    std::string lock_key; // content_key of the whole text ("" when there is none)
     std::optional<lock::Lockfile> lock;
 };
+
+// A short key of a text's content (not cryptographic: it tells versions of one file apart).
+std::string content_key(std::string_view text);
+
+// cairn.lock's text as it was read, index included: read again when the parse left the index
+// out. Throws cairn::Error(Code::io) when there is none, or when the file changed meanwhile.
+const std::string& whole_lock_text(NpmProject& project);
+// The lockfile text a run now stands on (as written by it).
+void set_lock_text(NpmProject& project, std::string text);
 
 // Reads package.json (and cairn.lock when present) and refuses what cairn cannot install.
 NpmProject read_npm_project(const std::filesystem::path& dir);

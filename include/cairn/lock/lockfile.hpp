@@ -102,6 +102,11 @@ enum class IndexReading { read, skip };
 Lockfile read_lockfile(std::string_view text, std::string_view source,
                        IndexReading index = IndexReading::read);
 
+// Replaces the value of a lockfile text's portable index by {}, in place, when a structural
+// skim finds one (see IndexReading::skip, which reads nothing more of it), and gives the
+// memory back: a large project's index is most of its lockfile. False when nothing changed.
+bool drop_index_text(std::string& text);
+
 // Converts the portable index `read_lockfile(text, source, IndexReading::skip)` left out,
 // from the same text (nothing else is converted again); does nothing when it is there.
 void read_skipped_index(Lockfile& lockfile, std::string_view text, std::string_view source);

@@ -2,6 +2,7 @@
 // no-op re-runs, frozen installs, offline re-installs and the error cases of issue 5.
 #include "npm_project_fixture.hpp"
 
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 #include <sys/stat.h>
 
@@ -170,6 +171,25 @@ TEST_F(Install, FrozenRefusesAManifestTheLockfileDoesNotMatch) {
     // Without --frozen the lockfile follows the manifest.
     EXPECT_OK(cairn({"install"}));
     EXPECT_EQ(installed_version("node_modules/b"), "1.1.0");
+}
+
+TEST_F(Install, ABrokenLockfileIsReportedAtItsLineInTheFile) {
+    basic_registry();
+    EXPECT_OK(cairn({"install"}));
+    fs::remove_all(project / "node_modules");
+    // Broken after the portable index, which an install that follows the lockfile skips:
+    // the line and column are still those of the file.
+    std::string text = read_file(project / "cairn.lock");
+    ASSERT_LT(text.find("\"index\""), text.find("\"packages\""));
+    std::size_t at = text.find("\"node_modules/a\"");
+    ASSERT_NE(at, std::string::npos);
+    text.insert(at, "oops ");
+    write_file(project / "cairn.lock", text);
+    auto line = 1 + std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(at), '\n');
+    auto r = cairn({"install", "--frozen"});
+    EXPECT_NE(r.status, 0);
+    EXPECT_NE(r.err.find(fmt::format("cairn.lock:{}:", line)), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("invalid lockfile: not JSON"), std::string::npos) << r.err;
 }
 
 TEST_F(Install, ReinstallsOfflineFromTheStoreWithAndWithoutTheLockfile) {

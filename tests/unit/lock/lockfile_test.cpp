@@ -93,6 +93,27 @@ TEST(Lockfile, TheIndexCanBeLeftOutButSuchALockfileIsNeverWritten) {
     EXPECT_THROW(read_lockfile(damaged, "cairn.lock"), Error);
 }
 
+TEST(Lockfile, TheIndexCanBeDroppedFromTheTextInPlace) {
+    auto lock = sample();
+    std::string text = write_lockfile(lock);
+    std::string dropped = text;
+    ASSERT_TRUE(drop_index_text(dropped));
+    EXPECT_LT(dropped.size(), text.size());
+    EXPECT_NE(dropped.find("\"index\": {}"), std::string::npos) << dropped;
+    EXPECT_EQ(dropped.find("npm:b"), std::string::npos);
+    EXPECT_FALSE(drop_index_text(dropped)); // nothing left to drop
+    auto partial = read_lockfile(dropped, "cairn.lock", IndexReading::skip);
+    EXPECT_TRUE(partial.index_skipped);
+    EXPECT_EQ(partial.packages, lock.packages);
+    EXPECT_EQ(partial.root, lock.root);
+    // Conflict markers: the skim stops, and the text stays as it is for the parse to report.
+    std::string merged = text;
+    merged.insert(merged.find("\"npm:b\""), "<<<<<<< ours\n");
+    std::string before = merged;
+    EXPECT_FALSE(drop_index_text(merged));
+    EXPECT_EQ(merged, before);
+}
+
 TEST(Lockfile, ASkippedIndexIsLeftOutOfTheParse) {
     auto lock = sample();
     // Strings in the index with what a careless skim would take for structure.
