@@ -11,11 +11,13 @@
 #include "cairn/store/store.hpp"
 #include "cairn/trust/chain.hpp"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <fmt/format.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
 #include <functional>
 #include <sstream>
@@ -116,6 +118,22 @@ std::string fingerprint_record(const std::string& inputs, std::size_t packages,
     return out;
 }
 
+// Whether every name is an entry of the folder: one listing of it (a large project's
+// node_modules has hundreds of entries, and one stat each cost a no-op milliseconds).
+bool folder_has_all(const fs::path& folder, const std::vector<std::string_view>& names) {
+    DIR* listing = ::opendir(folder.c_str());
+    if (!listing)
+        return false;
+    std::vector<std::string> present;
+    while (const dirent* entry = ::readdir(listing))
+        present.emplace_back(entry->d_name);
+    ::closedir(listing);
+    std::sort(present.begin(), present.end());
+    return std::all_of(names.begin(), names.end(), [&](std::string_view name) {
+        return std::binary_search(present.begin(), present.end(), name);
+    });
+}
+
 // The number of installed packages when the recorded fingerprint has these inputs and every
 // top-level entry it lists still exists; nullopt when an install has work to do.
 std::optional<std::size_t> still_installed(const fs::path& dir, const std::string& inputs) {
@@ -129,7 +147,8 @@ std::optional<std::size_t> still_installed(const fs::path& dir, const std::strin
         return std::nullopt;
     std::string_view rest = std::string_view(text).substr(inputs.size());
     std::optional<std::size_t> packages;
-    struct stat st {};
+    // The entries by the folder they are in: node_modules, node_modules/@scope.
+    std::map<std::string_view, std::vector<std::string_view>> entries;
     while (!rest.empty()) {
         auto end = rest.find('\n');
         if (end == std::string_view::npos)
@@ -137,8 +156,11 @@ std::optional<std::size_t> still_installed(const fs::path& dir, const std::strin
         std::string_view line = rest.substr(0, end);
         rest.remove_prefix(end + 1);
         if (line.starts_with("top ")) {
-            if (::lstat((dir / std::string(line.substr(4))).c_str(), &st) != 0)
+            std::string_view path = line.substr(4);
+            auto slash = path.rfind('/');
+            if (slash == std::string_view::npos || slash + 1 == path.size())
                 return std::nullopt;
+            entries[path.substr(0, slash)].push_back(path.substr(slash + 1));
         } else if (line.starts_with("packages ")) {
             std::size_t n = 0;
             for (char c : line.substr(9)) {
@@ -151,6 +173,9 @@ std::optional<std::size_t> still_installed(const fs::path& dir, const std::strin
             return std::nullopt;
         }
     }
+    for (auto& [folder, names] : entries)
+        if (!folder_has_all(dir / std::string(folder), names))
+            return std::nullopt;
     return packages;
 }
 
