@@ -117,6 +117,27 @@ TEST_F(Install, SecondRunIsANoOpAndChangesAreNoticed) {
     }
 }
 
+TEST_F(Install, ADeletedScopedPackageIsNoticed) {
+    registry.add({"@s/c", {v("1.0.0")}});
+    registry.add({"d", {v("1.0.0")}});
+    registry.write();
+    manifest(R"({"name":"app","version":"1.0.0","dependencies":{"@s/c":"^1","d":"^1"}})");
+    EXPECT_OK(cairn({"install"}));
+    auto up_to_date = [&] {
+        auto r = cairn({"install", "--json"});
+        EXPECT_OK(r);
+        return nlohmann::json::parse(r.out)["up_to_date"].get<bool>();
+    };
+    EXPECT_TRUE(up_to_date());
+    fs::remove_all(project / "node_modules/@s/c");
+    EXPECT_FALSE(up_to_date()); // put back
+    EXPECT_EQ(installed_version("node_modules/@s/c"), "1.0.0");
+    EXPECT_TRUE(up_to_date());
+    fs::remove_all(project / "node_modules/@s");
+    EXPECT_FALSE(up_to_date());
+    EXPECT_EQ(installed_version("node_modules/@s/c"), "1.0.0");
+}
+
 // Resolution asks the node on PATH its version (engines.node) once per binary: the answer
 // is remembered in the store, and asked again when the binary changes.
 TEST_F(Install, NodeIsAskedForItsVersionOncePerBinary) {
