@@ -36,6 +36,21 @@ registry::Registry registry_of(std::string name, std::string url,
     return r;
 }
 
+// The default authority "pub" over two registries, "first" then "second".
+registry::FormatRegistries
+first_and_second(const std::string& first, const std::string& second,
+                 registry::SearchMode mode = registry::SearchMode::ordered) {
+    registry::FormatRegistries npm;
+    npm.format = "npm";
+    registry::Authority pub;
+    pub.name = "pub";
+    pub.search_mode = mode;
+    pub.registries = {registry_of("first", first), registry_of("second", second)};
+    npm.authorities = {pub};
+    npm.default_authority = "pub";
+    return npm;
+}
+
 struct Harness {
     test::TempDir tmp;
     test::NpmRegistryFixture fixture{tmp / "registry"};
@@ -238,19 +253,13 @@ TEST(NpmMetadata, OrderedSearchStopsOrContinuesAtNotFound) {
     h.fixture.write();
     second.write();
 
-    registry::FormatRegistries npm;
-    npm.format = "npm";
-    registry::Authority pub;
-    pub.name = "pub";
-    pub.registries = {registry_of("first", h.fixture.file_url()),
-                      registry_of("second", second.file_url())};
+    auto npm = first_and_second(h.fixture.file_url(), second.file_url());
     registry::Authority stopper;
     stopper.name = "stopper";
     stopper.packages = {"stop-*"};
     stopper.registries = {registry_of("first", h.fixture.file_url(), registry::NotFound::stop),
                           registry_of("second", second.file_url())};
-    npm.authorities = {pub, stopper};
-    npm.default_authority = "pub";
+    npm.authorities.push_back(stopper);
     second.add_version("stop-me", {.version = "1.0.0"});
     second.write();
 
@@ -281,15 +290,8 @@ TEST(NpmMetadata, AUnionListsReleasesByVersionAndTheFirstRegistryKeepsADuplicate
     second.add_version("u", {.version = "0.5.0"});
     h.fixture.write();
     second.write();
-    registry::FormatRegistries npm;
-    npm.format = "npm";
-    registry::Authority pub;
-    pub.name = "pub";
-    pub.search_mode = registry::SearchMode::union_all;
-    pub.registries = {registry_of("first", h.fixture.file_url()),
-                      registry_of("second", second.file_url())};
-    npm.authorities = {pub};
-    npm.default_authority = "pub";
+    auto npm =
+        first_and_second(h.fixture.file_url(), second.file_url(), registry::SearchMode::union_all);
 
     auto provider = h.provider(npm);
     const auto* releases = provider->releases("u");
