@@ -366,8 +366,6 @@ lock::Lockfile resolve_project(const NpmProjectContext& context, const NpmProjec
                                const NpmProject& project, NpmProjectSummary& summary,
                                const store::Store& store, NpmMetadata& metadata,
                                detail::ArtifactPipeline* prefetch) {
-    for (auto& warning : metadata.warnings())
-        summary.warnings.push_back(warning);
     net::ClientOptions client_settings = net::client_options(context.config);
     if (client_settings.mode == net::NetworkMode::offline) {
         // Offline, a version is only as good as its stored tarball.
@@ -427,6 +425,10 @@ lock::Lockfile resolve_project(const NpmProjectContext& context, const NpmProjec
     } else {
         lock = attempt(false);
     }
+    // Configuration advice and what the lookups met (registries skipped, cache rows dropped
+    // or left in an earlier form, releases too young).
+    for (auto& warning : metadata.warnings())
+        summary.warnings.push_back(warning);
     auto stats = metadata.statistics();
     summary.metadata_requests = stats.requests;
     summary.metadata_from_cache = stats.cache_hits + stats.not_modified;

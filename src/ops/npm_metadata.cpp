@@ -222,6 +222,24 @@ NpmMetadata::Entry& NpmMetadata::entry(std::string_view package) {
     store::UnixSeconds now = m_now();
     std::size_t too_young = 0;
     std::vector<std::pair<NpmCandidate, Entry::Origin>> kept;
+    // By version (build metadata breaking ties), a registry's release before a later one's.
+    auto by_version = [](const auto& a, const auto& b) {
+        if (auto c = a.first.version <=> b.first.version; c != 0)
+            return c < 0;
+        return a.first.version.build() < b.first.version.build();
+    };
+    // Whether an earlier registry of a union kept this version (kept[0, earlier) is sorted).
+    std::size_t earlier = 0;
+    auto kept_earlier = [&](const version::Version& version) {
+        auto end = kept.begin() + static_cast<std::ptrdiff_t>(earlier);
+        auto it = std::lower_bound(kept.begin(), end, version, [](const auto& k, const auto& v) {
+            return k.first.version < v;
+        });
+        for (; it != end && it->first.version == version; ++it)
+            if (it->first.version.identical(version))
+                return true;
+        return false;
+    };
     for (std::size_t f = 0; f < lookup.found.size(); ++f) {
         const npm::CompactPackument& packument = *lookup.found[f].packument;
         for (const auto& [tag, version] : packument.dist_tags())
@@ -232,6 +250,8 @@ NpmMetadata::Entry& NpmMetadata::entry(std::string_view package) {
             auto version = version::Version::parse(release.version, version::ParseMode::loose);
             if (!version)
                 continue; // npm skips what it cannot parse, too
+            if (earlier && kept_earlier(*version))
+                continue; // the first registry of a union that has a version keeps it
             if (minimum_age_ms >= 0 && release.published_ms &&
                 now * 1000 - *release.published_ms < minimum_age_ms) {
                 ++too_young;
@@ -245,14 +265,10 @@ NpmMetadata::Entry& NpmMetadata::entry(std::string_view package) {
                              std::string(release.engines_node)},
                 Entry::Origin{static_cast<std::uint32_t>(f), static_cast<std::uint32_t>(i)});
         }
+        std::stable_sort(kept.begin(), kept.end(), by_version);
+        earlier = kept.size();
     }
-    // By version (build metadata breaking ties), a registry's release before a later one's;
-    // of identical versions the first registry of a union keeps it.
-    std::stable_sort(kept.begin(), kept.end(), [](const auto& a, const auto& b) {
-        if (auto c = a.first.version <=> b.first.version; c != 0)
-            return c < 0;
-        return a.first.version.build() < b.first.version.build();
-    });
+    // Of identical versions within one document ("1.0.0", "v1.0.0") the first is kept.
     e.releases.reserve(kept.size());
     e.origins.reserve(kept.size());
     for (auto& [release, origin] : kept) {

@@ -26,7 +26,7 @@ struct NpmProject {
     // (whole_lock_text() has it all).
     std::optional<std::string> lock_text;
     bool lock_text_whole = true;
-    std::string lock_key; // content_key of the whole text ("" when there is none)
+    std::string lock_key; // content_key of the whole text (of "" when there is none)
     std::optional<lock::Lockfile> lock;
 };
 

@@ -124,6 +124,27 @@ void NpmLookup::forget(std::string_view name) {
         m_pending.erase(it);
 }
 
+void NpmLookup::rewrite_if_earlier_form(const store::IndexKey& key, Attempt& attempt) {
+    if (!attempt.cached_packument || attempt.cached_packument->format() >= npm::k_compact_format)
+        return;
+    // Written by an earlier cairn: rewritten once in the current form, which is smaller
+    // to keep in memory (validators and age unchanged).
+    attempt.cached_packument = std::make_shared<const npm::CompactPackument>(
+        npm::CompactPackument::of(attempt.cached_packument->decode()));
+    store::CachedDocument current = *attempt.cached;
+    current.body = attempt.cached_packument->bytes();
+    try {
+        m_cache.put(key, current);
+    } catch (const Error& error) {
+        if (!m_rewrite_failed)
+            m_warnings.push_back(fmt::format("could not rewrite cached npm metadata in the "
+                                             "current form (it is read in its earlier form "
+                                             "until then): {}",
+                                             error.message()));
+        m_rewrite_failed = true;
+    }
+}
+
 void NpmLookup::begin(Pending& p, std::size_t index) {
     Attempt& attempt = p.attempts[index];
     attempt.started = true;
@@ -156,29 +177,11 @@ void NpmLookup::begin(Pending& p, std::size_t index) {
             attempt.cached.reset(); // another format's row under this key: not ours to read
         }
     }
-    if (attempt.cached_packument && attempt.cached_packument->format() < npm::k_compact_format) {
-        // Written by an earlier cairn: rewritten once in the current form, which is smaller
-        // to keep in memory (validators and age unchanged).
-        attempt.cached_packument = std::make_shared<const npm::CompactPackument>(
-            npm::CompactPackument::of(attempt.cached_packument->decode()));
-        store::CachedDocument current = *attempt.cached;
-        current.body = attempt.cached_packument->bytes();
-        try {
-            m_cache.put(key, current);
-        } catch (const Error& error) {
-            if (!m_rewrite_failed)
-                m_warnings.push_back(fmt::format("could not rewrite cached npm metadata in the "
-                                                 "current form (it is converted on each run "
-                                                 "until then): {}",
-                                                 error.message()));
-            m_rewrite_failed = true;
-        }
-    }
     switch (m_options.mode) {
     case net::NetworkMode::offline:
         attempt.answer_from_cache = attempt.cached.has_value();
         attempt.offline_miss = !attempt.cached;
-        return;
+        break;
     case net::NetworkMode::prefer_offline:
         attempt.answer_from_cache = attempt.cached.has_value();
         break;
@@ -188,6 +191,8 @@ void NpmLookup::begin(Pending& p, std::size_t index) {
         break;
     }
     if (attempt.answer_from_cache)
+        rewrite_if_earlier_form(key, attempt);
+    if (attempt.answer_from_cache || m_options.mode == net::NetworkMode::offline)
         return;
     std::optional<store::Validators> validators;
     if (attempt.cached)

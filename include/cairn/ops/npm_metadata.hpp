@@ -22,7 +22,7 @@
 // The npm tree builder's metadata provider (resolve/npm_tree.hpp): packuments from the
 // registries each name's authority owns (registry::NpmLookup), through one network client
 // (every prefetched name in flight at once) and the store's metadata cache, in the
-// configured network mode; kept in their compact form for the run, each release decoded
+// configured network mode; kept in their compact form until forget(), each release decoded
 // when it is asked for.
 namespace cairn::ops {
 
@@ -58,7 +58,8 @@ struct NpmMetadataStatistics {
 struct NpmReleaseKey {
     std::string_view version;
     std::string_view integrity; // dist.integrity, "" when absent
-    std::string_view shasum;    // dist.shasum, "" when absent or when integrity stands
+    std::string_view shasum;    // dist.shasum; "" when absent (or, as cached since cpk3,
+                                // when there is an integrity)
 };
 
 // Keeps a release only when it returns true (e.g. offline: only releases whose tarball is

@@ -127,6 +127,9 @@ private:
     struct Pending;
     Pending& pending(std::string_view name);
     void begin(Pending& pending, std::size_t index);
+    // A cached row in an earlier compact form, answering from the cache: rewritten once in
+    // the current form.
+    void rewrite_if_earlier_form(const store::IndexKey& key, Attempt& attempt);
     // nullopt: the registry has no answer (offline miss, or continue after a failure).
     enum class Step { found, absent, skipped };
     Step finish(Pending& pending, std::size_t index, NpmLookupResult& result);

@@ -28,7 +28,10 @@ inline constexpr std::uint64_t conventional_tarball = 4;
 inline constexpr std::uint64_t has_published = 8; // cpk3: `published` follows as milliseconds
 } // namespace flag
 
-// "2024-01-02T03:04:05.678Z" (a fraction and a +hh:mm offset optional) as unix
+// The latest time written: 9999-12-31T23:59:59.999Z, in unix milliseconds.
+inline constexpr std::uint64_t k_latest_time = 253402300799999;
+
+// "2024-01-02T03:04:05.678Z" (a fraction and a +hh:mm or +hhmm offset optional) as unix
 // milliseconds; nullopt for anything else.
 std::optional<std::int64_t> parse_iso_time(std::string_view text);
 // Unix milliseconds as "2024-01-02T03:04:05.678Z".

@@ -63,7 +63,7 @@ ReleaseSummary walk_release(compact::Reader& r, const Layout& layout, PackumentR
     if (layout.format >= 3) {
         if (flags & compact::flag::has_published) {
             std::uint64_t ms = r.number();
-            if (ms > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max()))
+            if (ms > compact::k_latest_time)
                 r.corrupt("bad time");
             summary.published_ms = static_cast<std::int64_t>(ms);
         }

@@ -182,11 +182,12 @@ std::optional<std::int64_t> parse_iso_time(std::string_view text) {
     if (at < text.size() && text[at] == 'Z') {
         ++at;
     } else if (at < text.size() && (text[at] == '+' || text[at] == '-')) {
-        auto oh = digits(text, at + 1, 2), om = digits(text, at + 4, 2);
-        if (!oh || !om || text[at + 3] != ':' || *oh > 23 || *om > 59)
+        bool colon = at + 3 < text.size() && text[at + 3] == ':';
+        auto oh = digits(text, at + 1, 2), om = digits(text, at + (colon ? 4 : 3), 2);
+        if (!oh || !om || *oh > 23 || *om > 59)
             return std::nullopt;
         offset_minutes = (text[at] == '-' ? -1 : 1) * (*oh * 60 + *om);
-        at += 6;
+        at += colon ? 6 : 5;
     }
     if (at != text.size())
         return std::nullopt;
@@ -243,10 +244,11 @@ std::string encode_packument(const Packument& p) {
                             r.tarball.starts_with(*base) &&
                             std::string_view(r.tarball).substr(base->size()) ==
                                 conventional_tarball_path(p.name, r.version);
-        // Unparsable times (npm reads none of them) and times before 1970 are left out.
+        // Unparsable times (npm reads none of them) and times outside 1970-9999 are left out.
         std::optional<std::int64_t> published;
         if (r.published)
-            if (auto ms = parse_iso_time(*r.published); ms && *ms >= 0)
+            if (auto ms = parse_iso_time(*r.published);
+                ms && *ms >= 0 && static_cast<std::uint64_t>(*ms) <= k_latest_time)
                 published = ms;
         w.text(r.version);
         w.pairs(r.dependencies);

@@ -260,8 +260,8 @@ TEST(NpmLookupServer, AnEarlierCompactFormInTheCacheIsReadAndRewrittenOnce) {
         auto warnings = read_offline();
         ASSERT_EQ(warnings.size(), 1u);
         EXPECT_TRUE(warnings[0].starts_with(
-            "could not rewrite cached npm metadata in the current form (it is converted on "
-            "each run until then): "))
+            "could not rewrite cached npm metadata in the current form (it is read in its "
+            "earlier form until then): "))
             << warnings[0];
     });
     EXPECT_EQ(h.cache->get(key)->body, row->body);

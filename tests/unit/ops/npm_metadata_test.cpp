@@ -310,6 +310,35 @@ TEST(NpmMetadata, AUnionListsReleasesByVersionAndTheFirstRegistryKeepsADuplicate
     EXPECT_FALSE(provider->describe("u", v("1.5.0")));
 }
 
+TEST(NpmMetadata, AUnionAsksAboutAVersionOnlyOfTheFirstRegistryThatHasIt) {
+    Harness h;
+    test::NpmRegistryFixture second(h.tmp / "second");
+    for (auto* fixture : {&h.fixture, &second}) {
+        fixture->add_version("u", {.version = "1.0.0", .time = "2024-01-01T00:00:00.000Z"});
+        fixture->add_version("u", {.version = "2.0.0", .time = "2024-03-09T12:00:00.000Z"});
+        fixture->write();
+    }
+    second.add_version("u", {.version = "3.0.0", .time = "2024-03-09T12:00:00.000Z"});
+    second.write();
+    auto npm =
+        first_and_second(h.fixture.file_url(), second.file_url(), registry::SearchMode::union_all);
+    npm.authorities.at(0).minimum_release_age = std::chrono::hours(24 * 3);
+    auto provider = h.provider(std::move(npm), 1710028800); // 2024-03-10T00:00:00Z
+    std::vector<std::string> filtered;
+    provider->set_filter([&](std::string_view, const NpmReleaseKey& key) {
+        filtered.emplace_back(key.version);
+        return true;
+    });
+    ASSERT_NE(provider->releases("u"), nullptr);
+    EXPECT_EQ(provider->releases("u")->size(), 1u);
+    EXPECT_EQ(filtered, std::vector<std::string>{"1.0.0"}); // not the second's copy
+    // 2.0.0 of each registry (the first one's was left out, so the second's is asked
+    // about), and 3.0.0; never the 1.0.0 the first registry kept.
+    EXPECT_EQ(provider->warnings(),
+              std::vector<std::string>{"3 release(s) of npm:u are younger than the "
+                                       "minimumReleaseAge of authority pub and were left out"});
+}
+
 TEST(NpmMetadata, AForgottenPackageIsReadAnewWhenAskedAgain) {
     Harness h;
     h.fixture.add_version("a", {.version = "1.0.0"});

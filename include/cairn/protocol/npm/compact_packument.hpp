@@ -28,7 +28,8 @@ struct ReleaseSummary {
     std::optional<std::int64_t> published_ms; // time[version] in unix milliseconds
     std::string_view engines_node;            // "" when any
     std::string_view integrity;               // dist.integrity, "" when absent
-    std::string_view shasum; // dist.shasum; "" when absent or when integrity stands
+    std::string_view shasum; // dist.shasum; "" when absent (or, from cpk3 on, when the
+                             // release has an integrity)
 };
 
 class CompactPackument {

@@ -219,6 +219,40 @@ TEST(Packument, ConventionalTarballsAndTimesAreWrittenShort) {
     EXPECT_EQ(view.release(0).published, "2018-04-09T01:23:45.000Z");
     EXPECT_EQ(view.release(1).published, "2018-04-09T01:23:45.500Z");
     EXPECT_EQ(view.release(2).published, std::nullopt);
+    // Offsets both ways and without a colon, long fractions, dates that do not exist, and
+    // times outside 1970-9999.
+    auto as_ms = [&](const std::string& time) -> std::optional<std::int64_t> {
+        Packument one = p;
+        one.releases.resize(1);
+        one.releases[0].published = time;
+        return CompactPackument::of(one).summary(0).published_ms;
+    };
+    EXPECT_EQ(as_ms("2018-04-08T21:23:45-04:00"), 1523237025000);
+    EXPECT_EQ(as_ms("2018-04-09T03:23:45+0200"), 1523237025000);
+    EXPECT_EQ(as_ms("2018-04-09T01:23:45.123456Z"), 1523237025123);
+    EXPECT_EQ(as_ms("2024-02-29T00:00:00Z"), 1709164800000);
+    EXPECT_EQ(as_ms("2023-02-29T00:00:00Z"), std::nullopt);
+    EXPECT_EQ(as_ms("2018-04-09T01:23:45+02"), std::nullopt);
+    EXPECT_EQ(as_ms("1969-12-31T23:59:59Z"), std::nullopt);
+    EXPECT_EQ(as_ms("9999-12-31T23:59:59.999Z"), 253402300799999);
+    EXPECT_EQ(as_ms("9999-12-31T23:59:59.999-01:00"), std::nullopt);
+}
+
+TEST(Packument, ATimeBeyondTheLastOneWrittenIsDamage) {
+    Packument p = parse_packument(k_abbreviated, "@acme/tool", "x");
+    p.releases.resize(1);
+    p.releases[0].published = "9999-12-31T23:59:59.999Z";
+    std::string bytes = encode_packument(p);
+    // The release ends with its time (7 bytes of LEB128) and an empty engines.node.
+    ASSERT_EQ(bytes.back(), '\0');
+    bytes[bytes.size() - 2] = '\x7f'; // the time's highest bits: far beyond 9999
+    try {
+        CompactPackument view(bytes);
+        ADD_FAILURE() << "a time beyond 9999 accepted";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.message(), "a cached npm packument is damaged (bad time at byte " +
+                                   std::to_string(bytes.size() - 1) + ")");
+    }
 }
 
 TEST(Packument, TheEarlierCompactFormatsAreStillRead) {
