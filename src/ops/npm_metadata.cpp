@@ -23,6 +23,23 @@ using resolve::npm::EdgeType;
 using resolve::npm::NpmCandidate;
 using resolve::npm::NpmRelease;
 
+namespace {
+
+// The first of [first, last), sorted by version (`version_of` an element), whose version is
+// identical to `version` (build metadata included); `last` when there is none.
+template <typename It, typename VersionOf>
+It find_identical(It first, It last, const version::Version& version, VersionOf version_of) {
+    auto it = std::lower_bound(first, last, version, [&](const auto& element, const auto& v) {
+        return version_of(element) < v;
+    });
+    for (; it != last && version_of(*it) == version; ++it)
+        if (version_of(*it).identical(version))
+            return it;
+    return last;
+}
+
+} // namespace
+
 // A package's releases across the registries that have it, sorted by version. `releases`
 // holds what choosing needs (version, deprecated, engines.node); a release's record and its
 // dependencies are decoded from the compact document only when asked for.
@@ -43,13 +60,12 @@ struct NpmMetadata::Entry {
     }
     // The index of the release whose version is identical to `version`, if any.
     std::optional<std::size_t> find(const version::Version& version) const {
-        auto it = std::lower_bound(
+        auto it = find_identical(
             releases.begin(), releases.end(), version,
-            [](const NpmCandidate& r, const version::Version& v) { return r.version < v; });
-        for (; it != releases.end() && it->version == version; ++it)
-            if (it->version.identical(version))
-                return static_cast<std::size_t>(it - releases.begin());
-        return std::nullopt;
+            [](const NpmCandidate& r) -> const auto& { return r.version; });
+        if (it == releases.end())
+            return std::nullopt;
+        return static_cast<std::size_t>(it - releases.begin());
     }
     // The index of a release in `releases` (which the caller got from there).
     std::size_t index_of(const NpmCandidate& release) const {
@@ -232,13 +248,9 @@ NpmMetadata::Entry& NpmMetadata::entry(std::string_view package) {
     std::size_t earlier = 0;
     auto kept_earlier = [&](const version::Version& version) {
         auto end = kept.begin() + static_cast<std::ptrdiff_t>(earlier);
-        auto it = std::lower_bound(kept.begin(), end, version, [](const auto& k, const auto& v) {
-            return k.first.version < v;
-        });
-        for (; it != end && it->first.version == version; ++it)
-            if (it->first.version.identical(version))
-                return true;
-        return false;
+        return find_identical(
+                   kept.begin(), end, version,
+                   [](const auto& k) -> const auto& { return k.first.version; }) != end;
     };
     for (std::size_t f = 0; f < lookup.found.size(); ++f) {
         const npm::CompactPackument& packument = *lookup.found[f].packument;
