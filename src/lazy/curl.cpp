@@ -75,6 +75,11 @@ const char* curl_easy_strerror(CURLcode code) {
     return real(code);
 }
 
+curl_version_info_data* curl_version_info(CURLversion version) {
+    CAIRN_LAZY_REAL(k_curl, curl_version_info);
+    return real(version);
+}
+
 CURLM* curl_multi_init(void) {
     CAIRN_LAZY_REAL(k_curl, curl_multi_init);
     return real();

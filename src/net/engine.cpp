@@ -1,5 +1,6 @@
 #include "engine.hpp"
 
+#include "ca_folder.hpp"
 #include "outcome.hpp"
 
 #include <fmt/format.h>
@@ -30,6 +31,10 @@ constexpr long k_deadline_tick_ms = 100;
 Client::Engine::Engine(ClientOptions options)
     : m_options(std::move(options)), m_random(std::random_device{}()) {
     initialise_curl();
+    if (m_options.ca_folder)
+        m_ca_folder = m_options.ca_folder;
+    else if (!m_options.ca_file)
+        m_ca_folder = detail::builtin_hashed_ca_folder();
     m_options.max_connections = std::max(1, m_options.max_connections);
     m_options.max_per_host = std::clamp(m_options.max_per_host, 1, m_options.max_connections);
     m_multi = curl_multi_init();
@@ -109,7 +114,7 @@ void Client::Engine::start(JobPtr job) {
     }
     job->following_redirect = false;
     try {
-        detail::prepare_exchange(*job, m_options);
+        detail::prepare_exchange(*job, m_options, m_ca_folder ? &*m_ca_folder : nullptr);
     } catch (...) { // whatever fails here fails this request, never the network thread
         detail::release_exchange(*job);
         job->promise.set_exception(std::current_exception());
@@ -145,6 +150,16 @@ void Client::Engine::finish(CURL* easy, CURLcode code) {
     --job->host->in_flight;
     job->host->warmed = true;
     job->host = nullptr;
+    if (job->ca_folder_only &&
+        (code == CURLE_PEER_FAILED_VERIFICATION || code == CURLE_SSL_CACERT_BADFILE)) {
+        // The folder does not vouch for this server (an authority added to the bundle
+        // alone, say): the bundle from now on, and this hop again, as the same attempt.
+        m_ca_folder.reset();
+        detail::release_exchange(*job);
+        job->following_redirect = true; // start() then keeps the attempt and hop count
+        enqueue(std::move(job), true);
+        return;
+    }
     Outcome outcome{Outcome::Kind::fail, {}, {}, {}, {}};
     try {
         outcome = detail::judge(*job, code, m_options);

@@ -12,7 +12,9 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <random>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -68,6 +70,8 @@ private:
     std::multimap<detail::Clock::time_point, JobPtr> m_waiting; // retries
     int m_in_flight = 0;
     std::mt19937_64 m_random;
+    // The CA folder tried alone (ClientOptions::ca_folder) until a server needs the bundle.
+    std::optional<std::string> m_ca_folder;
 
     std::thread m_thread; // last: started when everything else exists
 };

@@ -154,7 +154,7 @@ std::optional<std::string> Job::response_header(std::string_view lower_name) con
     return std::nullopt;
 }
 
-void prepare_exchange(Job& job, const ClientOptions& options) {
+void prepare_exchange(Job& job, const ClientOptions& options, const std::string* ca_folder) {
     job.status = 0;
     job.headers_done = false;
     job.response_headers.clear();
@@ -187,8 +187,13 @@ void prepare_exchange(Job& job, const ClientOptions& options) {
     set(easy, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(job.request.retry.timeout.count()));
     set(easy, CURLOPT_SSL_VERIFYPEER, 1L);
     set(easy, CURLOPT_SSL_VERIFYHOST, 2L);
-    if (options.ca_file)
+    job.ca_folder_only = ca_folder != nullptr;
+    if (ca_folder) {
+        set(easy, CURLOPT_CAINFO, static_cast<const char*>(nullptr)); // no bundle to parse
+        set(easy, CURLOPT_CAPATH, ca_folder->c_str());
+    } else if (options.ca_file) {
         set(easy, CURLOPT_CAINFO, options.ca_file->c_str());
+    }
     set(easy, CURLOPT_USERAGENT, options.user_agent.c_str());
     // No CURLOPT_PROXY: libcurl then takes http_proxy, https_proxy, all_proxy and no_proxy
     // from the environment.

@@ -46,6 +46,7 @@ struct Job {
     int redirects = 0; // hops followed in the current attempt
     bool following_redirect = false;
     bool body_delivered = false; // on_body has received bytes since the last restart
+    bool ca_folder_only = false; // the current exchange verifies with the CA folder alone
     bool restart_owed = false;   // on_restart is due before the next bytes
     Clock::time_point due{};     // when a scheduled retry may start
     HostState* host = nullptr;   // of the current hop while in flight
@@ -71,8 +72,10 @@ struct Job {
 };
 
 // Creates the curl easy handle for the job's current hop, with its headers (credentials
-// for this hop only) and callbacks, and resets the exchange state. Throws cairn::Error.
-void prepare_exchange(Job& job, const ClientOptions& options);
+// for this hop only) and callbacks, and resets the exchange state; with `ca_folder`, the
+// server is verified against that folder alone (ClientOptions::ca_folder). Throws
+// cairn::Error.
+void prepare_exchange(Job& job, const ClientOptions& options, const std::string* ca_folder);
 // Frees the easy handle and header list (after removal from the multi handle).
 void release_exchange(Job& job);
 

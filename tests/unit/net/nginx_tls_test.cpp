@@ -3,6 +3,7 @@
 // one multiplexed connection, byte for byte; certificate verification that cannot be
 // skipped; and no redirect from https down to http.
 #include "support/nginx/nginx.hpp"
+#include "support/run.hpp"
 #include "support/temp_dir.hpp"
 
 #include "cairn/core/error.hpp"
@@ -145,6 +146,60 @@ TEST_F(NginxTls, UnknownCertificateIsRefused) {
     }
     // nginx saw no HTTP request: the handshake failed first.
     EXPECT_EQ(read_file(m_nginx->access_log_path()), "");
+}
+
+// A folder holding `certificate` under OpenSSL's hashed name, as `openssl rehash` makes it.
+std::filesystem::path hashed_folder(const std::filesystem::path& dir,
+                                    const std::filesystem::path& certificate) {
+    std::filesystem::create_directories(dir);
+    test::RunResult hash =
+        test::run({"openssl", "x509", "-hash", "-noout", "-in", certificate.string()});
+    EXPECT_EQ(hash.status, 0) << hash.err;
+    std::string name = hash.out.substr(0, hash.out.find('\n'));
+    EXPECT_EQ(name.size(), 8u) << hash.out;
+    std::filesystem::copy_file(certificate, dir / (name + ".0"));
+    return dir;
+}
+
+TEST_F(NginxTls, AHashedCaFolderAloneVerifiesTheServer) {
+    // No bundle at all: the folder's one authority is what vouches for the server.
+    test::TempDir dir;
+    Client client(ClientOptions{
+        .ca_folder = hashed_folder(dir / "ca", m_nginx->certificate_path()).string()});
+    for (int i = 0; i < 3; ++i) {
+        Response response = client.fetch(Request{.url = Url::parse(url(i))});
+        EXPECT_EQ(response.status, 200);
+        EXPECT_EQ(response.attempts, 1);
+        EXPECT_TRUE(response.body == m_contents[i]);
+    }
+    EXPECT_EQ(client.statistics().connections, 1u);
+    EXPECT_EQ(client.statistics().attempts, 3u);
+}
+
+TEST_F(NginxTls, AServerTheCaFolderCannotVouchForIsAskedAgainWithTheBundle) {
+    // The folder has hashed names but not this server's authority: the handshake fails,
+    // and the same request goes again with the bundle, as the same attempt.
+    test::TempDir dir;
+    test::TempDir other;
+    test::RunResult made = test::run(
+        {"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+         "-nodes", "-subj", "/CN=another authority", "-days", "2", "-keyout",
+         (other / "key.pem").string(), "-out", (other / "cert.pem").string()});
+    ASSERT_EQ(made.status, 0) << made.err;
+    ClientOptions options = trusting();
+    options.ca_folder = hashed_folder(dir / "ca", other / "cert.pem").string();
+    Client client(options);
+    Response first = client.fetch(Request{.url = Url::parse(url(0))});
+    EXPECT_EQ(first.status, 200);
+    EXPECT_EQ(first.attempts, 1);
+    EXPECT_TRUE(first.body == m_contents[0]);
+    EXPECT_EQ(client.statistics().connections, 2u); // the refused handshake, then the bundle's
+    // From then on the bundle, over the connection already open.
+    Response second = client.fetch(Request{.url = Url::parse(url(1))});
+    EXPECT_TRUE(second.body == m_contents[1]);
+    EXPECT_EQ(client.statistics().connections, 2u);
+    // nginx saw each request once: the refused handshake carried none.
+    EXPECT_EQ(m_nginx->access_log_lines(2).size(), 2u);
 }
 
 TEST_F(NginxTls, RedirectFromHttpsToHttpIsRefused) {
