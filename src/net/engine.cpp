@@ -26,15 +26,32 @@ void initialise_curl() {
 // How often deadlines (header timeouts, stall windows) are checked while transfers run.
 constexpr long k_deadline_tick_ms = 100;
 
+// Whether a refused handshake means that the authorities tried lack the server's issuer, and
+// not that its certificate is expired, for another name, or otherwise bad.
+bool issuer_unknown(CURL* easy, CURLcode code) {
+    if (code == CURLE_SSL_CACERT_BADFILE)
+        return true;
+    if (code != CURLE_PEER_FAILED_VERIFICATION)
+        return false;
+    long result = 0;
+    if (curl_easy_getinfo(easy, CURLINFO_SSL_VERIFYRESULT, &result) != CURLE_OK)
+        return false;
+    // OpenSSL's X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT, X509_V_ERR_DEPTH_ZERO_SELF_SIGNED_CERT,
+    // X509_V_ERR_SELF_SIGNED_CERT_IN_CHAIN and X509_V_ERR_UNABLE_TO_GET_ISSUER_CERT_LOCALLY.
+    return result == 2 || result == 18 || result == 19 || result == 20;
+}
+
 } // namespace
 
 Client::Engine::Engine(ClientOptions options)
     : m_options(std::move(options)), m_random(std::random_device{}()) {
     initialise_curl();
-    if (m_options.ca_folder)
-        m_ca_folder = m_options.ca_folder;
-    else if (!m_options.ca_file)
+    if (m_options.ca_folder) {
+        if (detail::has_hashed_names(*m_options.ca_folder))
+            m_ca_folder = m_options.ca_folder;
+    } else if (!m_options.ca_file) {
         m_ca_folder = detail::builtin_hashed_ca_folder();
+    }
     m_options.max_connections = std::max(1, m_options.max_connections);
     m_options.max_per_host = std::clamp(m_options.max_per_host, 1, m_options.max_connections);
     m_multi = curl_multi_init();
@@ -108,13 +125,15 @@ bool Client::Engine::admit() {
 }
 
 void Client::Engine::start(JobPtr job) {
-    if (!job->following_redirect) {
+    if (!job->following_redirect && !job->same_attempt) {
         ++job->attempts;
         job->redirects = 0;
     }
     job->following_redirect = false;
+    job->same_attempt = false;
+    bool folder_alone = m_ca_folder && !m_bundle_origins.contains(job->url.origin());
     try {
-        detail::prepare_exchange(*job, m_options, m_ca_folder ? &*m_ca_folder : nullptr);
+        detail::prepare_exchange(*job, m_options, folder_alone ? &*m_ca_folder : nullptr);
     } catch (...) { // whatever fails here fails this request, never the network thread
         detail::release_exchange(*job);
         job->promise.set_exception(std::current_exception());
@@ -150,13 +169,13 @@ void Client::Engine::finish(CURL* easy, CURLcode code) {
     --job->host->in_flight;
     job->host->warmed = true;
     job->host = nullptr;
-    if (job->ca_folder_only &&
-        (code == CURLE_PEER_FAILED_VERIFICATION || code == CURLE_SSL_CACERT_BADFILE)) {
-        // The folder does not vouch for this server (an authority added to the bundle
-        // alone, say): the bundle from now on, and this hop again, as the same attempt.
-        m_ca_folder.reset();
+    if (job->ca_folder_only && issuer_unknown(easy, code)) {
+        // The folder lacks this server's authority (one added to the bundle file alone, say):
+        // its origin is verified with the bundle from now on, starting with this hop again,
+        // as the same attempt (whose time limit starts over).
+        m_bundle_origins.insert(job->url.origin());
         detail::release_exchange(*job);
-        job->following_redirect = true; // start() then keeps the attempt and hop count
+        job->same_attempt = true;
         enqueue(std::move(job), true);
         return;
     }

@@ -14,6 +14,7 @@
 #include <mutex>
 #include <optional>
 #include <random>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -70,8 +71,10 @@ private:
     std::multimap<detail::Clock::time_point, JobPtr> m_waiting; // retries
     int m_in_flight = 0;
     std::mt19937_64 m_random;
-    // The CA folder tried alone (ClientOptions::ca_folder) until a server needs the bundle.
+    // The CA folder tried alone (ClientOptions::ca_folder), and the origins whose servers it
+    // could not vouch for (verified with the bundle from then on).
     std::optional<std::string> m_ca_folder;
+    std::set<std::string> m_bundle_origins;
 
     std::thread m_thread; // last: started when everything else exists
 };

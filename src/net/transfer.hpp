@@ -45,6 +45,7 @@ struct Job {
     int attempts = 0;  // attempts started (the first one and retries; not redirect hops)
     int redirects = 0; // hops followed in the current attempt
     bool following_redirect = false;
+    bool same_attempt = false;   // the next exchange repeats this hop (with the CA bundle)
     bool body_delivered = false; // on_body has received bytes since the last restart
     bool ca_folder_only = false; // the current exchange verifies with the CA folder alone
     bool restart_owed = false;   // on_restart is due before the next bytes

@@ -382,10 +382,9 @@ lock::Lockfile resolve_project(const NpmProjectContext& context, const NpmProjec
     options.platform = detail::current_platform();
     // Asking node (a process the first time) is only needed once the tree is built: it
     // runs beside the metadata crawl.
-    auto node_version = std::async(std::launch::async, [&context] {
-        return detail::node_version(context.env, context.store_root);
-    });
-    bool node_version_known = false;
+    std::shared_future<std::optional<version::Version>> node_version =
+        std::async(std::launch::async,
+                   [&context] { return detail::node_version(context.env, context.store_root); });
     if (project.lock && !request.update_all) {
         // Keep what the lockfile chose where it still satisfies (top-level copies first).
         std::map<std::string, std::size_t> depth;
@@ -413,10 +412,7 @@ lock::Lockfile resolve_project(const NpmProjectContext& context, const NpmProjec
         auto edges = overriding.apply_to_root(detail::root_edges(project.manifest));
         if (!use_index) // fetch the whole graph's metadata at network speed
             metadata.crawl(edges, prefetch_hooks(metadata, options, prefetch));
-        if (!node_version_known) {
-            options.node_version = node_version.get();
-            node_version_known = true;
-        }
+        options.node_version = node_version.get();
         auto tree = resolve::npm::build_npm_tree(edges, overriding, options);
         CombinedRecords records(&metadata, use_index ? &index : nullptr, project.lock);
         return detail::lock_from_tree(tree, project.manifest, records);

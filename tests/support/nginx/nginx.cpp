@@ -146,10 +146,11 @@ void Nginx::make_certificate() {
     if (!have_openssl())
         throw std::runtime_error("the openssl command line is not installed (Debian package "
                                  "openssl); NginxOptions::tls needs it");
-    RunResult made = run({"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
-                          "ec_paramgen_curve:prime256v1", "-nodes", "-days", "2", "-subj",
-                          "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", "-keyout",
-                          (m_dir / "key.pem").string(), "-out", certificate_path().string()});
+    RunResult made =
+        run({"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+             "-nodes", "-days", "2", "-subj", m_options.certificate_subject, "-addext",
+             "subjectAltName=IP:127.0.0.1", "-keyout", (m_dir / "key.pem").string(), "-out",
+             certificate_path().string()});
     if (made.status != 0)
         throw std::runtime_error("openssl could not make a self-signed certificate:\n" + made.err);
 }

@@ -36,6 +36,9 @@ struct NginxOptions {
     // the openssl command line in the instance's temp dir; certificate_path() is its PEM,
     // usable as a CA file. The private key never leaves that temp dir.
     bool tls = false;
+    // The certificate's subject (its name stays 127.0.0.1 through subjectAltName): servers
+    // with distinct subjects have distinct OpenSSL subject hashes.
+    std::string certificate_subject = "/CN=127.0.0.1";
     // Serve `root` as an npm registry folder (support/npm_registry, docs/configuration.md
     // "npm registry folders"): `try_files $uri $uri/index.json =404`, so GET /<name> (and
     // /@scope%2fname, which nginx decodes) answers <name>/index.json, as application/json.

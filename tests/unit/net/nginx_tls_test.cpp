@@ -176,18 +176,22 @@ TEST_F(NginxTls, AHashedCaFolderAloneVerifiesTheServer) {
     EXPECT_EQ(client.statistics().attempts, 3u);
 }
 
+// A self-signed certificate for another name than any server's, in `dir`.
+std::filesystem::path another_authority(const std::filesystem::path& dir) {
+    test::RunResult made = test::run(
+        {"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
+         "-nodes", "-subj", "/CN=another authority", "-days", "2", "-keyout",
+         (dir / "key.pem").string(), "-out", (dir / "cert.pem").string()});
+    EXPECT_EQ(made.status, 0) << made.err;
+    return dir / "cert.pem";
+}
+
 TEST_F(NginxTls, AServerTheCaFolderCannotVouchForIsAskedAgainWithTheBundle) {
     // The folder has hashed names but not this server's authority: the handshake fails,
     // and the same request goes again with the bundle, as the same attempt.
     test::TempDir dir;
-    test::TempDir other;
-    test::RunResult made = test::run(
-        {"openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1",
-         "-nodes", "-subj", "/CN=another authority", "-days", "2", "-keyout",
-         (other / "key.pem").string(), "-out", (other / "cert.pem").string()});
-    ASSERT_EQ(made.status, 0) << made.err;
     ClientOptions options = trusting();
-    options.ca_folder = hashed_folder(dir / "ca", other / "cert.pem").string();
+    options.ca_folder = hashed_folder(dir / "ca", another_authority(dir.path())).string();
     Client client(options);
     Response first = client.fetch(Request{.url = Url::parse(url(0))});
     EXPECT_EQ(first.status, 200);
@@ -200,6 +204,79 @@ TEST_F(NginxTls, AServerTheCaFolderCannotVouchForIsAskedAgainWithTheBundle) {
     EXPECT_EQ(client.statistics().connections, 2u);
     // nginx saw each request once: the refused handshake carried none.
     EXPECT_EQ(m_nginx->access_log_lines(2).size(), 2u);
+}
+
+TEST_F(NginxTls, TheCaFolderAloneIsTriedBeforeAnyBundle) {
+    // A bundle that cannot even be read: the folder's handshake never opens it.
+    test::TempDir dir;
+    std::ofstream(dir / "junk.pem") << "not a certificate\n";
+    Client client(ClientOptions{
+        .ca_file = (dir / "junk.pem").string(),
+        .ca_folder = hashed_folder(dir / "ca", m_nginx->certificate_path()).string()});
+    EXPECT_TRUE(client.fetch(Request{.url = Url::parse(url(2))}).body == m_contents[2]);
+    EXPECT_EQ(client.statistics().connections, 1u);
+}
+
+TEST_F(NginxTls, AFolderWithoutHashedNamesIsNotUsed) {
+    // The server's authority is there, but not under a hashed name: the bundle verifies at
+    // once (one connection), the folder never being tried.
+    test::TempDir dir;
+    std::filesystem::create_directories(dir / "ca");
+    std::filesystem::copy_file(m_nginx->certificate_path(), dir / "ca" / "authority.pem");
+    std::filesystem::copy_file(m_nginx->certificate_path(), dir / "ca" / "1a2b3c4d.r0");
+    std::filesystem::copy_file(m_nginx->certificate_path(), dir / "ca" / "1a2b3c4.0");
+    ClientOptions options = trusting();
+    options.ca_folder = (dir / "ca").string();
+    Client client(options);
+    EXPECT_TRUE(client.fetch(Request{.url = Url::parse(url(3))}).body == m_contents[3]);
+    EXPECT_EQ(client.statistics().connections, 1u);
+}
+
+TEST_F(NginxTls, TheBundleIsKeptForTheOriginTheFolderCouldNotVouchFor) {
+    // Two servers: the folder knows the first one's authority, the bundle only the
+    // second's. The second origin falls back to the bundle; the first keeps the folder (with
+    // the bundle it would fail).
+    test::NginxOptions other_options{.root = m_root.path(), .tls = true};
+    other_options.certificate_subject = "/CN=the second server";
+    test::Nginx other(other_options);
+    test::TempDir dir;
+    Client client(ClientOptions{
+        .ca_file = other.certificate_path().string(),
+        .ca_folder = hashed_folder(dir / "ca", m_nginx->certificate_path()).string()});
+    auto from_other = [&](int i) { return other.url("/pkg/" + std::to_string(i) + ".tgz"); };
+    EXPECT_TRUE(client.fetch(Request{.url = Url::parse(url(0))}).body == m_contents[0]);
+    Response second = client.fetch(Request{.url = Url::parse(from_other(1))});
+    EXPECT_TRUE(second.body == m_contents[1]);
+    EXPECT_EQ(second.attempts, 1);
+    EXPECT_EQ(client.statistics().connections, 3u); // first, refused, the bundle's
+    EXPECT_TRUE(client.fetch(Request{.url = Url::parse(url(2))}).body == m_contents[2]);
+    EXPECT_TRUE(client.fetch(Request{.url = Url::parse(from_other(3))}).body == m_contents[3]);
+    EXPECT_EQ(client.statistics().connections, 3u); // both connections reused
+}
+
+TEST_F(NginxTls, AnUnknownServerIsRefusedAfterTheFolderAndTheBundle) {
+    // Neither the folder nor the bundle knows the server: refused, with the hint, after one
+    // attempt (two handshakes).
+    test::TempDir dir;
+    test::TempDir other;
+    Client client(ClientOptions{
+        .ca_file = another_authority(other.path()).string(),
+        .ca_folder = hashed_folder(dir / "ca", another_authority(dir.path())).string()});
+    try {
+        client.fetch(Request{.url = Url::parse(url(0))});
+        FAIL() << "an unverifiable server was trusted";
+    } catch (const Error& error) {
+        EXPECT_EQ(error.code(), Code::network) << format_plain(error);
+        ASSERT_FALSE(error.hints().empty()) << format_plain(error);
+        EXPECT_NE(error.hints().front().find("network.caFile"), std::string::npos)
+            << format_plain(error);
+        std::string causes;
+        for (const std::string& cause : error.causes())
+            causes += cause + "\n";
+        EXPECT_NE(causes.find("1 attempt"), std::string::npos) << format_plain(error);
+    }
+    EXPECT_EQ(client.statistics().connections, 2u);
+    EXPECT_EQ(read_file(m_nginx->access_log_path()), "");
 }
 
 TEST_F(NginxTls, RedirectFromHttpsToHttpIsRefused) {
