@@ -2,7 +2,7 @@
 // include/cairn/lazy/shared_library.hpp). A call to a function missing here fails to
 // link: add it below with the prototype from <archive.h> or <archive_entry.h>, which the
 // compiler checks.
-#include "forward.hpp"
+#include "cairn/lazy/shared_library.hpp"
 
 #include <archive.h>
 #include <archive_entry.h>

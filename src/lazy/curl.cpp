@@ -1,7 +1,7 @@
 // libcurl's functions as cairn uses them, each loading libcurl on first use (see
 // include/cairn/lazy/shared_library.hpp). A call to a function missing here fails to
 // link: add it below with the prototype from <curl/curl.h>, which the compiler checks.
-#include "forward.hpp"
+#include "cairn/lazy/shared_library.hpp"
 
 #include <curl/curl.h>
 

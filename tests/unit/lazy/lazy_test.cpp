@@ -1,12 +1,14 @@
-// libcurl and libarchive are loaded on first use: not before, once after, with a clear
-// error when a library or a function is missing, and with every kind of variadic curl
-// option passed through unchanged.
+// libcurl, libarchive, SQLite and libcrypto are loaded on first use: not before, once after,
+// with a clear error when a library or a function is missing, and with every kind of
+// variadic curl option passed through unchanged.
+#include "cairn/core/digest.hpp"
 #include "cairn/core/error.hpp"
 #include "cairn/lazy/shared_library.hpp"
 
 #include <archive.h>
 #include <curl/curl.h>
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <string>
 
@@ -35,6 +37,32 @@ TEST(Lazy, ArchiveIsLoadedByItsFirstCallOnly) {
     EXPECT_EQ(archive_read_support_format_tar(reader), ARCHIVE_OK);
     EXPECT_EQ(archive_read_free(reader), ARCHIVE_OK);
     EXPECT_TRUE(is_loaded(libarchive.soname));
+}
+
+TEST(Lazy, SqliteIsLoadedByItsFirstCallOnly) {
+    EXPECT_FALSE(is_loaded(libsqlite.soname)) << libsqlite.soname << " was loaded at start";
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open_v2(":memory:", &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr),
+              SQLITE_OK);
+    EXPECT_EQ(sqlite3_exec(db, "CREATE TABLE t (x); INSERT INTO t VALUES (42);", nullptr, nullptr,
+                           nullptr),
+              SQLITE_OK);
+    sqlite3_stmt* statement = nullptr;
+    ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT x FROM t", -1, &statement, nullptr), SQLITE_OK);
+    ASSERT_EQ(sqlite3_step(statement), SQLITE_ROW);
+    EXPECT_EQ(sqlite3_column_int64(statement, 0), 42);
+    EXPECT_EQ(sqlite3_finalize(statement), SQLITE_OK);
+    EXPECT_EQ(sqlite3_close(db), SQLITE_OK);
+    EXPECT_TRUE(is_loaded(libsqlite.soname));
+}
+
+TEST(Lazy, CryptoIsLoadedByTheFirstDigestOnly) {
+    EXPECT_FALSE(is_loaded(libcrypto.soname)) << libcrypto.soname << " was loaded at start";
+    Hasher hasher(DigestAlgorithm::sha256);
+    hasher.update(std::string_view("abc"));
+    EXPECT_EQ(hasher.finish().hex(),
+              "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    EXPECT_TRUE(is_loaded(libcrypto.soname));
 }
 
 TEST(Lazy, EveryKindOfCurlOptionIsPassedThrough) {
