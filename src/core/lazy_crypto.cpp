@@ -19,6 +19,8 @@ EVP_MD_CTX* EVP_MD_CTX_new(void) {
 }
 
 void EVP_MD_CTX_free(EVP_MD_CTX* ctx) {
+    if (!ctx)
+        return; // freeing nothing loads nothing (and cannot throw from a destructor)
     CAIRN_LAZY_REAL(k_crypto, EVP_MD_CTX_free);
     real(ctx);
 }
@@ -60,6 +62,8 @@ EVP_PKEY* EVP_PKEY_new_raw_public_key(int type, ENGINE* engine, const unsigned c
 }
 
 void EVP_PKEY_free(EVP_PKEY* key) {
+    if (!key)
+        return;
     CAIRN_LAZY_REAL(k_crypto, EVP_PKEY_free);
     real(key);
 }

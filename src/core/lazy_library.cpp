@@ -38,8 +38,10 @@ void* handle_of(const SharedLibrary& library) {
     std::lock_guard lock(mutex);
     if (auto it = handles.find(library.soname); it != handles.end())
         return it->second;
-    // RTLD_LOCAL: the library's symbols stay out of the global scope, so they never
-    // compete with the forwarding definitions of the same names in this program.
+    // RTLD_LOCAL keeps the library's symbols out of the global scope. The forwarding
+    // definitions of the same names are hidden (built with -fvisibility=hidden), so they
+    // never take over the library's own calls either, even in a program that also links
+    // the library.
     void* handle = ::dlopen(library.soname, RTLD_NOW | RTLD_LOCAL);
     if (!handle)
         throw missing(library, fmt::format("cannot load the shared library {}", library.soname),

@@ -23,6 +23,8 @@ struct archive* archive_read_new(void) {
 }
 
 int archive_read_free(struct archive* a) {
+    if (!a)
+        return ARCHIVE_OK; // freeing nothing loads nothing (and cannot throw from a destructor)
     CAIRN_LAZY_REAL(k_archive, archive_read_free);
     return real(a);
 }
@@ -77,6 +79,8 @@ struct archive* archive_write_new(void) {
 }
 
 int archive_write_free(struct archive* a) {
+    if (!a)
+        return ARCHIVE_OK;
     CAIRN_LAZY_REAL(k_archive, archive_write_free);
     return real(a);
 }
@@ -125,6 +129,8 @@ struct archive_entry* archive_entry_new(void) {
 }
 
 void archive_entry_free(struct archive_entry* entry) {
+    if (!entry)
+        return;
     CAIRN_LAZY_REAL(k_archive, archive_entry_free);
     real(entry);
 }

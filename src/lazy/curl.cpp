@@ -47,6 +47,8 @@ CURL* curl_easy_init(void) {
 }
 
 void curl_easy_cleanup(CURL* curl) {
+    if (!curl)
+        return; // freeing nothing loads nothing (and cannot throw from a destructor)
     CAIRN_LAZY_REAL(k_curl, curl_easy_cleanup);
     real(curl);
 }
@@ -146,6 +148,8 @@ struct curl_slist* curl_slist_append(struct curl_slist* list, const char* data) 
 }
 
 void curl_slist_free_all(struct curl_slist* list) {
+    if (!list)
+        return;
     CAIRN_LAZY_REAL(k_curl, curl_slist_free_all);
     real(list);
 }

@@ -18,7 +18,14 @@ int sqlite3_open_v2(const char* filename, sqlite3** db, int flags, const char* v
     return real(filename, db, flags, vfs);
 }
 
+int sqlite3_open(const char* filename, sqlite3** db) {
+    CAIRN_LAZY_REAL(k_sqlite, sqlite3_open);
+    return real(filename, db);
+}
+
 int sqlite3_close(sqlite3* db) {
+    if (!db)
+        return SQLITE_OK; // as SQLite answers, without loading it
     CAIRN_LAZY_REAL(k_sqlite, sqlite3_close);
     return real(db);
 }
@@ -62,6 +69,8 @@ int sqlite3_clear_bindings(sqlite3_stmt* statement) {
 }
 
 int sqlite3_finalize(sqlite3_stmt* statement) {
+    if (!statement)
+        return SQLITE_OK;
     CAIRN_LAZY_REAL(k_sqlite, sqlite3_finalize);
     return real(statement);
 }
@@ -95,6 +104,11 @@ const void* sqlite3_column_blob(sqlite3_stmt* statement, int column) {
 
 int sqlite3_column_bytes(sqlite3_stmt* statement, int column) {
     CAIRN_LAZY_REAL(k_sqlite, sqlite3_column_bytes);
+    return real(statement, column);
+}
+
+int sqlite3_column_int(sqlite3_stmt* statement, int column) {
+    CAIRN_LAZY_REAL(k_sqlite, sqlite3_column_int);
     return real(statement, column);
 }
 

@@ -6,14 +6,23 @@
 #include "cairn/lazy/shared_library.hpp"
 
 #include <archive.h>
+#include <archive_entry.h>
 #include <curl/curl.h>
 #include <gtest/gtest.h>
+#include <openssl/evp.h>
 #include <sqlite3.h>
 
 #include <string>
 
 namespace cairn::lazy {
 namespace {
+
+// What was loaded before main(): the tests may run in one process, in any order, and
+// loading libcurl brings libcrypto with it.
+const bool k_curl_at_start = is_loaded(libcurl.soname);
+const bool k_archive_at_start = is_loaded(libarchive.soname);
+const bool k_sqlite_at_start = is_loaded(libsqlite.soname);
+const bool k_crypto_at_start = is_loaded(libcrypto.soname);
 
 std::size_t ignore_body(char*, std::size_t size, std::size_t count, void*) {
     return size * count;
@@ -22,7 +31,7 @@ std::size_t ignore_body(char*, std::size_t size, std::size_t count, void*) {
 TEST(Lazy, CurlIsLoadedByItsFirstCallOnly) {
     // Nothing in this program has called libcurl yet (the tests run in file order, and
     // the program is not linked against it).
-    EXPECT_FALSE(is_loaded(libcurl.soname)) << libcurl.soname << " was loaded at start";
+    EXPECT_FALSE(k_curl_at_start) << libcurl.soname << " was loaded at start";
     curl_slist* list = curl_slist_append(nullptr, "Accept: */*");
     ASSERT_NE(list, nullptr);
     EXPECT_STREQ(list->data, "Accept: */*");
@@ -31,7 +40,7 @@ TEST(Lazy, CurlIsLoadedByItsFirstCallOnly) {
 }
 
 TEST(Lazy, ArchiveIsLoadedByItsFirstCallOnly) {
-    EXPECT_FALSE(is_loaded(libarchive.soname)) << libarchive.soname << " was loaded at start";
+    EXPECT_FALSE(k_archive_at_start) << libarchive.soname << " was loaded at start";
     archive* reader = archive_read_new();
     ASSERT_NE(reader, nullptr);
     EXPECT_EQ(archive_read_support_format_tar(reader), ARCHIVE_OK);
@@ -40,7 +49,7 @@ TEST(Lazy, ArchiveIsLoadedByItsFirstCallOnly) {
 }
 
 TEST(Lazy, SqliteIsLoadedByItsFirstCallOnly) {
-    EXPECT_FALSE(is_loaded(libsqlite.soname)) << libsqlite.soname << " was loaded at start";
+    EXPECT_FALSE(k_sqlite_at_start) << libsqlite.soname << " was loaded at start";
     sqlite3* db = nullptr;
     ASSERT_EQ(sqlite3_open_v2(":memory:", &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr),
               SQLITE_OK);
@@ -57,7 +66,7 @@ TEST(Lazy, SqliteIsLoadedByItsFirstCallOnly) {
 }
 
 TEST(Lazy, CryptoIsLoadedByTheFirstDigestOnly) {
-    EXPECT_FALSE(is_loaded(libcrypto.soname)) << libcrypto.soname << " was loaded at start";
+    EXPECT_FALSE(k_crypto_at_start) << libcrypto.soname << " was loaded at start";
     Hasher hasher(DigestAlgorithm::sha256);
     hasher.update(std::string_view("abc"));
     EXPECT_EQ(hasher.finish().hex(),
@@ -86,6 +95,20 @@ TEST(Lazy, EveryKindOfCurlOptionIsPassedThrough) {
     ASSERT_NE(multi, nullptr);
     EXPECT_EQ(curl_multi_setopt(multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, 4L), CURLM_OK);
     EXPECT_EQ(curl_multi_cleanup(multi), CURLM_OK);
+}
+
+TEST(Lazy, ReleasingNothingLoadsNothing) {
+    // What a destructor does after a failed start: no library is loaded, nothing throws.
+    SharedLibrary missing{"libcairn-no-such-library.so.7", "cairn-no-such-package"};
+    EVP_MD_CTX_free(nullptr);
+    EVP_PKEY_free(nullptr);
+    EXPECT_EQ(sqlite3_finalize(nullptr), SQLITE_OK);
+    EXPECT_EQ(sqlite3_close(nullptr), SQLITE_OK);
+    curl_easy_cleanup(nullptr);
+    curl_slist_free_all(nullptr);
+    EXPECT_EQ(archive_read_free(nullptr), ARCHIVE_OK);
+    archive_entry_free(nullptr);
+    EXPECT_FALSE(is_loaded(missing.soname));
 }
 
 TEST(Lazy, AMissingLibraryIsAClearError) {
