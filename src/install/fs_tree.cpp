@@ -105,21 +105,32 @@ std::optional<Fd> open_dir(int base, std::string_view rel, const fs::path& shown
 
 Fd make_dirs(int base, std::string_view rel, const fs::path& shown) {
     auto parts = components(rel);
-    Fd current(::dup(base));
-    if (!current)
-        throw io_error("open", shown, errno);
+    if (parts.empty()) {
+        Fd same(::dup(base));
+        if (!same)
+            throw io_error("open", shown, errno);
+        return same;
+    }
+    Fd current;
+    int at = base;
     fs::path where = shown;
-    for (auto part : parts) {
-        std::string name(part);
-        auto next = open_component(current.get(), name, where);
+    for (std::size_t i = 0; i < parts.size(); ++i) {
+        std::string name(parts[i]);
+        // The folders on the way usually exist, and the last one usually does not: it is
+        // created first, then opened (an existing one, or a file or link in its place, is
+        // met by the open, with the same errors).
+        std::optional<Fd> next;
+        if (i + 1 < parts.size())
+            next = open_component(at, name, where);
         if (!next) {
-            if (::mkdirat(current.get(), name.c_str(), 0777) != 0 && errno != EEXIST)
+            if (::mkdirat(at, name.c_str(), 0777) != 0 && errno != EEXIST)
                 throw io_error("create the folder", where / name, errno);
-            next = open_component(current.get(), name, where);
+            next = open_component(at, name, where);
             if (!next)
                 throw io_error("open", where / name, ENOENT);
         }
         current = std::move(*next);
+        at = current.get();
         where /= name;
     }
     return current;

@@ -107,7 +107,14 @@ void place_files(Run& run, Placement& placement) {
         error.hint("run `cairn cache verify`, then install again");
         throw error;
     }
-    placement.dst = make_dirs(run.project_fd.get(), unit.package_dir, run.project);
+    // Under node_modules, opened once for every package rather than once each.
+    constexpr std::string_view k_node_modules = "node_modules/";
+    placement.dst =
+        run.node_modules_fd && unit.package_dir.starts_with(k_node_modules)
+            ? make_dirs(run.node_modules_fd.get(),
+                        std::string_view(unit.package_dir).substr(k_node_modules.size()),
+                        run.project / "node_modules")
+            : make_dirs(run.project_fd.get(), unit.package_dir, run.project);
     TreeCopyOptions& options = placement.options;
     options.mode = unit.run_scripts ? FileMode::copy : FileMode::hardlink;
     options.counters = &run.counters;
@@ -284,6 +291,8 @@ void materialize_units(Run& run) {
     for (auto& unit : run.units.units)
         if (unit.status != UnitStatus::unchanged || unit.link_target)
             to_place.push_back(&unit);
+    if (!run.node_modules_fd)
+        run.node_modules_fd = make_dirs(run.project_fd.get(), "node_modules", run.project);
     std::vector<Placement> placements(to_place.size());
     for (std::size_t k = 0; k < to_place.size(); ++k)
         placements[k].unit = to_place[k];

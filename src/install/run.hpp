@@ -19,6 +19,7 @@ struct Run {
     const InstallOptions& options;
     std::filesystem::path project; // absolute
     Fd project_fd;
+    Fd node_modules_fd; // the project's node_modules, opened once packages are placed
     unsigned jobs = 1;
     Units units;
     InstallState old_state;
