@@ -73,6 +73,20 @@ std::string read_small_file(const fs::path& path) {
     return out.str();
 }
 
+void read_chunks(int fd, const fs::path& path, std::size_t size,
+                 const std::function<bool(std::string_view)>& chunk) {
+    std::vector<char> buffer(size);
+    for (;;) {
+        ssize_t n = ::read(fd, buffer.data(), buffer.size());
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            throw io_error("read", path, errno);
+        if (n == 0 || !chunk(std::string_view(buffer.data(), static_cast<std::size_t>(n))))
+            return;
+    }
+}
+
 DiskUsage disk_usage(const fs::path& path) {
     DiskUsage usage;
     std::error_code ec;

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -28,6 +29,12 @@ void write_file_atomically(const fs::path& path, std::string_view text, const fs
 
 // The file's content; throws Error(Code::io).
 std::string read_small_file(const fs::path& path);
+
+// Reads the open file `fd` (named `path` in errors) to its end in pieces of up to `size`
+// bytes, handing each to `chunk` until it returns false; `fd` stays open, errors are
+// Error(Code::io).
+void read_chunks(int fd, const fs::path& path, std::size_t size,
+                 const std::function<bool(std::string_view)>& chunk);
 
 // Total bytes of regular files under `path` (not following links), and how many.
 struct DiskUsage {

@@ -20,19 +20,14 @@ std::string file_content_hex(const fs::path& path) {
     if (fd < 0)
         throw io_error("read", path, errno);
     Hasher hasher(DigestAlgorithm::sha256);
-    std::vector<std::uint8_t> buffer(1 << 16);
-    for (;;) {
-        ssize_t n = ::read(fd, buffer.data(), buffer.size());
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            int err = errno;
-            ::close(fd);
-            throw io_error("read", path, err);
-        }
-        if (n == 0)
-            break;
-        hasher.update(std::span<const std::uint8_t>(buffer.data(), static_cast<std::size_t>(n)));
+    try {
+        read_chunks(fd, path, 1 << 16, [&](std::string_view bytes) {
+            hasher.update(bytes);
+            return true;
+        });
+    } catch (...) {
+        ::close(fd);
+        throw;
     }
     ::close(fd);
     return hasher.finish().hex();

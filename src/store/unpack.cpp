@@ -36,19 +36,14 @@ std::optional<UnpackMarker> read_marker(const fs::path& path) {
         throw io_error("read", path, errno);
     }
     std::string text;
-    char buffer[1024];
-    for (;;) {
-        ssize_t n = ::read(fd, buffer, sizeof buffer);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            int err = errno;
-            ::close(fd);
-            throw io_error("read", path, err);
-        }
-        if (n == 0 || text.size() > (1 << 16)) // no marker is that long: damaged
-            break;
-        text.append(buffer, static_cast<std::size_t>(n));
+    try {
+        read_chunks(fd, path, 1024, [&](std::string_view bytes) {
+            text.append(bytes);
+            return text.size() <= (1 << 16); // no marker is that long: damaged
+        });
+    } catch (...) {
+        ::close(fd);
+        throw;
     }
     ::close(fd);
     std::optional<Digest> blob, manifest;

@@ -30,6 +30,19 @@ std::string read_file(const std::filesystem::path& path) {
     return text.str();
 }
 
+// A refused certificate: a network error with the network.caFile hint, and `cause_part` in
+// one of its causes.
+void expect_refused_certificate(const Error& error, std::string_view cause_part) {
+    EXPECT_EQ(error.code(), Code::network) << format_plain(error);
+    ASSERT_FALSE(error.hints().empty()) << format_plain(error);
+    EXPECT_NE(error.hints().front().find("network.caFile"), std::string::npos)
+        << format_plain(error);
+    std::string causes;
+    for (const std::string& cause : error.causes())
+        causes += cause + "\n";
+    EXPECT_NE(causes.find(cause_part), std::string::npos) << format_plain(error);
+}
+
 class NginxTls : public ::testing::Test {
 protected:
     void SetUp() override {
@@ -134,15 +147,8 @@ TEST_F(NginxTls, UnknownCertificateIsRefused) {
         client.fetch(Request{.url = Url::parse(target)});
         FAIL() << "an unverifiable server was trusted";
     } catch (const Error& error) {
-        EXPECT_EQ(error.code(), Code::network) << format_plain(error);
         EXPECT_NE(error.message().find(target), std::string::npos) << format_plain(error);
-        ASSERT_FALSE(error.hints().empty()) << format_plain(error);
-        EXPECT_NE(error.hints().front().find("network.caFile"), std::string::npos)
-            << format_plain(error);
-        std::string causes;
-        for (const std::string& cause : error.causes())
-            causes += cause + "\n";
-        EXPECT_NE(causes.find("certificate"), std::string::npos) << format_plain(error);
+        expect_refused_certificate(error, "certificate");
     }
     // nginx saw no HTTP request: the handshake failed first.
     EXPECT_EQ(read_file(m_nginx->access_log_path()), "");
@@ -266,14 +272,7 @@ TEST_F(NginxTls, AnUnknownServerIsRefusedAfterTheFolderAndTheBundle) {
         client.fetch(Request{.url = Url::parse(url(0))});
         FAIL() << "an unverifiable server was trusted";
     } catch (const Error& error) {
-        EXPECT_EQ(error.code(), Code::network) << format_plain(error);
-        ASSERT_FALSE(error.hints().empty()) << format_plain(error);
-        EXPECT_NE(error.hints().front().find("network.caFile"), std::string::npos)
-            << format_plain(error);
-        std::string causes;
-        for (const std::string& cause : error.causes())
-            causes += cause + "\n";
-        EXPECT_NE(causes.find("1 attempt"), std::string::npos) << format_plain(error);
+        expect_refused_certificate(error, "1 attempt");
     }
     EXPECT_EQ(client.statistics().connections, 2u);
     EXPECT_EQ(read_file(m_nginx->access_log_path()), "");
