@@ -1,32 +1,18 @@
 #include "cairn/format/npm/manifest.hpp"
 
+#include "manifest_detail.hpp"
+
 #include "cairn/core/error.hpp"
 #include "cairn/format/npm/package_name.hpp"
 
 #include <fmt/format.h>
 
 namespace cairn::format::npm {
-namespace {
 
-using Json = nlohmann::ordered_json;
+namespace detail {
 
 Error field_error(const Manifest& m, const std::string& field, const std::string& what) {
-    Error error(Code::manifest_invalid, fmt::format("{}: {} {}", m.source, field, what));
-    return error;
-}
-
-// Line and column of a byte offset, for JSON syntax errors.
-std::pair<std::size_t, std::size_t> line_column(std::string_view text, std::size_t offset) {
-    std::size_t line = 1, column = 1;
-    for (std::size_t i = 0; i < offset && i < text.size(); ++i) {
-        if (text[i] == '\n') {
-            ++line;
-            column = 1;
-        } else if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) {
-            ++column;
-        }
-    }
-    return {line, column};
+    return Error(Code::manifest_invalid, fmt::format("{}: {} {}", m.source, field, what));
 }
 
 // A relative path inside the package, normalised; nullopt when it would leave it.
@@ -58,19 +44,57 @@ std::optional<std::string> inside_package(std::string_view path) {
     return out;
 }
 
+void set_name(Manifest& m, std::string name) {
+    if (auto problem = package_name_problem(name))
+        throw field_error(m, "name",
+                          fmt::format("\"{}\" is not a valid package name: {}", name, *problem));
+    m.name = std::move(name);
+}
+
+void add_bin(Manifest& m, const std::string& command, std::string_view target) {
+    if (command.empty() || command == "." || command == ".." ||
+        command.find_first_of("/\\:") != std::string::npos)
+        throw field_error(m, "bin", fmt::format("has an invalid command name \"{}\"", command));
+    auto path = inside_package(target);
+    if (!path)
+        throw field_error(m, "bin." + command,
+                          fmt::format("points outside the package: \"{}\"", target));
+    // A command named twice keeps its first place and its last target, as JSON objects do.
+    for (auto& entry : m.bin) {
+        if (entry.name == command) {
+            entry.target = std::move(*path);
+            return;
+        }
+    }
+    m.bin.push_back({command, std::move(*path)});
+}
+
+} // namespace detail
+
+namespace {
+
+using namespace detail;
+using Json = nlohmann::ordered_json;
+
+// Line and column of a byte offset, for JSON syntax errors.
+std::pair<std::size_t, std::size_t> line_column(std::string_view text, std::size_t offset) {
+    std::size_t line = 1, column = 1;
+    for (std::size_t i = 0; i < offset && i < text.size(); ++i) {
+        if (text[i] == '\n') {
+            ++line;
+            column = 1;
+        } else if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80) {
+            ++column;
+        }
+    }
+    return {line, column};
+}
+
 void read_bin(Manifest& m, const Json& bin) {
     auto add = [&](const std::string& name, const Json& target) {
         if (!target.is_string())
             throw field_error(m, "bin." + name, "must be a path string");
-        if (name.empty() || name == "." || name == ".." ||
-            name.find_first_of("/\\:") != std::string::npos)
-            throw field_error(m, "bin", fmt::format("has an invalid command name \"{}\"", name));
-        auto path = inside_package(target.get<std::string>());
-        if (!path)
-            throw field_error(
-                m, "bin." + name,
-                fmt::format("points outside the package: \"{}\"", target.get<std::string>()));
-        m.bin.push_back({name, *path});
+        add_bin(m, name, target.get_ref<const std::string&>());
     };
     if (bin.is_string()) {
         if (!m.name)
@@ -150,6 +174,12 @@ Manifest read_fields(std::string_view text, std::string_view source, Fields fiel
             what = what.substr(colon + 2);
         throw Error(Code::manifest_invalid,
                     fmt::format("{}:{}:{}: invalid JSON: {}", source, line, column, what));
+    } catch (const Json::exception& e) {
+        // A number too large for a double ("1e400"): nlohmann's out_of_range, without a place.
+        std::string what = e.what();
+        if (auto bracket = what.find("] "); what.starts_with("[json.") && bracket != what.npos)
+            what = what.substr(bracket + 2);
+        throw Error(Code::manifest_invalid, fmt::format("{}: invalid JSON: {}", source, what));
     }
     if (!doc.is_object())
         throw Error(Code::manifest_invalid, fmt::format("{}: must hold a JSON object", source));
@@ -157,11 +187,7 @@ Manifest read_fields(std::string_view text, std::string_view source, Fields fiel
     if (auto it = doc.find("name"); it != doc.end()) {
         if (!it->is_string())
             throw field_error(m, "name", "must be a string");
-        std::string name = it->get<std::string>();
-        if (auto problem = package_name_problem(name))
-            throw field_error(
-                m, "name", fmt::format("\"{}\" is not a valid package name: {}", name, *problem));
-        m.name = name;
+        set_name(m, it->get<std::string>());
     }
     if (auto it = doc.find("version"); it != doc.end() && !it->is_null()) {
         if (!it->is_string())
@@ -191,8 +217,9 @@ Manifest read_fields(std::string_view text, std::string_view source, Fields fiel
             DependencySpec spec = parse_dependency_spec(name, value.get<std::string>());
             // npm: a name in both dependencies and optionalDependencies is optional.
             if (type == DependencyType::optional) {
+                const std::string& optional_name = name; // clang 14 captures no binding
                 std::erase_if(m.dependencies, [&](const ManifestDependency& d) {
-                    return d.name == name && d.type == DependencyType::prod;
+                    return d.name == optional_name && d.type == DependencyType::prod;
                 });
             }
             m.dependencies.push_back({name, std::move(spec), type, false});
@@ -228,7 +255,7 @@ Manifest read_manifest(std::string_view text, std::string_view source) {
     return read_fields(text, source, Fields::all);
 }
 
-Manifest read_installed_manifest(std::string_view text, std::string_view source) {
+Manifest detail::read_installed_manifest_dom(std::string_view text, std::string_view source) {
     return read_fields(text, source, Fields::installed);
 }
 

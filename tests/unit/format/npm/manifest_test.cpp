@@ -70,6 +70,10 @@ TEST(Manifest, JsonErrorsCarryLineAndColumn) {
     Error e = manifest_error("{\n  \"name\": \"a\",\n  \"version\": 1.0.0\n}");
     EXPECT_EQ(e.code(), Code::manifest_invalid);
     EXPECT_TRUE(e.message().starts_with("package.json:3:17: invalid JSON: ")) << e.message();
+    // A number no double holds is refused as invalid JSON too, not left to escape as
+    // nlohmann's own exception.
+    EXPECT_EQ(manifest_error(R"({"name": "a", "n": 1e400})").message(),
+              "package.json: invalid JSON: number overflow parsing '1e400'");
 }
 
 TEST(Manifest, BadFields) {
