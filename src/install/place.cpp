@@ -91,10 +91,41 @@ void make_executable(Run& run, const Unit& unit, int package_fd, const BinLink& 
 // finish completes the package.
 struct Placement {
     Unit* unit = nullptr;
+    std::size_t index = 0; // among the placements
     TreeCopyOptions options;
     Fd dst;
     std::atomic<std::size_t> pending{0}; // its tasks handed out and not yet finished
 };
+
+// The package's folder, made (or opened when it exists). Hoisted, a folder directly in
+// node_modules is made through the spreader; isolated, the unit's folder in .cairn is.
+Fd make_package_dir(Run& run, const Placement& placement) {
+    const Unit& unit = *placement.unit;
+    constexpr std::string_view k_node_modules = "node_modules/";
+    if (!unit.package_dir.starts_with(k_node_modules))
+        return make_dirs(run.project_fd.get(), unit.package_dir, run.project);
+    std::string_view rest = std::string_view(unit.package_dir).substr(k_node_modules.size());
+    fs::path shown = run.project / "node_modules";
+    if (run.spreader && !run.isolated() && rest.find('/') == std::string_view::npos) {
+        if (auto made = run.spreader->make(placement.index, run.node_modules_fd.get(),
+                                           std::string(rest).c_str()))
+            return std::move(*made);
+    }
+    constexpr std::string_view k_units = ".cairn/";
+    if (run.spreader && run.isolated() && rest.starts_with(k_units)) {
+        // .cairn/<unit>/node_modules/<package>
+        std::string_view inner = rest.substr(k_units.size());
+        auto slash = inner.find('/');
+        std::string key(inner.substr(0, slash));
+        if (slash != std::string_view::npos) {
+            if (auto made =
+                    run.spreader->make(placement.index, run.cairn_dir_fd.get(), key.c_str()))
+                return make_dirs(made->get(), inner.substr(slash + 1), shown / ".cairn" / key);
+        }
+    }
+    // Under node_modules, opened once for every package rather than once each.
+    return make_dirs(run.node_modules_fd.get(), rest, shown);
+}
 
 // Starts copying the package's store tree; the queue's tasks copy the rest.
 void place_files(Run& run, Placement& placement) {
@@ -107,14 +138,7 @@ void place_files(Run& run, Placement& placement) {
         error.hint("run `cairn cache verify`, then install again");
         throw error;
     }
-    // Under node_modules, opened once for every package rather than once each.
-    constexpr std::string_view k_node_modules = "node_modules/";
-    placement.dst =
-        run.node_modules_fd && unit.package_dir.starts_with(k_node_modules)
-            ? make_dirs(run.node_modules_fd.get(),
-                        std::string_view(unit.package_dir).substr(k_node_modules.size()),
-                        run.project / "node_modules")
-            : make_dirs(run.project_fd.get(), unit.package_dir, run.project);
+    placement.dst = make_package_dir(run, placement);
     TreeCopyOptions& options = placement.options;
     options.mode = unit.run_scripts ? FileMode::copy : FileMode::hardlink;
     options.counters = &run.counters;
@@ -294,9 +318,15 @@ void materialize_units(Run& run) {
     if (!run.node_modules_fd)
         run.node_modules_fd = make_dirs(run.project_fd.get(), "node_modules", run.project);
     std::vector<Placement> placements(to_place.size());
-    for (std::size_t k = 0; k < to_place.size(); ++k)
+    for (std::size_t k = 0; k < to_place.size(); ++k) {
         placements[k].unit = to_place[k];
+        placements[k].index = k;
+    }
+    run.cairn_dir_fd = make_dirs(run.node_modules_fd.get(), ".cairn", run.project / "node_modules");
+    run.spreader.emplace(run.cairn_dir_fd.get(), to_place.size());
     UnitPlacer(run, to_place.size()).run(placements);
+    run.spreader.reset();
+    run.cairn_dir_fd = Fd();
 }
 
 void link_dependencies(Run& run) {

@@ -1,12 +1,14 @@
 #pragma once
 
 #include "fs_tree.hpp"
+#include "spread.hpp"
 #include "state.hpp"
 #include "units.hpp"
 
 #include "cairn/install/install.hpp"
 
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -20,6 +22,8 @@ struct Run {
     std::filesystem::path project; // absolute
     Fd project_fd;
     Fd node_modules_fd; // the project's node_modules, opened once packages are placed
+    Fd cairn_dir_fd;    // its .cairn folder, while packages are placed
+    std::optional<FolderSpreader> spreader; // makes package (isolated: unit) folders
     unsigned jobs = 1;
     Units units;
     InstallState old_state;
