@@ -102,27 +102,30 @@ struct Placement {
 Fd make_package_dir(Run& run, const Placement& placement) {
     const Unit& unit = *placement.unit;
     constexpr std::string_view k_node_modules = "node_modules/";
-    if (!unit.package_dir.starts_with(k_node_modules))
-        return make_dirs(run.project_fd.get(), unit.package_dir, run.project);
-    std::string_view rest = std::string_view(unit.package_dir).substr(k_node_modules.size());
+    constexpr std::string_view k_units = ".cairn/";
+    std::string_view rest = unit.package_dir;
+    if (rest.starts_with(k_node_modules))
+        rest.remove_prefix(k_node_modules.size());
     fs::path shown = run.project / "node_modules";
-    if (run.spreader && !run.isolated() && rest.find('/') == std::string_view::npos) {
+    if (!run.isolated() && unit.package_dir.starts_with(k_node_modules) &&
+        rest.find('/') == std::string_view::npos) {
         if (auto made = run.spreader->make(placement.index, run.node_modules_fd.get(),
                                            std::string(rest).c_str()))
             return std::move(*made);
-    }
-    constexpr std::string_view k_units = ".cairn/";
-    if (run.spreader && run.isolated() && rest.starts_with(k_units)) {
+    } else if (run.isolated() && unit.package_dir.starts_with(k_node_modules) &&
+               rest.starts_with(k_units) &&
+               rest.find('/', k_units.size()) != std::string_view::npos) {
         // .cairn/<unit>/node_modules/<package>
         std::string_view inner = rest.substr(k_units.size());
         auto slash = inner.find('/');
         std::string key(inner.substr(0, slash));
-        if (slash != std::string_view::npos) {
-            if (auto made =
-                    run.spreader->make(placement.index, run.cairn_dir_fd.get(), key.c_str()))
-                return make_dirs(made->get(), inner.substr(slash + 1), shown / ".cairn" / key);
-        }
+        if (auto made = run.spreader->make(placement.index, run.cairn_dir_fd.get(), key.c_str()))
+            return make_dirs(made->get(), inner.substr(slash + 1), shown / ".cairn" / key);
+    } else {
+        run.spreader->pass(placement.index);
     }
+    if (!unit.package_dir.starts_with(k_node_modules))
+        return make_dirs(run.project_fd.get(), unit.package_dir, run.project);
     // Under node_modules, opened once for every package rather than once each.
     return make_dirs(run.node_modules_fd.get(), rest, shown);
 }
@@ -268,6 +271,7 @@ public:
                 place_files(m_run, placement);
                 return;
             }
+            m_run.spreader->pass(placement.index);
             if (unit.status != UnitStatus::unchanged)
                 place_link(m_run, unit);
             read_link_info(m_run, unit);
