@@ -116,6 +116,11 @@ struct Pruner {
                 continue;
             if (run.isolated() && run.units.by_dir.contains(dir + "/" + name))
                 continue;
+            // A spreading bucket a killed run left (spread.hpp) is no package.
+            if (name.starts_with(".spread-")) {
+                tasks.push_back({dir, name, false});
+                continue;
+            }
             remove(dir, name);
         }
     }

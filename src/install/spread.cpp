@@ -63,16 +63,21 @@ std::optional<Fd> FolderSpreader::make(std::size_t index, int parent, const char
         return std::nullopt;
     std::size_t number = index / m_per_bucket;
     std::optional<Fd> made;
-    int bucket = bucket_fd(number);
+    int bucket = m_unsupported.load(std::memory_order_relaxed) ? -1 : bucket_fd(number);
     std::string born = std::to_string(index);
     if (bucket >= 0 && ::mkdirat(bucket, born.c_str(), 0777) == 0) {
         Fd fd(::openat(bucket, born.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
         // RENAME_NOREPLACE: a folder already there (another thread's make_dirs of a nested
         // package, a half-written one from a killed run) is used as it is, never replaced.
-        if (fd && ::renameat2(bucket, born.c_str(), parent, name, RENAME_NOREPLACE) == 0)
+        if (fd && ::renameat2(bucket, born.c_str(), parent, name, RENAME_NOREPLACE) == 0) {
             made = std::move(fd);
-        else
+        } else {
+            // A filesystem without RENAME_NOREPLACE (some FUSE and network ones): every
+            // later folder is made in place at once.
+            if (fd && (errno == EINVAL || errno == ENOSYS || errno == EXDEV))
+                m_unsupported.store(true, std::memory_order_relaxed);
             ::unlinkat(bucket, born.c_str(), AT_REMOVEDIR);
+        }
     }
     settle(number);
     return made;

@@ -61,6 +61,7 @@ private:
     std::size_t m_count;
     std::size_t m_bucket_count;
     std::unique_ptr<Bucket[]> m_buckets;
+    std::atomic<bool> m_unsupported{false}; // renameat2 refused RENAME_NOREPLACE
 };
 
 } // namespace cairn::install::detail

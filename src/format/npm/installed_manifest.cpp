@@ -100,8 +100,11 @@ Manifest read_installed_manifest(std::string_view text, std::string_view source)
         if (scripts && scripts->type() == element_type::OBJECT) {
             for (auto [event, command] : simdjson::dom::object(*scripts)) {
                 std::string_view line;
+                // A repeated event's last value counts, even when it is no string.
                 if (command.get(line) == SUCCESS)
                     m.scripts[std::string(event)] = std::string(line);
+                else
+                    m.scripts.erase(std::string(event));
             }
         }
     } catch (const Retry&) {

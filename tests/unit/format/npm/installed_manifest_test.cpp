@@ -55,6 +55,8 @@ const std::vector<std::string> k_documents = {
     R"({"name": "t", "version": 1, "bin": {"e": "../e"}})",
     R"({"name": "t", "scripts": {"postinstall": "node x.js", "test": "jest", "n": 3}})",
     R"({"name": "t", "scripts": "nope"})",
+    R"({"name": "t", "scripts": {"install": "evil", "install": null}})",
+    R"({"name": "t", "scripts": {"install": 1, "install": "ok"}})",
     R"({"name": "t", "scripts": {"install": "a"}, "scripts": {"preinstall": "b"}})",
     R"({"n\u0061me": "esc", "bin": {"\u0063li": "b\u0069n/x.js"}})",
     R"({"name": "t", "big": 123456789012345678901234567890, "bin": {"a": "a.js"}})",
