@@ -3,7 +3,7 @@ BUILD      ?= build
 FUZZ_BUILD ?= build-fuzz
 FUZZ_TIME  ?= 60
 CMAKE_ARGS ?=
-CTEST_ARGS ?=
+CTEST_ARGS ?= --parallel 2
 
 .PHONY: all setup configure build test unit fuzz demo bench format clean
 
