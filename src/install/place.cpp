@@ -97,37 +97,43 @@ struct Placement {
     std::atomic<std::size_t> pending{0}; // its tasks handed out and not yet finished
 };
 
-// The package's folder, made (or opened when it exists). Hoisted, a folder directly in
-// node_modules is made through the spreader; isolated, the unit's folder in .cairn is.
+// The package's folder, made (or opened when it exists). The spreader makes the folders of
+// unrelated trees: hoisted, node_modules/<name>; isolated, the unit's node_modules/.cairn/<key>.
 Fd make_package_dir(Run& run, const Placement& placement) {
     const Unit& unit = *placement.unit;
     constexpr std::string_view k_node_modules = "node_modules/";
-    constexpr std::string_view k_units = ".cairn/";
-    std::string_view rest = unit.package_dir;
-    if (rest.starts_with(k_node_modules))
-        rest.remove_prefix(k_node_modules.size());
-    fs::path shown = run.project / "node_modules";
-    if (!run.isolated() && unit.package_dir.starts_with(k_node_modules) &&
-        rest.find('/') == std::string_view::npos) {
-        if (auto made = run.spreader->make(placement.index, run.node_modules_fd.get(),
-                                           std::string(rest).c_str()))
-            return std::move(*made);
-    } else if (run.isolated() && unit.package_dir.starts_with(k_node_modules) &&
-               rest.starts_with(k_units) &&
-               rest.find('/', k_units.size()) != std::string_view::npos) {
-        // .cairn/<unit>/node_modules/<package>
-        std::string_view inner = rest.substr(k_units.size());
-        auto slash = inner.find('/');
-        std::string key(inner.substr(0, slash));
-        if (auto made = run.spreader->make(placement.index, run.cairn_dir_fd.get(), key.c_str()))
-            return make_dirs(made->get(), inner.substr(slash + 1), shown / ".cairn" / key);
-    } else {
+    if (!unit.package_dir.starts_with(k_node_modules)) {
         run.spreader->pass(placement.index);
-    }
-    if (!unit.package_dir.starts_with(k_node_modules))
         return make_dirs(run.project_fd.get(), unit.package_dir, run.project);
+    }
     // Under node_modules, opened once for every package rather than once each.
-    return make_dirs(run.node_modules_fd.get(), rest, shown);
+    std::string_view rest = std::string_view(unit.package_dir).substr(k_node_modules.size());
+    fs::path shown = run.project / "node_modules";
+    int parent = -1;
+    std::string name;
+    std::string_view inside; // isolated: node_modules/<package> in the unit's folder
+    if (!run.isolated() && rest.find('/') == std::string_view::npos) {
+        parent = run.node_modules_fd.get();
+        name = rest;
+    } else if (constexpr std::string_view k_units = ".cairn/";
+               run.isolated() && rest.starts_with(k_units)) {
+        std::string_view unit_rest = rest.substr(k_units.size());
+        if (auto slash = unit_rest.find('/'); slash != std::string_view::npos) {
+            parent = run.cairn_dir_fd.get();
+            name = unit_rest.substr(0, slash);
+            inside = unit_rest.substr(slash + 1);
+        }
+    }
+    if (parent < 0) {
+        run.spreader->pass(placement.index);
+        return make_dirs(run.node_modules_fd.get(), rest, shown);
+    }
+    auto made = run.spreader->make(placement.index, parent, name.c_str());
+    if (!made)
+        return make_dirs(run.node_modules_fd.get(), rest, shown);
+    if (inside.empty())
+        return std::move(*made);
+    return make_dirs(made->get(), inside, shown / ".cairn" / name);
 }
 
 // Starts copying the package's store tree; the queue's tasks copy the rest.

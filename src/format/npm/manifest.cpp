@@ -59,13 +59,6 @@ void add_bin(Manifest& m, const std::string& command, std::string_view target) {
     if (!path)
         throw field_error(m, "bin." + command,
                           fmt::format("points outside the package: \"{}\"", target));
-    // A command named twice keeps its first place and its last target, as JSON objects do.
-    for (auto& entry : m.bin) {
-        if (entry.name == command) {
-            entry.target = std::move(*path);
-            return;
-        }
-    }
     m.bin.push_back({command, std::move(*path)});
 }
 

@@ -20,8 +20,8 @@ std::optional<std::string> inside_package(std::string_view path);
 // Sets m.name after checking it is a valid package name.
 void set_name(Manifest& m, std::string name);
 
-// Adds the bin `command` -> `target` after checking both; a command named again keeps its
-// place and takes the later target, as a JSON object with a repeated key does.
+// Adds the bin `command` -> `target` after checking both. Each command is added once: a
+// repeated key's last value is the one to pass, as when a JSON object is read into a map.
 void add_bin(Manifest& m, const std::string& command, std::string_view target);
 
 // read_installed_manifest with nlohmann: the reference, and the path that words errors
