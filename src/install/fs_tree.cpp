@@ -11,7 +11,6 @@
 #include <cerrno>
 #include <cstring>
 #include <memory>
-#include <random>
 #include <vector>
 
 namespace cairn::install::detail {
@@ -272,9 +271,12 @@ void copy_file(int src_dir, const char* src_name, int dst_dir, const char* dst_n
 namespace {
 
 // A folder being copied, shared by the tasks copying its parts.
+// A folder being copied. Its descriptors are owned here, except the top folder's
+// destination, which copy_tree's caller keeps open.
 struct Folder {
     Fd src;
-    Fd dst;
+    Fd owned_dst;
+    int dst = -1;
     fs::path shown_src;
     fs::path shown_dst;
     std::string rel; // from the tree's top; kept only as deep as skip paths go
@@ -356,13 +358,15 @@ struct TreeCopier {
             break;
         }
         if (type == S_IFDIR) {
-            if (::mkdirat(folder->dst.get(), name, 0777) != 0 && errno != EEXIST)
+            if (::mkdirat(folder->dst, name, 0777) != 0 && errno != EEXIST)
                 throw io_error("create the folder", folder->shown_dst / name, errno);
             hand_out([copier = *this, folder, name = std::string(name),
                       rel = std::move(child_rel)]() mutable {
                 copier.copy_subdir(*folder, name, std::move(rel));
             });
         } else if (type == S_IFREG || type == S_IFLNK) {
+            if (type == S_IFREG && folder->depth == 0 && options.top_files)
+                options.top_files->emplace_back(name);
             files.push_back({name, type});
         }
         // The store holds no other kind of entry (devices, FIFOs are refused there).
@@ -372,11 +376,12 @@ struct TreeCopier {
         Fd src(::openat(parent.src.get(), name.c_str(), k_dir_flags));
         if (!src)
             throw io_error("open", parent.shown_src / name, errno);
-        auto dst = open_component(parent.dst.get(), name, parent.shown_dst);
+        auto dst = open_component(parent.dst, name, parent.shown_dst);
         if (!dst)
             throw io_error("open", parent.shown_dst / name, ENOENT);
+        int dst_fd = dst->get();
         copy_dir(std::make_shared<const Folder>(
-            Folder{std::move(src), std::move(*dst), parent.shown_src / name,
+            Folder{std::move(src), std::move(*dst), dst_fd, parent.shown_src / name,
                    parent.shown_dst / name, std::move(rel), parent.depth + 1}));
     }
 
@@ -384,17 +389,16 @@ struct TreeCopier {
         for (const auto& entry : files) {
             const char* name = entry.name.c_str();
             if (entry.type == S_IFREG) {
-                copy_one(folder.src.get(), folder.dst.get(), name, folder.shown_src,
-                         folder.shown_dst);
+                copy_one(folder.src.get(), folder.dst, name, folder.shown_src, folder.shown_dst);
                 continue;
             }
             auto target = read_link(folder.src.get(), name);
             if (!target)
                 throw io_error("read the link", folder.shown_src / name, errno);
-            if (::symlinkat(target->c_str(), folder.dst.get(), name) != 0) {
+            if (::symlinkat(target->c_str(), folder.dst, name) != 0) {
                 if (errno != EEXIST)
                     throw io_error("create the link", folder.shown_dst / name, errno);
-                ensure_symlink(folder.dst.get(), name, *target, folder.shown_dst);
+                ensure_symlink(folder.dst, name, *target, folder.shown_dst);
             }
         }
     }
@@ -436,23 +440,10 @@ struct TreeCopier {
 
 } // namespace
 
-void copy_tree(int src, int dst, const TreeCopyOptions& options, const fs::path& shown_src,
+void copy_tree(Fd src, int dst, const TreeCopyOptions& options, const fs::path& shown_src,
                const fs::path& shown_dst) {
-    // Duplicates (sharing the read position) that the tasks handed out own together.
-    Fd src_dup(::fcntl(src, F_DUPFD_CLOEXEC, 0));
-    if (!src_dup)
-        throw io_error("open", shown_src, errno);
-    Fd dst_dup(::fcntl(dst, F_DUPFD_CLOEXEC, 0));
-    if (!dst_dup)
-        throw io_error("open", shown_dst, errno);
     TreeCopier{options}.copy_dir(std::make_shared<const Folder>(
-        Folder{std::move(src_dup), std::move(dst_dup), shown_src, shown_dst, "", 0}));
-}
-
-std::string unique_name(std::string_view prefix) {
-    std::random_device device;
-    std::uint64_t value = (static_cast<std::uint64_t>(device()) << 32) ^ device();
-    return fmt::format("{}{}-{:016x}", prefix, ::getpid(), value);
+        Folder{std::move(src), Fd(), dst, shown_src, shown_dst, "", 0}));
 }
 
 void write_file_atomically(int dir, const char* name, std::string_view text,

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "cairn/core/error.hpp"
+#include "cairn/core/unique_name.hpp"
 
 #include <atomic>
 #include <cstdint>
@@ -86,6 +87,9 @@ struct TreeCopyOptions {
     // being copied before copy_tree returns: the tree is complete once every task handed
     // out has run. The tasks use these options, which must outlive them.
     std::function<void(std::function<void()>)> spawn;
+    // When set, the names of the regular files at the tree's top are added to it, by the
+    // thread calling copy_tree and before it returns (the top folder is listed there).
+    std::vector<std::string>* top_files = nullptr;
 };
 
 // How many files of one folder a task copies at most (with TreeCopyOptions::spawn).
@@ -93,19 +97,16 @@ inline constexpr std::size_t k_files_per_task = 32;
 
 // Fills the folder `dst` with the tree of folder `src`: folders are made, files are hard
 // links (or reflinks/copies, see FileMode and the fallbacks), links are recreated as they
-// are. `shown` names the source in messages. `src`'s entries are read from its current
-// position: pass a descriptor opened for this call (tasks handed to options.spawn hold
-// duplicates of both descriptors).
-void copy_tree(int src, int dst, const TreeCopyOptions& options, const fs::path& shown_src,
+// are. `shown` names the source in messages. `src`, a descriptor opened for this call, is
+// read from its current position and owned by the tasks from then on; `dst` is borrowed:
+// it must stay open until every task handed to options.spawn has run.
+void copy_tree(Fd src, int dst, const TreeCopyOptions& options, const fs::path& shown_src,
                const fs::path& shown_dst);
 
 // Copies one file (reflink first, then copy_file_range/read-write) to `dst_name` in
 // `dst_dir`, which must not exist, with `mode`.
 void copy_file(int src_dir, const char* src_name, int dst_dir, const char* dst_name, unsigned mode,
                const fs::path& shown);
-
-// A name no other process will pick: "<prefix><pid>-<random hex>".
-std::string unique_name(std::string_view prefix);
 
 // Writes `text` to `name` in `dir` atomically: a temporary beside it, then rename.
 void write_file_atomically(int dir, const char* name, std::string_view text, const fs::path& shown);

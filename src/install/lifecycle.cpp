@@ -22,7 +22,8 @@ namespace cairn::install::detail {
 
 namespace fs = std::filesystem;
 
-PackageInfo read_package_info(int dir, const fs::path& shown, const std::string& label) {
+PackageInfo read_package_info(int dir, const fs::path& shown, const std::string& label,
+                              std::optional<bool> has_binding_gyp) {
     PackageInfo info;
     auto text = read_file(dir, "package.json", shown);
     if (!text)
@@ -48,7 +49,7 @@ PackageInfo read_package_info(int dir, const fs::path& shown, const std::string&
             info.scripts.push_back({event, it->second});
         else if (std::string_view(event) == "install" && !manifest.scripts.contains("install") &&
                  !manifest.scripts.contains("preinstall") &&
-                 entry_type(dir, "binding.gyp") == S_IFREG)
+                 has_binding_gyp.value_or(entry_type(dir, "binding.gyp") == S_IFREG))
             info.scripts.push_back({event, "node-gyp rebuild"});
     }
     return info;

@@ -19,9 +19,10 @@ struct PackageInfo {
 
 // Reads package.json in the folder `dir` (an fd); a package without one has no bins and no
 // scripts. A binding.gyp without install/preinstall script means `node-gyp rebuild`, as
-// with npm. `label` ("name@version") names the package in errors.
-PackageInfo read_package_info(int dir, const std::filesystem::path& shown,
-                              const std::string& label);
+// with npm. `label` ("name@version") names the package in errors. `has_binding_gyp`, when
+// the caller knows it (it has just listed the folder), spares looking.
+PackageInfo read_package_info(int dir, const std::filesystem::path& shown, const std::string& label,
+                              std::optional<bool> has_binding_gyp = std::nullopt);
 
 struct ScriptRun {
     std::string label;         // "name@version"

@@ -229,17 +229,19 @@ InstallReport materialize(const InstallPlan& plan, const InstallOptions& options
     if (auto node_modules = open_dir(run.project_fd.get(), "node_modules", run.project))
         folder_hint::mark_top_of_hierarchies(node_modules->get());
     folder_hint::mark_top_of_hierarchies(cairn_dir.get());
+    bool unreadable_state = false;
     if (auto text = read_file(cairn_dir.get(), "state.json", run.project / "node_modules/.cairn")) {
-        if (auto state = parse_state(*text))
+        if (auto state = parse_state(*text)) {
             run.old_state = std::move(*state);
-        else
+        } else {
+            unreadable_state = true;
             run.warn("node_modules/.cairn/state.json is not a state file this cairn reads; "
                      "every package is installed again");
+        }
     }
     run.units = build_units(plan, run.project);
     decide_status(run);
 
-    bool changes = run.old_state.layout != plan.layout;
     for (const auto& unit : run.units.units) {
         if (unit.dir.empty())
             continue;
@@ -249,11 +251,12 @@ InstallReport materialize(const InstallPlan& plan, const InstallOptions& options
             ++run.report.added;
         else
             ++run.report.replaced;
-        changes = changes || unit.status != UnitStatus::unchanged;
     }
-    // Before anything changes, the state vouches only for what stays.
+    // Before anything changes, the state vouches only for what stays. When that is what it
+    // says already (a fresh node_modules has no state, and needs none yet), it is not
+    // rewritten: replacing a file frees its block, which some disks discard synchronously.
     InstallState interim = state_of(run);
-    if (changes || interim != run.old_state)
+    if (interim != run.old_state || unreadable_state)
         write_state(run, interim);
 
     try {

@@ -93,6 +93,7 @@ struct Placement {
     Unit* unit = nullptr;
     std::size_t index = 0; // among the placements
     TreeCopyOptions options;
+    std::vector<std::string> top_files; // the store tree's, listed while copying it
     Fd dst;
     std::atomic<std::size_t> pending{0}; // its tasks handed out and not yet finished
 };
@@ -102,10 +103,8 @@ struct Placement {
 Fd make_package_dir(Run& run, const Placement& placement) {
     const Unit& unit = *placement.unit;
     constexpr std::string_view k_node_modules = "node_modules/";
-    if (!unit.package_dir.starts_with(k_node_modules)) {
-        run.spreader->pass(placement.index);
+    if (!unit.package_dir.starts_with(k_node_modules))
         return make_dirs(run.project_fd.get(), unit.package_dir, run.project);
-    }
     // Under node_modules, opened once for every package rather than once each.
     std::string_view rest = std::string_view(unit.package_dir).substr(k_node_modules.size());
     fs::path shown = run.project / "node_modules";
@@ -124,10 +123,8 @@ Fd make_package_dir(Run& run, const Placement& placement) {
             inside = unit_rest.substr(slash + 1);
         }
     }
-    if (parent < 0) {
-        run.spreader->pass(placement.index);
+    if (parent < 0)
         return make_dirs(run.node_modules_fd.get(), rest, shown);
-    }
     auto made = run.spreader->make(placement.index, parent, name.c_str());
     if (!made)
         return make_dirs(run.node_modules_fd.get(), rest, shown);
@@ -151,6 +148,7 @@ void place_files(Run& run, Placement& placement) {
     TreeCopyOptions& options = placement.options;
     options.mode = unit.run_scripts ? FileMode::copy : FileMode::hardlink;
     options.counters = &run.counters;
+    options.top_files = &placement.top_files;
     if (!run.isolated()) {
         // Planned packages nested in this one win over what it bundles.
         std::string prefix = unit.dir + "/node_modules/";
@@ -161,14 +159,18 @@ void place_files(Run& run, Placement& placement) {
                 options.skip.insert("node_modules/" + rest);
         }
     }
-    copy_tree(src.get(), placement.dst.get(), options, p.source, run.project / unit.package_dir);
+    copy_tree(std::move(src), placement.dst.get(), options, p.source,
+              run.project / unit.package_dir);
 }
 
 // Once the whole tree is in place: its bins (whose targets are checked there) and scripts.
 void finish_files(Run& run, Placement& placement) {
     Unit& unit = *placement.unit;
     int dst = placement.dst.get();
-    PackageInfo info = read_package_info(dst, run.project / unit.package_dir, run.label(unit));
+    bool binding_gyp = std::find(placement.top_files.begin(), placement.top_files.end(),
+                                 "binding.gyp") != placement.top_files.end();
+    PackageInfo info =
+        read_package_info(dst, run.project / unit.package_dir, run.label(unit), binding_gyp);
     for (const auto& bin : info.bins)
         make_executable(run, unit, dst, bin);
     unit.state.bins = std::move(info.bins);
@@ -277,7 +279,6 @@ public:
                 place_files(m_run, placement);
                 return;
             }
-            m_run.spreader->pass(placement.index);
             if (unit.status != UnitStatus::unchanged)
                 place_link(m_run, unit);
             read_link_info(m_run, unit);

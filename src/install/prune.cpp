@@ -7,6 +7,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <optional>
+#include <set>
+
 namespace cairn::install::detail {
 
 namespace fs = std::filesystem;
@@ -42,8 +45,13 @@ struct RemovalTask {
 
 struct Pruner {
     Run& run;
-    std::vector<RemovalTask> tasks;
-    std::set<std::string> extraneous; // paths of removed entries, for the count
+    std::vector<RemovalTask> tasks{};
+    std::set<std::string> extraneous{}; // paths of removed entries, for the count
+    // node_modules is absent or holds no package (only dot-entries): nothing planned is
+    // on disk, so no planned path needs looking at (a CI install's usual start).
+    bool no_packages_on_disk = false;
+    // What node_modules/.cairn holds; nullopt when it could not be listed.
+    std::optional<std::set<std::string>> cairn_entries{};
 
     void remove(const std::string& parent, const std::string& name) {
         tasks.push_back({parent, name, false});
@@ -67,8 +75,11 @@ struct Pruner {
     template <typename Keep>
     void prune_node_modules(const std::string& dir, Keep&& keep) {
         unsigned type = entry_type(run.project_fd.get(), dir.c_str());
-        if (type == 0)
+        bool top = dir == "node_modules";
+        if (type == 0) {
+            no_packages_on_disk = no_packages_on_disk || top;
             return;
+        }
         if (type != S_IFDIR) {
             // A link or a file where a package's node_modules folder belongs.
             std::size_t slash = dir.rfind('/');
@@ -78,12 +89,14 @@ struct Pruner {
         auto fd = open_dir(run.project_fd.get(), dir, run.project);
         if (!fd)
             return;
+        bool packages = false;
         for (const auto& name : list_dir(fd->get(), run.project / dir)) {
             if (name.front() == '.') {
                 if (name == ".bin")
                     run.existing_bin_dirs.insert(dir);
                 continue;
             }
+            packages = true;
             if (name.front() == '@' && entry_type(fd->get(), name.c_str()) == S_IFDIR) {
                 auto scope = open_dir(fd->get(), name, run.project / dir);
                 if (!scope)
@@ -104,21 +117,37 @@ struct Pruner {
             if (!keep(name))
                 remove(dir, name);
         }
+        if (top && !packages)
+            no_packages_on_disk = true;
+    }
+
+    // Lists node_modules/.cairn once for both layouts' pruning.
+    const std::optional<std::set<std::string>>& list_cairn_dir() {
+        if (!cairn_entries) {
+            std::string dir = "node_modules/.cairn";
+            if (auto fd = open_dir(run.project_fd.get(), dir, run.project)) {
+                auto names = list_dir(fd->get(), run.project / dir);
+                cairn_entries.emplace(names.begin(), names.end());
+            }
+        }
+        return cairn_entries;
     }
 
     void prune_cairn_dir() {
         std::string dir = "node_modules/.cairn";
-        auto fd = open_dir(run.project_fd.get(), dir, run.project);
-        if (!fd)
+        const auto& entries = list_cairn_dir();
+        if (!entries)
             return;
-        for (const auto& name : list_dir(fd->get(), run.project / dir)) {
+        for (const auto& name : *entries) {
             if (name == "state.json")
                 continue;
             if (run.isolated() && run.units.by_dir.contains(dir + "/" + name))
                 continue;
-            // A spreading bucket a killed run left (spread.hpp) is no package.
+            // Spreading buckets stay for the next install (spread.hpp); an earlier cairn's
+            // (".spread-<pid>-<hex>", left by a killed run) go. Neither is a package.
             if (name.starts_with(".spread-")) {
-                tasks.push_back({dir, name, false});
+                if (!FolderSpreader::is_bucket_name(name))
+                    tasks.push_back({dir, name, false});
                 continue;
             }
             remove(dir, name);
@@ -146,6 +175,8 @@ struct Pruner {
         for (auto& unit : run.units.units) {
             if (unit.link_target)
                 continue;
+            if (no_packages_on_disk)
+                continue; // none is unchanged, none is there to remove or look into
             bool nested = has_nested(run, unit.dir);
             if (unit.status != UnitStatus::unchanged) {
                 unsigned type = entry_type(run.project_fd.get(), unit.dir.c_str());
@@ -182,7 +213,11 @@ struct Pruner {
             if (unit.link_target)
                 continue;
             if (unit.status != UnitStatus::unchanged) {
-                tasks.push_back({"node_modules/.cairn", unit.dir.substr(20), false});
+                // Only what the listing shows needs removing (nothing, on a fresh install).
+                const auto& entries = list_cairn_dir();
+                std::string name = unit.dir.substr(20);
+                if (!entries || entries->contains(name))
+                    tasks.push_back({"node_modules/.cairn", std::move(name), false});
                 continue;
             }
             const std::string& own = unit.first->package;
@@ -238,7 +273,7 @@ void decide_status(Run& run) {
 }
 
 void remove_unneeded(Run& run) {
-    Pruner pruner{run, {}, {}};
+    Pruner pruner{run};
     if (run.isolated())
         pruner.isolated();
     else

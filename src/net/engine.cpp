@@ -3,6 +3,8 @@
 #include "ca_folder.hpp"
 #include "outcome.hpp"
 
+#include "cairn/core/unique_name.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -44,7 +46,8 @@ bool issuer_unknown(CURL* easy, CURLcode code) {
 } // namespace
 
 Client::Engine::Engine(ClientOptions options)
-    : m_options(std::move(options)), m_random(std::random_device{}()) {
+    : m_options(std::move(options)),
+      m_random(process_random_seed() ^ reinterpret_cast<std::uintptr_t>(this)) {
     initialise_curl();
     if (m_options.ca_folder) {
         if (detail::has_hashed_names(*m_options.ca_folder))

@@ -54,7 +54,7 @@ BlobWriter::~BlobWriter() {
 }
 
 void BlobWriter::open_file() {
-    m_temp = m_store->session_dir() / detail::unique_name("blob-");
+    m_temp = m_store->session_dir() / unique_name("blob-");
     m_fd = ::open(m_temp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
     if (m_fd < 0)
         throw detail::io_error("create", m_temp, errno);

@@ -8,7 +8,6 @@
 #include <cerrno>
 #include <cstring>
 #include <fstream>
-#include <random>
 #include <sstream>
 
 namespace cairn::store::detail {
@@ -122,12 +121,6 @@ void remove_tree(const fs::path& path) {
     fs::remove_all(path, ec);
     if (ec)
         throw io_error("remove", path, ec.value());
-}
-
-std::string unique_name(std::string_view prefix) {
-    std::random_device device;
-    std::uint64_t value = (static_cast<std::uint64_t>(device()) << 32) ^ device();
-    return fmt::format("{}{}-{:016x}", prefix, ::getpid(), value);
 }
 
 } // namespace cairn::store::detail

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "cairn/core/error.hpp"
+#include "cairn/core/unique_name.hpp"
 
 #include <cstdint>
 #include <filesystem>
@@ -46,8 +47,5 @@ DiskUsage disk_usage(const fs::path& path);
 // remove_all that reports failures as Error(Code::io); makes read-only folders writable
 // first.
 void remove_tree(const fs::path& path);
-
-// A name no other process will pick: "<prefix><pid>-<random hex>".
-std::string unique_name(std::string_view prefix);
 
 } // namespace cairn::store::detail

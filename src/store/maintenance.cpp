@@ -153,7 +153,7 @@ GcReport gc_store(const Store& store) {
     GcReport report;
     FileLock maintenance = FileLock::acquire(store.maintenance_lock_path(), LockMode::exclusive);
     for (const auto& entry : children(store.tmp_dir())) {
-        if (entry == store.session_dir() || !abandoned(entry))
+        if (store.is_own_session(entry) || !abandoned(entry))
             continue;
         report.bytes_freed += detail::disk_usage(entry).bytes;
         detail::remove_tree(entry);
@@ -216,7 +216,7 @@ CleanReport clean_store(const Store& store) {
     for (const auto& entry : children(store.quarantine_dir()))
         remove(entry);
     for (const auto& entry : children(store.tmp_dir()))
-        if (entry != store.session_dir() && abandoned(entry))
+        if (!store.is_own_session(entry) && abandoned(entry))
             detail::remove_tree(entry);
     std::error_code ec;
     // Other processes may have the database open: empty it through SQLite, never unlink it.

@@ -69,24 +69,39 @@ Store::Store(fs::path root) : m_root(std::move(root)) {
     for (const char* dir : {"blobs", "unpacked", "tmp", "quarantine", "locks"})
         make_dir(m_root / dir);
     check_version(m_root);
+    m_session = tmp_dir() / unique_name("s-");
+}
+
+const fs::path& Store::session_dir() const {
+    std::call_once(m_session_started, [this] { start_session(); });
+    return m_session;
+}
+
+void Store::start_session() const {
     // The session folder is created and locked under the shared maintenance lock, so gc
     // (which takes it exclusively) never sees it unlocked.
     FileLock guard = FileLock::acquire(maintenance_lock_path(), LockMode::shared);
-    m_session = tmp_dir() / detail::unique_name("s-");
     if (::mkdir(m_session.c_str(), 0700) != 0)
         throw detail::io_error("create the folder", m_session, errno);
-    m_session_fd = ::open(m_session.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (m_session_fd < 0 || ::flock(m_session_fd, LOCK_EX) != 0)
-        throw detail::io_error("lock", m_session, errno);
+    int fd = ::open(m_session.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0 || ::flock(fd, LOCK_EX) != 0) {
+        int err = errno;
+        if (fd >= 0)
+            ::close(fd);
+        ::rmdir(m_session.c_str());
+        throw detail::io_error("lock", m_session, err);
+    }
+    m_session_fd = fd;
     // Each artifact unpacks into a folder of its own here before it moves to unpacked/.
     folder_hint::mark_top_of_hierarchies(m_session_fd);
 }
 
 Store::~Store() {
+    if (m_session_fd < 0)
+        return; // never made
     std::error_code ec;
     fs::remove_all(m_session, ec);
-    if (m_session_fd >= 0)
-        ::close(m_session_fd);
+    ::close(m_session_fd);
 }
 
 fs::path Store::blob_path(const Digest& digest) const {
@@ -120,7 +135,7 @@ fs::path Store::quarantine(const fs::path& entry, std::string_view name) const {
     fs::path target =
         quarantine_dir() /
         fmt::format("{}-{}", std::chrono::duration_cast<std::chrono::seconds>(now).count(),
-                    detail::unique_name(std::string(name) + "-"));
+                    unique_name(std::string(name) + "-"));
     if (::rename(entry.c_str(), target.c_str()) != 0)
         throw detail::io_error("quarantine", entry, errno);
     return target;

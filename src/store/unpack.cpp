@@ -98,7 +98,7 @@ UnpackedTree Store::unpack(const Digest& digest, const UnpackOptions& options) c
         error.hint("fetch the artifact first (`cairn cache add URL#INTEGRITY`)");
         throw error;
     }
-    fs::path staging = session_dir() / detail::unique_name("unpack-");
+    fs::path staging = session_dir() / unique_name("unpack-");
     ExtractOptions extract;
     extract.limits = options.limits;
     extract.strip = options.strip;
@@ -122,7 +122,7 @@ UnpackedTree Store::unpack(const Digest& digest, const UnpackOptions& options) c
     std::error_code ec;
     if (fs::exists(fs::symlink_status(target, ec))) {
         // Left by a process killed before it wrote the marker: never trusted, replaced.
-        fs::path trash = session_dir() / detail::unique_name("trash-");
+        fs::path trash = session_dir() / unique_name("trash-");
         if (::rename(target.c_str(), trash.c_str()) != 0)
             throw detail::io_error("replace", target, errno);
         detail::remove_tree(trash);

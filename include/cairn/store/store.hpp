@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <span>
 #include <string>
@@ -23,7 +24,8 @@
 //     unpacked/<algo>-<hex>[-s1]/    extracted trees ("-s1": top folder stripped)
 //     unpacked/<name>.complete       marker: the tree is complete; holds its manifest digest
 //     meta.sqlite                    metadata cache (metadata_cache.hpp)
-//     tmp/<session>/                 one folder per live process, locked while it lives
+//     tmp/<session>/                 one folder per live process that writes, locked while
+//                                    it lives
 //     quarantine/                    entries that failed verification, kept for inspection
 //     locks/                         lock files (store_lock.hpp)
 //
@@ -105,9 +107,9 @@ private:
 
 class Store {
 public:
-    // Opens the store at `root`, creating its folders and version file when absent, and
-    // starts this process's tmp session. Throws Error(Code::io) when the folders cannot be
-    // made, Error(Code::cache_corrupt) when the store has another layout version.
+    // Opens the store at `root`, creating its folders and version file when absent. Throws
+    // Error(Code::io) when the folders cannot be made, Error(Code::cache_corrupt) when the store
+    // has another layout version.
     explicit Store(std::filesystem::path root);
     ~Store();
     Store(const Store&) = delete;
@@ -120,8 +122,12 @@ public:
     std::filesystem::path quarantine_dir() const { return m_root / "quarantine"; }
     std::filesystem::path locks_dir() const { return m_root / "locks"; }
     std::filesystem::path meta_path() const { return m_root / "meta.sqlite"; }
-    // This process's folder under tmp/.
-    const std::filesystem::path& session_dir() const { return m_session; }
+    // This process's folder under tmp/, made and locked on first use (thread-safe): a run
+    // that writes nothing to the store (an install from stored trees) makes none, and
+    // removing a folder is not free (a synchronous discard on some disks).
+    const std::filesystem::path& session_dir() const;
+    // Whether `entry` (under tmp/) is this process's session folder, made or not yet.
+    bool is_own_session(const std::filesystem::path& entry) const { return entry == m_session; }
 
     std::filesystem::path blob_path(const Digest& digest) const;
     std::string unpacked_name(const Digest& digest, StripComponents strip) const;
@@ -159,8 +165,11 @@ public:
 
 private:
     std::filesystem::path m_root;
-    std::filesystem::path m_session;
-    int m_session_fd = -1; // flock'ed for the life of this Store
+    void start_session() const;
+
+    std::filesystem::path m_session; // named at once, made by session_dir()
+    mutable std::once_flag m_session_started;
+    mutable int m_session_fd = -1; // flock'ed for the life of this Store, once made
 };
 
 } // namespace cairn::store

@@ -13,10 +13,11 @@ namespace fs = std::filesystem;
 TEST(CacheCommand, InfoOfAFreshStore) {
     CliSandbox sandbox;
     sandbox.set_env("CAIRN_HOME", (sandbox.root() / "store").string());
+    // `cache info` writes nothing: it makes no session folder of its own to count.
     auto r = sandbox.cairn({"cache", "info"});
     EXPECT_EQ(r.status, 0) << r.err;
     EXPECT_EQ(r.out, "store: [TMP]/store\nblobs: 0 (0 B)\nunpacked trees: 0 (0 B), 0 incomplete\n"
-                     "metadata: 0 version indexes (0 B)\ntmp: 1 entries (0 B)\nquarantine: 0 "
+                     "metadata: 0 version indexes (0 B)\ntmp: 0 entries (0 B)\nquarantine: 0 "
                      "entries\n");
     EXPECT_EQ(read_file(sandbox.root() / "store" / "store-version"), "1\n");
 }

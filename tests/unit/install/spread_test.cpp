@@ -27,13 +27,6 @@ std::vector<std::string> names_in(const fs::path& dir) {
     return out;
 }
 
-std::size_t buckets_in(const fs::path& dir) {
-    std::size_t count = 0;
-    for (const auto& name : names_in(dir))
-        count += name.starts_with(".spread-");
-    return count;
-}
-
 // A home for buckets and a parent for the folders, both open.
 struct Folders {
     TempDir tmp;
@@ -45,6 +38,17 @@ struct Folders {
         parent = open_folder(tmp / "parent");
     }
 };
+
+// Every entry of `dir` is an empty bucket; returns how many there are.
+std::size_t empty_buckets_in(const fs::path& dir) {
+    std::size_t count = 0;
+    for (const auto& name : names_in(dir)) {
+        EXPECT_TRUE(FolderSpreader::is_bucket_name(name)) << name;
+        EXPECT_TRUE(fs::is_empty(dir / name)) << name;
+        ++count;
+    }
+    return count;
+}
 
 TEST(FolderSpreader, MakesEachFolderInItsParentThroughOneBucketPerGroup) {
     Folders f;
@@ -60,27 +64,53 @@ TEST(FolderSpreader, MakesEachFolderInItsParentThroughOneBucketPerGroup) {
         made.insert(name);
     };
     {
-        // 20 folders, 8 a bucket: buckets 0-7, 8-15, 16-19.
+        // 20 folders, 8 a bucket: buckets 0-7, 8-15, 16-19, made when first used.
         FolderSpreader spreader(home.get(), 20, 8);
         for (std::size_t i = 0; i < 10; ++i)
             make(spreader, i);
-        // The first bucket is settled and gone; the second is there, emptied by the renames.
-        EXPECT_EQ(buckets_in(tmp / "home"), 1u);
-        for (const auto& name : names_in(tmp / "home"))
-            EXPECT_TRUE(fs::is_empty(tmp / "home" / name)) << name;
-        for (std::size_t i = 10; i < 15; ++i)
-            spreader.pass(i);
-        EXPECT_EQ(buckets_in(tmp / "home"), 1u);
-        spreader.pass(15);
-        EXPECT_EQ(buckets_in(tmp / "home"), 0u);
+        EXPECT_EQ(names_in(tmp / "home"), (std::vector<std::string>{".spread-0", ".spread-1"}));
         make(spreader, 17);
-        EXPECT_EQ(buckets_in(tmp / "home"), 1u);
         EXPECT_FALSE(spreader.make(20, parent.get(), "beyond-the-count"));
     }
-    // The last bucket, never settled (as after an error), goes with the spreader.
-    EXPECT_TRUE(names_in(tmp / "home").empty());
+    // The buckets stay, emptied by the renames, for the next install.
+    EXPECT_EQ(empty_buckets_in(tmp / "home"), 3u);
     auto in_parent = names_in(tmp / "parent");
     EXPECT_EQ(std::set<std::string>(in_parent.begin(), in_parent.end()), made);
+}
+
+TEST(FolderSpreader, ReusesBucketsAndClearsWhatAKilledRunLeftInThem) {
+    Folders f;
+    auto& [tmp, home, parent] = f;
+    fs::create_directories(tmp / "home/.spread-0");
+    auto inode = stat_of(tmp / "home/.spread-0").st_ino;
+    // A killed run made folder 3 in bucket 0 and never renamed it.
+    write_file(tmp / "home/.spread-0/3/half.js", "half");
+    {
+        FolderSpreader spreader(home.get(), 8, 8);
+        auto fd = spreader.make(3, parent.get(), "fresh");
+        ASSERT_TRUE(fd);
+    }
+    EXPECT_EQ(stat_of(tmp / "home/.spread-0").st_ino, inode); // the same bucket
+    EXPECT_TRUE(fs::is_empty(tmp / "parent/fresh"));          // nothing of the killed run
+    EXPECT_EQ(empty_buckets_in(tmp / "home"), 1u);
+}
+
+TEST(FolderSpreader, RefusesABucketThatIsALinkAndMakesFoldersInPlace) {
+    Folders f;
+    auto& [tmp, home, parent] = f;
+    fs::create_directories(tmp / "elsewhere");
+    fs::create_directory_symlink(tmp / "elsewhere", tmp / "home/.spread-0");
+    FolderSpreader spreader(home.get(), 4, 8);
+    EXPECT_FALSE(spreader.make(0, parent.get(), "pkg"));
+    EXPECT_TRUE(fs::is_empty(tmp / "elsewhere"));
+}
+
+TEST(FolderSpreader, NamesItsBuckets) {
+    EXPECT_TRUE(FolderSpreader::is_bucket_name(".spread-0"));
+    EXPECT_TRUE(FolderSpreader::is_bucket_name(".spread-17"));
+    EXPECT_FALSE(FolderSpreader::is_bucket_name(".spread-"));
+    EXPECT_FALSE(FolderSpreader::is_bucket_name(".spread-1-dead"));
+    EXPECT_FALSE(FolderSpreader::is_bucket_name("spread-1"));
 }
 
 TEST(FolderSpreader, NeverReplacesAFolderAlreadyThere) {
@@ -96,13 +126,11 @@ TEST(FolderSpreader, NeverReplacesAFolderAlreadyThere) {
         EXPECT_FALSE(spreader.make(0, parent.get(), "taken"));
         EXPECT_FALSE(spreader.make(1, parent.get(), "full"));
         EXPECT_TRUE(spreader.make(2, parent.get(), "free"));
-        // Nothing is left behind in the bucket.
-        for (const auto& name : names_in(tmp / "home"))
-            EXPECT_TRUE(fs::is_empty(tmp / "home" / name)) << name;
     }
     EXPECT_EQ(stat_of(tmp / "parent/taken").st_ino, inode);
     EXPECT_EQ(read_text(tmp / "parent/full/keep.txt"), "keep");
-    EXPECT_TRUE(names_in(tmp / "home").empty());
+    // Nothing is left behind in the bucket.
+    EXPECT_EQ(empty_buckets_in(tmp / "home"), 1u);
 }
 
 TEST(FolderSpreader, ThreadsShareBuckets) {
@@ -119,11 +147,9 @@ TEST(FolderSpreader, ThreadsShareBuckets) {
             });
         for (auto& thread : threads)
             thread.join();
-        // Every number settled: every bucket removed by a thread, none left for the end.
-        EXPECT_TRUE(names_in(tmp / "home").empty());
     }
     EXPECT_EQ(names_in(tmp / "parent").size(), k_count);
-    EXPECT_TRUE(names_in(tmp / "home").empty());
+    EXPECT_EQ(empty_buckets_in(tmp / "home"), k_count / 8);
 }
 
 class SpreadInstallTest : public InstallTest {
@@ -145,31 +171,56 @@ protected:
     }
 };
 
-TEST_F(SpreadInstallTest, HoistedInstallLeavesOnlyItsState) {
+// node_modules/.cairn's entries other than the empty buckets.
+std::vector<std::string> besides_buckets(const fs::path& dir) {
+    std::vector<std::string> out;
+    for (const auto& name : names_in(dir)) {
+        if (FolderSpreader::is_bucket_name(name))
+            EXPECT_TRUE(fs::is_empty(dir / name)) << name;
+        else
+            out.push_back(name);
+    }
+    return out;
+}
+
+TEST_F(SpreadInstallTest, HoistedInstallLeavesItsStateAndEmptyBuckets) {
     auto report = install(many(Layout::hoisted));
     EXPECT_EQ(report.added, 31u);
-    EXPECT_EQ(names_in(project / "node_modules/.cairn"), std::vector<std::string>{"state.json"});
+    EXPECT_EQ(besides_buckets(project / "node_modules/.cairn"),
+              std::vector<std::string>{"state.json"});
     EXPECT_EQ(read_text(project / "node_modules/p7/package.json"),
               R"({"name": "p7", "version": "1.0.0"})");
     EXPECT_TRUE(fs::exists(project / "node_modules/p0/node_modules/q/index.js"));
 }
 
-TEST_F(SpreadInstallTest, IsolatedInstallLeavesOnlyUnitsAndState) {
+TEST_F(SpreadInstallTest, ALaterInstallReusesTheBuckets) {
+    install(many(Layout::hoisted));
+    fs::path bucket = project / "node_modules/.cairn/.spread-0";
+    ASSERT_TRUE(fs::is_directory(bucket));
+    auto inode = stat_of(bucket).st_ino;
+    auto buckets = names_in(project / "node_modules/.cairn").size();
+    for (int i = 0; i < 30; ++i)
+        fs::remove_all(project / "node_modules" / ("p" + std::to_string(i)));
+    install(many(Layout::hoisted));
+    for (int i = 0; i < 30; ++i)
+        EXPECT_TRUE(fs::exists(project / "node_modules" / ("p" + std::to_string(i)) / "index.js"));
+    EXPECT_EQ(stat_of(bucket).st_ino, inode);
+    EXPECT_EQ(names_in(project / "node_modules/.cairn").size(), buckets);
+}
+
+TEST_F(SpreadInstallTest, IsolatedInstallLeavesUnitsStateAndEmptyBuckets) {
     auto report = install(many(Layout::isolated));
     EXPECT_EQ(report.added, 31u);
-    auto names = names_in(project / "node_modules/.cairn");
-    EXPECT_EQ(names.size(), 32u); // 31 units and state.json
-    EXPECT_EQ(std::count_if(names.begin(), names.end(),
-                            [](const std::string& n) { return n.starts_with(".spread-"); }),
-              0);
+    EXPECT_EQ(besides_buckets(project / "node_modules/.cairn").size(), 32u); // 31 units, state
     EXPECT_TRUE(fs::exists(project / "node_modules/.cairn/p3@1.0.0/node_modules/p3/index.js"));
 }
 
-TEST_F(SpreadInstallTest, ABucketLeftByAKilledRunIsPruned) {
+TEST_F(SpreadInstallTest, ABucketOfAnEarlierCairnLeftByAKilledRunIsPruned) {
     write_file(project / "node_modules/.cairn/.spread-1-dead/0/index.js", "half");
     auto report = install(many(Layout::hoisted));
     EXPECT_EQ(report.removed, 0u); // not a package
-    EXPECT_EQ(names_in(project / "node_modules/.cairn"), std::vector<std::string>{"state.json"});
+    EXPECT_EQ(besides_buckets(project / "node_modules/.cairn"),
+              std::vector<std::string>{"state.json"});
 }
 
 } // namespace

@@ -153,7 +153,7 @@ std::size_t copy_with_queue(const fs::path& from, const fs::path& to, TreeCopyOp
             task();
         });
     };
-    queue.push_back([&] { copy_tree(src.get(), dst.get(), options, from, to); });
+    queue.push_back([&] { copy_tree(std::move(src), dst.get(), options, from, to); });
     queue.run(jobs);
     return threads.size();
 }

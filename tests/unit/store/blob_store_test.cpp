@@ -34,6 +34,21 @@ TEST(StoreLayout, SessionFolderIsRemovedWithTheStore) {
     EXPECT_FALSE(fs::exists(session));
 }
 
+TEST(StoreLayout, SessionFolderIsMadeOnlyWhenSomethingIsWritten) {
+    TempDir tmp;
+    {
+        Store store(tmp / "s");
+        // Reading (an install from stored trees) makes no folder to remove afterwards.
+        EXPECT_FALSE(store.contains_blob(sha512_of("x")));
+        EXPECT_TRUE(fs::is_empty(store.tmp_dir()));
+        auto digest = sha512_of("bytes");
+        store.add_blob_bytes(digest, "bytes");
+        ASSERT_EQ(std::distance(fs::directory_iterator(store.tmp_dir()), {}), 1);
+        EXPECT_TRUE(store.is_own_session(fs::directory_iterator(store.tmp_dir())->path()));
+    }
+    EXPECT_TRUE(fs::is_empty(tmp / "s" / "tmp"));
+}
+
 TEST(StoreLayout, AnotherLayoutVersionIsRefused) {
     TempDir tmp;
     write_file(tmp / "s" / "store-version", "7\n");
