@@ -49,7 +49,7 @@ PackageInfo read_package_info(int dir, const fs::path& shown, const std::string&
             info.scripts.push_back({event, it->second});
         else if (std::string_view(event) == "install" && !manifest.scripts.contains("install") &&
                  !manifest.scripts.contains("preinstall") &&
-                 has_binding_gyp.value_or(entry_type(dir, "binding.gyp") == S_IFREG))
+                 (has_binding_gyp ? *has_binding_gyp : entry_type(dir, "binding.gyp") == S_IFREG))
             info.scripts.push_back({event, "node-gyp rebuild"});
     }
     return info;

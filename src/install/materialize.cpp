@@ -229,8 +229,9 @@ InstallReport materialize(const InstallPlan& plan, const InstallOptions& options
     if (auto node_modules = open_dir(run.project_fd.get(), "node_modules", run.project))
         folder_hint::mark_top_of_hierarchies(node_modules->get());
     folder_hint::mark_top_of_hierarchies(cairn_dir.get());
-    bool unreadable_state = false;
+    bool had_state = false, unreadable_state = false;
     if (auto text = read_file(cairn_dir.get(), "state.json", run.project / "node_modules/.cairn")) {
+        had_state = true;
         if (auto state = parse_state(*text)) {
             run.old_state = std::move(*state);
         } else {
@@ -252,11 +253,12 @@ InstallReport materialize(const InstallPlan& plan, const InstallOptions& options
         else
             ++run.report.replaced;
     }
-    // Before anything changes, the state vouches only for what stays. When that is what it
-    // says already (a fresh node_modules has no state, and needs none yet), it is not
-    // rewritten: replacing a file frees its block, which some disks discard synchronously.
+    // Before anything changes, the state vouches only for what stays. Without a state file
+    // nothing is vouched for, and none is written yet: the final state is then a new file,
+    // not one replacing another (which frees a block, and some disks discard that before
+    // the call returns).
     InstallState interim = state_of(run);
-    if (interim != run.old_state || unreadable_state)
+    if (unreadable_state || (had_state && interim != run.old_state))
         write_state(run, interim);
 
     try {

@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <stdio.h> // renameat2
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -33,11 +34,23 @@ int FolderSpreader::bucket_fd(std::size_t number) {
     Bucket& bucket = m_buckets[number];
     std::call_once(bucket.opened, [&] {
         std::string name = std::string(k_bucket_prefix) + std::to_string(number);
-        // One made by an earlier install is used as it is; a link or a file of that name is
-        // refused (O_NOFOLLOW, O_DIRECTORY) and the folders are made in place.
+        // One made by an earlier install is used as it is.
         if (::mkdirat(m_home, name.c_str(), 0700) != 0 && errno != EEXIST)
             return;
-        bucket.fd = Fd(::openat(m_home, name.c_str(), k_open_dir));
+        Fd fd(::openat(m_home, name.c_str(), k_open_dir));
+        if (!fd && (errno == ELOOP || errno == ENOTDIR)) {
+            // A link or a file took the name (O_NOFOLLOW, O_DIRECTORY): never followed, it
+            // gives way to the bucket.
+            if (::unlinkat(m_home, name.c_str(), 0) != 0 ||
+                ::mkdirat(m_home, name.c_str(), 0700) != 0)
+                return;
+            fd = Fd(::openat(m_home, name.c_str(), k_open_dir));
+        }
+        // One install uses a bucket at a time: another one into this node_modules that does
+        // not share this one's project lock (another store) makes its folders in place
+        // rather than have what it left in the bucket cleared.
+        if (fd && ::flock(fd.get(), LOCK_EX | LOCK_NB) == 0)
+            bucket.fd = std::move(fd);
     });
     return bucket.fd.get();
 }

@@ -36,7 +36,8 @@ namespace cairn::install::detail {
 class FolderSpreader {
 public:
     // Buckets are made (or reopened) on first use in `home` (a descriptor that outlives
-    // this), for `count` folders at most, numbered 0 to count-1.
+    // this), for `count` folders at most, numbered 0 to count-1, and locked (flock) while
+    // this lives.
     FolderSpreader(int home, std::size_t count, std::size_t per_bucket = 8);
     FolderSpreader(const FolderSpreader&) = delete;
     FolderSpreader& operator=(const FolderSpreader&) = delete;

@@ -73,7 +73,9 @@ Store::Store(fs::path root) : m_root(std::move(root)) {
 }
 
 const fs::path& Store::session_dir() const {
-    std::call_once(m_session_started, [this] { start_session(); });
+    std::lock_guard lock(m_session_mutex);
+    if (m_session_fd < 0)
+        start_session();
     return m_session;
 }
 

@@ -95,14 +95,31 @@ TEST(FolderSpreader, ReusesBucketsAndClearsWhatAKilledRunLeftInThem) {
     EXPECT_EQ(empty_buckets_in(tmp / "home"), 1u);
 }
 
-TEST(FolderSpreader, RefusesABucketThatIsALinkAndMakesFoldersInPlace) {
+TEST(FolderSpreader, ABucketNameTakenByALinkIsReplacedNeverFollowed) {
     Folders f;
     auto& [tmp, home, parent] = f;
     fs::create_directories(tmp / "elsewhere");
     fs::create_directory_symlink(tmp / "elsewhere", tmp / "home/.spread-0");
-    FolderSpreader spreader(home.get(), 4, 8);
-    EXPECT_FALSE(spreader.make(0, parent.get(), "pkg"));
+    write_file(tmp / "home/.spread-1", "a file");
+    {
+        FolderSpreader spreader(home.get(), 16, 8);
+        EXPECT_TRUE(spreader.make(0, parent.get(), "pkg"));
+        EXPECT_TRUE(spreader.make(8, parent.get(), "other"));
+    }
     EXPECT_TRUE(fs::is_empty(tmp / "elsewhere"));
+    EXPECT_EQ(empty_buckets_in(tmp / "home"), 2u); // real folders now
+}
+
+TEST(FolderSpreader, ABucketInUseByAnotherInstallIsLeftToIt) {
+    // Two installs into one node_modules that do not share a project lock (two stores):
+    // the second must not use (and clear) the bucket the first is using.
+    Folders f;
+    auto& [tmp, home, parent] = f;
+    FolderSpreader first(home.get(), 8, 8);
+    ASSERT_TRUE(first.make(0, parent.get(), "a"));
+    FolderSpreader second(home.get(), 8, 8);
+    EXPECT_FALSE(second.make(1, parent.get(), "b")); // made in place by its caller instead
+    EXPECT_TRUE(first.make(1, parent.get(), "c"));
 }
 
 TEST(FolderSpreader, NamesItsBuckets) {
