@@ -223,7 +223,10 @@ InstallReport materialize(const InstallPlan& plan, const InstallOptions& options
     if (run.project.has_filename() == false && run.project.has_parent_path())
         run.project = run.project.parent_path();
     run.project_fd = open_project(run.project);
-    run.jobs = options.jobs ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
+    // Linking waits in the kernel (folder locks, inode allocation, the disk) more than it
+    // computes: on 2 cores, 4 threads made a small project's CI install 12 ms instead of 14
+    // (20 alternating runs), and medium and large ones no slower.
+    run.jobs = options.jobs ? options.jobs : std::max(4u, std::thread::hardware_concurrency());
     Fd cairn_dir = make_dirs(run.project_fd.get(), "node_modules/.cairn", run.project);
     // Packages in node_modules (and, isolated, in node_modules/.cairn) are unrelated trees.
     if (auto node_modules = open_dir(run.project_fd.get(), "node_modules", run.project))

@@ -103,7 +103,7 @@ struct Progress {
 };
 
 struct InstallOptions {
-    unsigned jobs = 0; // worker threads; 0: hardware threads
+    unsigned jobs = 0; // worker threads; 0: the hardware threads, at least 4
     // Optional. Called from worker threads, one call at a time (serialised by a mutex).
     std::function<void(const Progress&)> progress;
 };
