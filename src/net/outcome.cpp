@@ -192,16 +192,21 @@ Outcome judge(Job& job, CURLcode code, const ClientOptions& options) {
     switch (job.cut) {
     case Cut::sink_threw:
         return Outcome{Outcome::Kind::fail, {}, {}, {}, job.sink_error};
-    case Cut::too_large:
-        return fail(with_facts(
-            Error(Code::integrity,
-                  fmt::format("{} sent more than the expected {} bytes; the download was cut", url,
-                              job.request.expected_size &&
-                                      (!job.request.max_size ||
-                                       *job.request.expected_size <= *job.request.max_size)
-                                  ? *job.request.expected_size
-                                  : job.request.max_size.value_or(0))),
-            job));
+    case Cut::too_large: {
+        bool expected =
+            job.request.expected_size &&
+            (!job.request.max_size || *job.request.expected_size <= *job.request.max_size);
+        Error error =
+            expected ? Error(Code::integrity,
+                             fmt::format("{} sent more than the expected {} bytes; the download "
+                                         "was cut",
+                                         url, *job.request.expected_size))
+                     : Error(Code::integrity,
+                             fmt::format("{} sent more than {} bytes, the most accepted for it; "
+                                         "the download was cut",
+                                         url, job.request.max_size.value_or(0)));
+        return fail(with_facts(std::move(error), job));
+    }
     case Cut::error_body_too_large:
         return retry(
             with_facts(Error(Code::network, fmt::format("HTTP {} from {} with an oversized body",

@@ -47,7 +47,7 @@ std::string fetch_lock_key(const Digest& digest) {
 }
 
 InFlight start(const store::Store& store, net::Client& client, const Artifact& artifact,
-               store::FileLock lock) {
+               store::FileLock lock, std::uint64_t max_size) {
     InFlight item{&artifact,
                   net::Url::parse(artifact.url),
                   std::move(lock),
@@ -57,6 +57,7 @@ InFlight start(const store::Store& store, net::Client& client, const Artifact& a
     store::BlobWriter* writer = item.writer.get();
     request.on_body = [writer](std::span<const std::byte> bytes) { writer->write(bytes); };
     request.on_restart = [writer] { writer->restart(); };
+    request.max_size = max_size;
     item.response.future = client.submit(std::move(request));
     return item;
 }
@@ -117,6 +118,9 @@ FetchSummary fetch_artifacts(const store::Store& store, net::Client& client,
             missing.push_back(&artifact);
     }
     summary.requested = seen.size();
+    // An archive larger than what it may unpack to could never be unpacked: an endless or
+    // oversized body is cut there instead of filling the disk.
+    const std::uint64_t max_size = options.limits.max_bytes;
 
     // Downloads run in batches of max_in_flight. An artifact another process is already
     // downloading (its fetch lock is taken) is deferred: once this process's own batches
@@ -150,7 +154,7 @@ FetchSummary fetch_artifacts(const store::Store& store, net::Client& client,
             else if (store.find_blob(artifact.digest))
                 ++summary.already_stored; // stored by another process meanwhile
             else
-                batch.push_back(start(store, client, artifact, std::move(*lock)));
+                batch.push_back(start(store, client, artifact, std::move(*lock), max_size));
         }
         for (auto& item : batch)
             finish(item);
@@ -163,7 +167,7 @@ FetchSummary fetch_artifacts(const store::Store& store, net::Client& client,
             ++summary.already_stored;
             continue;
         }
-        InFlight item = start(store, client, *artifact, std::move(lock));
+        InFlight item = start(store, client, *artifact, std::move(lock), max_size);
         finish(item);
         if (first_error)
             throw *first_error;
