@@ -49,6 +49,18 @@ std::string_view field_of(SaveAs save_as) {
     return "dependencies";
 }
 
+// Whether a name saved to `target` stays where `field` also lists it. As npm: a dev
+// dependency may also be a peer (the library author's usual pair) or optional; a peer or
+// an optional one may also be dev. Anything else moves: a name is one kind of runtime
+// dependency at a time.
+bool coexists(std::string_view target, std::string_view field) {
+    auto pair = [&](std::string_view a, std::string_view b) {
+        return (target == a && field == b) || (target == b && field == a);
+    };
+    return pair("devDependencies", "peerDependencies") ||
+           pair("devDependencies", "optionalDependencies");
+}
+
 // package.json as an ordered document, with the indentation it was written with.
 struct EditableManifest {
     fs::path path;
@@ -259,7 +271,8 @@ std::vector<std::string> add_npm_dependencies(const NpmProjectContext& context,
     std::string target(field_of(save_as));
     for (const auto& [name, spec] : entries) {
         for (auto field : k_fields)
-            if (field != target && manifest.doc.contains(field) && manifest.doc[field].is_object())
+            if (field != target && !coexists(target, field) && manifest.doc.contains(field) &&
+                manifest.doc[field].is_object())
                 manifest.doc[field].erase(name);
         manifest.doc[target][name] = spec;
     }

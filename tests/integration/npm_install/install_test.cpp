@@ -416,6 +416,27 @@ TEST_F(Install, AddRemoveUpdateTreeWhyOutdated) {
         << missing.err;
 }
 
+TEST_F(Install, AddKeepsAPeerAsDevAndMovesWhatCannotCoexist) {
+    // As npm: a library lists what it plugs into as a peer and installs it as dev; a name
+    // moved from dependencies to devDependencies leaves dependencies.
+    basic_registry();
+    manifest(R"({"name":"lib","version":"1.0.0","dependencies":{"b":"^1.0.0"},)"
+             R"("peerDependencies":{"a":"^2.0.0"}})");
+    EXPECT_OK(cairn({"add", "a@^2.0.0", "b@^1.0.0", "-D"}));
+    auto json = nlohmann::json::parse(read_file(project / "package.json"));
+    EXPECT_EQ(json["devDependencies"]["a"], "^2.0.0");
+    EXPECT_EQ(json["peerDependencies"]["a"], "^2.0.0") << "the peer stays";
+    EXPECT_EQ(json["devDependencies"]["b"], "^1.0.0");
+    EXPECT_FALSE(json.contains("dependencies")) << "b moved, and the empty field went";
+
+    // A peer saved as a production dependency stops being a peer.
+    EXPECT_OK(cairn({"add", "a@^2.0.0"}));
+    json = nlohmann::json::parse(read_file(project / "package.json"));
+    EXPECT_EQ(json["dependencies"]["a"], "^2.0.0");
+    EXPECT_FALSE(json.contains("peerDependencies"));
+    EXPECT_FALSE(json["devDependencies"].contains("a"));
+}
+
 TEST_F(Install, ScopedRegistryFromNpmrc) {
     NpmRegistryFixture private_registry(dir / "private");
     private_registry.add({"@corp/secret", {v("1.0.0")}});
