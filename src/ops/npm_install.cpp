@@ -109,13 +109,29 @@ std::string fingerprint_inputs(const NpmProject& project, install::Layout layout
                        content_key(allowed));
 }
 
+// The content key of a linked folder's package.json ("" when it has none): its bins are
+// read on every install, so a change to it is work for the next one.
+std::string linked_manifest_key(const fs::path& project, const std::string& folder) {
+    std::ifstream in(project / folder / "package.json", std::ios::binary);
+    if (!in)
+        return "";
+    std::ostringstream text;
+    text << in.rdbuf();
+    return content_key(std::move(text).str());
+}
+
 std::string fingerprint_record(const std::string& inputs, std::size_t packages,
-                               const lock::Lockfile& lock, const std::set<std::string>& excluded) {
+                               const lock::Lockfile& lock, const std::set<std::string>& excluded,
+                               const fs::path& project) {
     std::string out = inputs;
     out += fmt::format("packages {}\n", packages);
     for (const auto& [path, package] : lock.packages)
         if (path.find("/node_modules/") == std::string::npos && !excluded.contains(path))
             out += fmt::format("top {}\n", path);
+    for (const auto& [path, package] : lock.packages)
+        if (package.link && !excluded.contains(path))
+            out += fmt::format("linked {} {}\n", linked_manifest_key(project, *package.link),
+                               *package.link);
     return out;
 }
 
@@ -162,6 +178,14 @@ std::optional<std::size_t> still_installed(const fs::path& dir, const std::strin
             if (slash == std::string_view::npos || slash + 1 == path.size())
                 return std::nullopt;
             entries[path.substr(0, slash)].push_back(path.substr(slash + 1));
+        } else if (line.starts_with("linked ")) {
+            std::string_view rest_of_line = line.substr(7);
+            auto space = rest_of_line.find(' ');
+            if (space == std::string_view::npos)
+                return std::nullopt;
+            if (linked_manifest_key(dir, std::string(rest_of_line.substr(space + 1))) !=
+                rest_of_line.substr(0, space))
+                return std::nullopt; // a linked folder's package.json changed
         } else if (line.starts_with("packages ")) {
             std::size_t n = 0;
             for (char c : line.substr(9)) {
@@ -776,9 +800,9 @@ NpmProjectSummary run(const NpmProjectContext& context, const NpmProjectRequest&
     }
     // A run that left something out because of an error is not a state to skip next time.
     if (!fetch_failures)
-        write_text_atomically(
-            fingerprint_path(project.dir),
-            fingerprint_record(*fingerprint_key, plan.packages.size(), lock, excluded));
+        write_text_atomically(fingerprint_path(project.dir),
+                              fingerprint_record(*fingerprint_key, plan.packages.size(), lock,
+                                                 excluded, project.dir));
     phase_done("fingerprint");
     return finish();
 }

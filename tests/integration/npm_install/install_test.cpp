@@ -85,6 +85,27 @@ TEST_F(Install, AFollowedLockfileRewrittenForALinkKeepsItsIndex) {
     EXPECT_EQ(after["index"], before["index"]);
 }
 
+// A linked folder is the user's and changes: a new bin in its package.json is work for
+// the next install, which the no-op check must not skip.
+TEST_F(Install, ALinkedFolderGainingABinIsNotANoOp) {
+    registry.add({"b", {v("1.0.0")}});
+    registry.write();
+    write_file(dir / "tool/package.json", R"({"name":"tool","version":"1.0.0"})");
+    write_file(dir / "tool/cli.js", "#!/usr/bin/env node\n");
+    manifest(R"({"dependencies":{"b":"^1.0.0","tool":"link:../tool"}})");
+    EXPECT_OK(cairn({"install"}));
+    EXPECT_EQ(nlohmann::json::parse(cairn({"install", "--json"}).out)["up_to_date"], true);
+    EXPECT_FALSE(fs::exists(project / "node_modules/.bin/tool"));
+
+    write_file(dir / "tool/package.json",
+               R"({"name":"tool","version":"1.0.0","bin":{"tool":"cli.js"}})");
+    auto r = cairn({"install", "--json"});
+    EXPECT_OK(r);
+    EXPECT_EQ(nlohmann::json::parse(r.out)["up_to_date"], false);
+    EXPECT_TRUE(fs::is_symlink(project / "node_modules/.bin/tool"));
+    EXPECT_EQ(nlohmann::json::parse(cairn({"install", "--json"}).out)["up_to_date"], true);
+}
+
 TEST_F(Install, SecondRunIsANoOpAndChangesAreNoticed) {
     basic_registry();
     EXPECT_OK(cairn({"install"}));
