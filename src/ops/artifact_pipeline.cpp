@@ -260,7 +260,7 @@ void ArtifactPipeline::start_download(Work& work, std::optional<store::FileLock>
         request.on_restart = [writer] { writer->restart(); };
         // A tarball larger than what it may unpack to could never be unpacked: an endless
         // or oversized body is cut there instead of filling the disk.
-        request.max_size = m_options.limits.max_bytes;
+        request.max_size = m_options.limits.max_archive_bytes();
         d->response = m_client().submit(std::move(request));
         m_in_flight.push_back(std::move(d));
     } catch (Error& error) {

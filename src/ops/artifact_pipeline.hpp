@@ -42,7 +42,7 @@ struct ArtifactOutcome {
 
 struct PipelineOptions {
     store::StripComponents strip = store::StripComponents::first;
-    store::ExtractLimits limits; // also caps each download at limits.max_bytes
+    store::ExtractLimits limits; // also caps each download: limits.max_archive_bytes()
     std::size_t max_in_flight = 64;
     unsigned workers = 0; // 0: hardware threads
     // Called after each artifact completes (from the calling thread): done, total.

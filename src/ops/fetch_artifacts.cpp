@@ -120,7 +120,7 @@ FetchSummary fetch_artifacts(const store::Store& store, net::Client& client,
     summary.requested = seen.size();
     // An archive larger than what it may unpack to could never be unpacked: an endless or
     // oversized body is cut there instead of filling the disk.
-    const std::uint64_t max_size = options.limits.max_bytes;
+    const std::uint64_t max_size = options.limits.max_archive_bytes();
 
     // Downloads run in batches of max_in_flight. An artifact another process is already
     // downloading (its fetch lock is taken) is deferred: once this process's own batches

@@ -102,7 +102,7 @@ std::string fingerprint_inputs(const NpmProject& project, install::Layout layout
     std::string allowed;
     for (const auto& name : allow)
         allowed += name + ",";
-    return fmt::format("cairn-install/3 manifest={} lock={} layout={} omit-dev={} "
+    return fmt::format("cairn-install/4 manifest={} lock={} layout={} omit-dev={} "
                        "omit-optional={} allow-scripts={}\n",
                        content_key(project.manifest_text), project.lock_key,
                        install::layout_name(layout), request.omit_dev, request.omit_optional,
@@ -120,18 +120,28 @@ std::string linked_manifest_key(const fs::path& project, const std::string& fold
     return content_key(std::move(text).str());
 }
 
+// The content keys of the linked folders' package.json, by folder (taken before the
+// linking reads them: an edit meanwhile makes the next run's check fail, not pass).
+std::map<std::string, std::string> linked_manifest_keys(const fs::path& project,
+                                                        const lock::Lockfile& lock,
+                                                        const std::set<std::string>& excluded) {
+    std::map<std::string, std::string> keys;
+    for (const auto& [path, package] : lock.packages)
+        if (package.link && !excluded.contains(path))
+            keys.emplace(*package.link, linked_manifest_key(project, *package.link));
+    return keys;
+}
+
 std::string fingerprint_record(const std::string& inputs, std::size_t packages,
                                const lock::Lockfile& lock, const std::set<std::string>& excluded,
-                               const fs::path& project) {
+                               const std::map<std::string, std::string>& linked_keys) {
     std::string out = inputs;
     out += fmt::format("packages {}\n", packages);
     for (const auto& [path, package] : lock.packages)
         if (path.find("/node_modules/") == std::string::npos && !excluded.contains(path))
             out += fmt::format("top {}\n", path);
-    for (const auto& [path, package] : lock.packages)
-        if (package.link && !excluded.contains(path))
-            out += fmt::format("linked {} {}\n", linked_manifest_key(project, *package.link),
-                               *package.link);
+    for (const auto& [folder, key] : linked_keys)
+        out += fmt::format("linked {} {}\n", key, folder);
     return out;
 }
 
@@ -471,7 +481,8 @@ lock::Lockfile resolve_project(const NpmProjectContext& context, const NpmProjec
 
 // The `link:`/`file:` folder dependencies of the root, as lockfile entries.
 void add_folder_links(const NpmProject& project, lock::Lockfile& lock) {
-    for (const auto& dep : project.manifest.dependencies) {
+    for (const auto* dep_pointer : detail::root_dependencies(project.manifest)) {
+        const auto& dep = *dep_pointer;
         using format::npm::SpecKind;
         if (dep.spec.kind != SpecKind::file && dep.spec.kind != SpecKind::link)
             continue;
@@ -781,6 +792,7 @@ NpmProjectSummary run(const NpmProjectContext& context, const NpmProjectRequest&
                              p.done, p.total);
         };
     phase_done("plan install");
+    auto linked_keys = linked_manifest_keys(project.dir, lock, excluded);
     auto report = install::materialize(plan, install_options);
     phase_done("link");
     summary.packages = plan.packages.size();
@@ -802,7 +814,7 @@ NpmProjectSummary run(const NpmProjectContext& context, const NpmProjectRequest&
     if (!fetch_failures)
         write_text_atomically(fingerprint_path(project.dir),
                               fingerprint_record(*fingerprint_key, plan.packages.size(), lock,
-                                                 excluded, project.dir));
+                                                 excluded, linked_keys));
     phase_done("fingerprint");
     return finish();
 }

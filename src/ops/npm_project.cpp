@@ -186,18 +186,43 @@ lock::LockedRoot locked_root(const format::npm::Manifest& manifest) {
     return root;
 }
 
+std::vector<const format::npm::ManifestDependency*>
+root_dependencies(const format::npm::Manifest& manifest) {
+    auto rank = [](DependencyType type) {
+        switch (type) {
+        case DependencyType::peer:
+            return 0;
+        case DependencyType::prod:
+            return 1;
+        case DependencyType::optional:
+            return 2;
+        case DependencyType::dev:
+            return 3;
+        }
+        return 1;
+    };
+    std::map<std::string_view, const format::npm::ManifestDependency*> winner;
+    for (const auto& dep : manifest.dependencies) {
+        auto [it, fresh] = winner.try_emplace(dep.name, &dep);
+        if (!fresh && rank(dep.type) >= rank(it->second->type))
+            it->second = &dep;
+    }
+    std::vector<const format::npm::ManifestDependency*> out;
+    for (const auto& dep : manifest.dependencies)
+        if (winner.at(dep.name) == &dep)
+            out.push_back(&dep);
+    return out;
+}
+
 std::vector<Edge> root_edges(const format::npm::Manifest& manifest) {
     std::vector<Edge> edges;
-    std::set<std::string> named;
-    for (const auto& dep : manifest.dependencies)
-        if (dep.type != DependencyType::peer)
-            named.insert(dep.name);
-    for (const auto& dep : manifest.dependencies) {
+    for (const auto* dep_pointer : root_dependencies(manifest)) {
+        const auto& dep = *dep_pointer;
         if (dep.spec.kind == SpecKind::file || dep.spec.kind == SpecKind::link)
             continue;
-        // A peer also listed elsewhere installs as that; an optional peer nobody else
-        // needs is not installed (npm's rule for the root).
-        if (dep.type == DependencyType::peer && (named.contains(dep.name) || dep.peer_optional))
+        // A peer also listed elsewhere installs as that (root_dependencies kept the other);
+        // an optional peer nobody else needs is not installed (npm's rule for the root).
+        if (dep.type == DependencyType::peer && dep.peer_optional)
             continue;
         EdgeType type = EdgeType::prod;
         if (dep.type == DependencyType::dev)

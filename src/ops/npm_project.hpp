@@ -54,6 +54,11 @@ lock::LockedRoot locked_root(const format::npm::Manifest& manifest);
 // The registry dependencies of the root, as tree edges (npm `overrides` applied by the
 // provider, `file:`/`link:` folders left out: they are linked, not resolved).
 std::vector<resolve::npm::Edge> root_edges(const format::npm::Manifest& manifest);
+// The root's dependencies, one per name, in package.json's order: a name listed in several
+// fields is the one of the field npm reads last (peer, then prod, then optional, then
+// dev), as npm keeps one edge per name and lets a later field replace an earlier one.
+std::vector<const format::npm::ManifestDependency*>
+root_dependencies(const format::npm::Manifest& manifest);
 
 // The platform cairn runs on, in npm's words.
 resolve::npm::Platform current_platform();

@@ -36,7 +36,7 @@ std::vector<Artifact> read_artifact_list(const std::filesystem::path& path);
 struct FetchOptions {
     bool unpack = false;
     store::StripComponents strip = store::StripComponents::first; // npm tarballs
-    store::ExtractLimits limits; // also caps each download at limits.max_bytes
+    store::ExtractLimits limits;    // also caps each download: limits.max_archive_bytes()
     std::size_t max_in_flight = 64; // downloads (and open temporary files) at once
 };
 

@@ -32,6 +32,10 @@ struct ExtractLimits {
     std::uint32_t max_path_bytes = 4096;        // length of one entry's path
     std::uint64_t max_ratio = 200;              // unpacked bytes per compressed byte ...
     std::uint64_t ratio_grace_bytes = 16 << 20; // ... once this much has been unpacked
+
+    // The largest archive worth downloading for these limits: what it may unpack to, plus
+    // room for tar headers, padding and data that does not compress.
+    std::uint64_t max_archive_bytes() const { return max_bytes + max_bytes / 16 + (1u << 20); }
 };
 
 // npm tarballs keep their files under one top folder ("package/"): `first` drops it.

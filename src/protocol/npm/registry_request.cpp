@@ -180,6 +180,9 @@ net::Request packument_request(const RegistryBase& base, std::string_view name,
             request.if_modified_since = validators->last_modified;
     }
     request.on_not_found = net::OnNotFound::respond;
+    // The document is kept in memory: an endless or absurd one is cut (the largest npm
+    // packuments, full form, are some tens of MiB).
+    request.max_size = k_max_packument_bytes;
     return request;
 }
 

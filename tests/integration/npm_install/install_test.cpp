@@ -458,6 +458,22 @@ TEST_F(Install, AddKeepsAPeerAsDevAndMovesWhatCannotCoexist) {
     EXPECT_FALSE(json["devDependencies"].contains("a"));
 }
 
+TEST_F(Install, ANameInSeveralFieldsIsTheOneNpmReadsLast) {
+    // npm keeps one edge per name, a later field replacing an earlier one (peer, prod,
+    // optional, dev): dev wins at the root, and --omit=dev leaves it out.
+    basic_registry();
+    manifest(R"({"name":"lib","version":"1.0.0","devDependencies":{"b":"^2.0.0"},)"
+             R"("optionalDependencies":{"b":"^1.0.0"},"peerDependencies":{"b":"^1.0.0"}})");
+    EXPECT_OK(cairn({"install"}));
+    EXPECT_EQ(installed_version("node_modules/b"), "2.0.0");
+    auto lock = nlohmann::json::parse(read_file(project / "cairn.lock"));
+    EXPECT_EQ(lock["packages"]["node_modules/b"]["dev"], true);
+
+    fs::remove_all(project / "node_modules");
+    EXPECT_OK(cairn({"install", "--omit=dev"}));
+    EXPECT_FALSE(fs::exists(project / "node_modules/b"));
+}
+
 TEST_F(Install, ScopedRegistryFromNpmrc) {
     NpmRegistryFixture private_registry(dir / "private");
     private_registry.add({"@corp/secret", {v("1.0.0")}});

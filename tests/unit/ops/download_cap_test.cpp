@@ -1,6 +1,6 @@
-// Downloads of archives are capped at what they may unpack to (ExtractLimits::max_bytes):
-// an endless or oversized body is cut there, fails as an integrity error naming the URL
-// and the cap, and leaves nothing in the store.
+// Downloads of archives are capped at what they may unpack to, with room for headers
+// (ExtractLimits::max_archive_bytes): an endless or oversized body is cut there, fails as an
+// integrity error naming the URL and the cap, and leaves nothing in the store.
 #include "artifact_pipeline.hpp"
 #include "support/fault_server/fault_server.hpp"
 #include "support/temp_dir.hpp"
@@ -21,17 +21,15 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr std::uint64_t k_cap = 1000;
-
 store::ExtractLimits small_limits() {
     store::ExtractLimits limits;
-    limits.max_bytes = k_cap;
+    limits.max_bytes = 1000; // archives up to 1000 + 62 + 1 MiB = 1049638 bytes
     return limits;
 }
 
-// 64 KiB announced by no Content-Length: the body ends only when the server closes.
+// 2 MiB announced by no Content-Length: the body ends only when the server closes.
 Reply oversized() {
-    Reply reply = Reply::ok(std::string(64 * 1024, 'x'));
+    Reply reply = Reply::ok(std::string(2 << 20, 'x'));
     reply.close_delimited = true;
     return reply;
 }
@@ -59,7 +57,7 @@ TEST(DownloadCap, FetchCutsAnOversizedBodyAtTheUnpackLimit) {
     } catch (const Error& error) {
         EXPECT_EQ(error.code(), Code::integrity);
         EXPECT_EQ(error.message(), server.url("/big.tgz") +
-                                       " sent more than 1000 bytes, the most accepted for it; "
+                                       " sent more than 1049638 bytes, the most accepted for it; "
                                        "the download was cut");
     }
     EXPECT_FALSE(store.contains_blob(digest));
@@ -88,7 +86,7 @@ TEST(DownloadCap, InstallPipelineCutsAnOversizedTarball) {
     ASSERT_TRUE(outcomes[0].error);
     EXPECT_FALSE(outcomes[0].tree);
     EXPECT_EQ(outcomes[0].error->code(), Code::integrity);
-    EXPECT_NE(outcomes[0].error->message().find("sent more than 1000 bytes"), std::string::npos)
+    EXPECT_NE(outcomes[0].error->message().find("sent more than 1049638 bytes"), std::string::npos)
         << outcomes[0].error->message();
     EXPECT_FALSE(store.contains_blob(digest));
     EXPECT_EQ(entries_in(store.tmp_dir()), 0u);

@@ -5,6 +5,7 @@
 #include "cairn/protocol/npm/packument.hpp"
 #include "cairn/store/metadata_cache.hpp"
 
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -71,9 +72,13 @@ private:
 std::string package_id(std::string_view name);
 store::IndexKey packument_cache_key(const RegistryBase& base, std::string_view name);
 
+// The most bytes of one packument accepted from a registry (256 MiB): more is cut and
+// Code::integrity.
+inline constexpr std::uint64_t k_max_packument_bytes = 256ull << 20;
+
 // The GET of `name`'s packument from an http(s) registry, with npm's Accept header and,
-// when given, the cached validators as If-None-Match / If-Modified-Since. Throws
-// cairn::Error(Code::usage) for a folder base.
+// when given, the cached validators as If-None-Match / If-Modified-Since, its body capped
+// at k_max_packument_bytes. Throws cairn::Error(Code::usage) for a folder base.
 net::Request packument_request(const RegistryBase& base, std::string_view name,
                                const std::optional<store::Validators>& validators = std::nullopt);
 

@@ -31,6 +31,9 @@ TEST(RegistryRequest, PackumentRequestCarriesAcceptAndValidators) {
     EXPECT_FALSE(plain.if_none_match);
     EXPECT_FALSE(plain.if_modified_since);
     EXPECT_EQ(plain.on_not_found, net::OnNotFound::respond);
+    // Kept in memory: an endless document is cut, not grown without bound.
+    EXPECT_EQ(plain.max_size, k_max_packument_bytes);
+    EXPECT_EQ(k_max_packument_bytes, 256u << 20);
     auto conditional =
         packument_request(base, "left-pad", store::Validators{"W/\"abc\"", "Sat, 01 Jan 2000"});
     EXPECT_EQ(conditional.url.text(), "http://127.0.0.1:4873/npm/left-pad");
