@@ -270,9 +270,8 @@ void copy_file(int src_dir, const char* src_name, int dst_dir, const char* dst_n
 
 namespace {
 
-// A folder being copied, shared by the tasks copying its parts.
-// A folder being copied. Its descriptors are owned here, except the top folder's
-// destination, which copy_tree's caller keeps open.
+// A folder being copied, shared by the tasks copying its parts. Its descriptors are owned
+// here, except the top folder's destination, which copy_tree's caller keeps open.
 struct Folder {
     Fd src;
     Fd owned_dst;

@@ -52,6 +52,7 @@ struct Pruner {
     bool no_packages_on_disk = false;
     // What node_modules/.cairn holds; nullopt when it could not be listed.
     std::optional<std::set<std::string>> cairn_entries{};
+    bool cairn_listed = false; // listed, or tried: looked at once
 
     void remove(const std::string& parent, const std::string& name) {
         tasks.push_back({parent, name, false});
@@ -123,7 +124,8 @@ struct Pruner {
 
     // Lists node_modules/.cairn once for both layouts' pruning.
     const std::optional<std::set<std::string>>& list_cairn_dir() {
-        if (!cairn_entries) {
+        if (!cairn_listed) {
+            cairn_listed = true;
             std::string dir = "node_modules/.cairn";
             if (auto fd = open_dir(run.project_fd.get(), dir, run.project)) {
                 auto names = list_dir(fd->get(), run.project / dir);

@@ -164,9 +164,9 @@ public:
                                      std::string_view name) const;
 
 private:
-    std::filesystem::path m_root;
     void start_session() const;
 
+    std::filesystem::path m_root;
     std::filesystem::path m_session;    // named at once, made by session_dir()
     mutable std::mutex m_session_mutex; // guards the making (a failed one is tried again)
     mutable int m_session_fd = -1;      // flock'ed for the life of this Store, once made

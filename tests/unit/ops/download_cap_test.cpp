@@ -42,12 +42,17 @@ std::size_t entries_in(const fs::path& dir) {
     return n;
 }
 
-TEST(DownloadCap, FetchCutsAnOversizedBodyAtTheUnpackLimit) {
+// A server answering every archive with an oversized body, and an empty store.
+class DownloadCap : public ::testing::Test {
+protected:
     FaultServer server;
-    server.script("/big.tgz", oversized());
     TempDir tmp;
-    store::Store store(tmp / "store");
+    store::Store store{tmp / "store"};
     net::Client client;
+};
+
+TEST_F(DownloadCap, FetchCutsAnOversizedBodyAtTheUnpackLimit) {
+    server.script("/big.tgz", oversized());
     ops::FetchOptions options;
     options.limits = small_limits();
     Digest digest = Digest::parse_sri("sha512-" + std::string(86, 'A') + "==");
@@ -65,12 +70,8 @@ TEST(DownloadCap, FetchCutsAnOversizedBodyAtTheUnpackLimit) {
     EXPECT_EQ(server.request_count("/big.tgz"), 1u); // not retried: more bytes stay more
 }
 
-TEST(DownloadCap, InstallPipelineCutsAnOversizedTarball) {
-    FaultServer server;
+TEST_F(DownloadCap, InstallPipelineCutsAnOversizedTarball) {
     server.script("/pkg/-/pkg-1.0.0.tgz", oversized());
-    TempDir tmp;
-    store::Store store(tmp / "store");
-    net::Client client;
     ops::detail::PipelineOptions options;
     options.limits = small_limits();
     Digest digest = Digest::parse_sri("sha512-" + std::string(85, 'B') + "A==");
