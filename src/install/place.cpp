@@ -125,7 +125,7 @@ Fd make_package_dir(Run& run, const Placement& placement) {
     }
     if (parent < 0)
         return make_dirs(run.node_modules_fd.get(), rest, shown);
-    auto made = run.spreader->make(placement.index, parent, name.c_str());
+    auto made = run.spreader->make(run.spread_base + placement.index, parent, name.c_str());
     if (!made)
         return make_dirs(run.node_modules_fd.get(), rest, shown);
     if (inside.empty())
@@ -133,18 +133,38 @@ Fd make_package_dir(Run& run, const Placement& placement) {
     return make_dirs(made->get(), inside, shown / ".cairn" / name);
 }
 
+// The folder a Prelinker staged for the package, moved where the plan puts it; nullopt
+// when there is none to take (the package is then linked here).
+std::optional<Fd> take_staged(Run& run, Placement& placement) {
+    const Unit& unit = *placement.unit;
+    // Staged folders hold hard links, and nothing else goes into them: a package whose
+    // scripts may write into its folder is copied, and one with planned packages nested in
+    // it shares its folder with them.
+    if (!run.prelinked || unit.run_scripts || !placement.options.skip.empty())
+        return std::nullopt;
+    auto [parent, name] = split_last(unit.package_dir);
+    constexpr std::string_view k_node_modules = "node_modules";
+    if (!parent.starts_with(k_node_modules))
+        return std::nullopt;
+    Fd made;
+    int parent_fd = run.node_modules_fd.get();
+    if (parent.size() > k_node_modules.size()) {
+        made = make_dirs(run.node_modules_fd.get(), parent.substr(k_node_modules.size() + 1),
+                         run.project / "node_modules");
+        parent_fd = made.get();
+    }
+    auto taken =
+        run.prelinked->take(unit.first->source, parent_fd, name.c_str(),
+                            run.project / unit.package_dir, placement.top_files, run.counters);
+    if (taken)
+        run.prelinked_taken.fetch_add(1);
+    return taken;
+}
+
 // Starts copying the package's store tree; the queue's tasks copy the rest.
 void place_files(Run& run, Placement& placement) {
     Unit& unit = *placement.unit;
     const PlannedPackage& p = *unit.first;
-    Fd src(::open(p.source.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-    if (!src) {
-        int err = errno;
-        Error error = io_error("open the store tree of " + run.label(unit), p.source, err);
-        error.hint("run `cairn cache verify`, then install again");
-        throw error;
-    }
-    placement.dst = make_package_dir(run, placement);
     TreeCopyOptions& options = placement.options;
     options.mode = unit.run_scripts ? FileMode::copy : FileMode::hardlink;
     options.counters = &run.counters;
@@ -159,6 +179,18 @@ void place_files(Run& run, Placement& placement) {
                 options.skip.insert("node_modules/" + rest);
         }
     }
+    if (auto staged = take_staged(run, placement)) {
+        placement.dst = std::move(*staged);
+        return;
+    }
+    Fd src(::open(p.source.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!src) {
+        int err = errno;
+        Error error = io_error("open the store tree of " + run.label(unit), p.source, err);
+        error.hint("run `cairn cache verify`, then install again");
+        throw error;
+    }
+    placement.dst = make_package_dir(run, placement);
     copy_tree(std::move(src), placement.dst.get(), options, p.source,
               run.project / unit.package_dir);
 }
@@ -334,9 +366,16 @@ void materialize_units(Run& run) {
         placements[k].index = k;
     }
     run.cairn_dir_fd = make_dirs(run.node_modules_fd.get(), ".cairn", run.project / "node_modules");
-    run.spreader.emplace(run.cairn_dir_fd.get(), to_place.size());
+    if (run.prelinked) {
+        run.spreader = &run.prelinked->spreader();
+        run.spread_base = run.prelinked->first_free();
+    } else {
+        run.spreader = &run.own_spreader.emplace(run.cairn_dir_fd.get(), to_place.size());
+    }
     UnitPlacer(run, to_place.size()).run(placements);
-    run.spreader.reset();
+    run.report.prelinked = run.prelinked_taken.load();
+    run.spreader = nullptr;
+    run.own_spreader.reset();
     run.cairn_dir_fd = Fd();
 }
 

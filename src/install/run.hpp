@@ -2,11 +2,13 @@
 
 #include "fs_tree.hpp"
 #include "spread.hpp"
+#include "staging.hpp"
 #include "state.hpp"
 #include "units.hpp"
 
 #include "cairn/install/install.hpp"
 
+#include <atomic>
 #include <mutex>
 #include <optional>
 #include <set>
@@ -23,7 +25,13 @@ struct Run {
     Fd project_fd;
     Fd node_modules_fd; // the project's node_modules, opened once packages are placed
     Fd cairn_dir_fd;    // its .cairn folder, while packages are placed
-    std::optional<FolderSpreader> spreader; // makes package (isolated: unit) folders
+    // Makes package (isolated: unit) folders, numbered from spread_base: the Prelinker's
+    // (whose staged folders take the first numbers) or the run's own.
+    FolderSpreader* spreader = nullptr;
+    std::optional<FolderSpreader> own_spreader;
+    std::size_t spread_base = 0;
+    Prelinker::Impl* prelinked = nullptr; // folders staged ahead, when options.prelinker
+    std::atomic<std::size_t> prelinked_taken{0};
     unsigned jobs = 1;
     Units units;
     InstallState old_state;

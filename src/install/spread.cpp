@@ -55,7 +55,7 @@ int FolderSpreader::bucket_fd(std::size_t number) {
     return bucket.fd.get();
 }
 
-std::optional<Fd> FolderSpreader::make(std::size_t index, int parent, const char* name) {
+std::optional<FolderSpreader::Staged> FolderSpreader::stage(std::size_t index) {
     if (index >= m_count || m_unsupported.load(std::memory_order_relaxed))
         return std::nullopt;
     int bucket = bucket_fd(index / m_per_bucket);
@@ -75,15 +75,32 @@ std::optional<Fd> FolderSpreader::make(std::size_t index, int parent, const char
             return std::nullopt;
     }
     Fd fd(::openat(bucket, born.c_str(), k_open_dir));
+    if (!fd) {
+        ::unlinkat(bucket, born.c_str(), AT_REMOVEDIR);
+        return std::nullopt;
+    }
+    return Staged{bucket, std::move(born), std::move(fd)};
+}
+
+bool FolderSpreader::move_into(const Staged& staged, int parent, const char* name) {
     // RENAME_NOREPLACE: a folder already there (another thread's make_dirs of a nested
     // package, a half-written one from a killed run) is used as it is, never replaced.
-    if (fd && ::renameat2(bucket, born.c_str(), parent, name, RENAME_NOREPLACE) == 0)
-        return fd;
+    if (::renameat2(staged.bucket, staged.name.c_str(), parent, name, RENAME_NOREPLACE) == 0)
+        return true;
     // A filesystem without RENAME_NOREPLACE (some FUSE and network ones): every later
     // folder is made in place at once.
-    if (fd && (errno == EINVAL || errno == ENOSYS || errno == EXDEV))
+    if (errno == EINVAL || errno == ENOSYS || errno == EXDEV)
         m_unsupported.store(true, std::memory_order_relaxed);
-    ::unlinkat(bucket, born.c_str(), AT_REMOVEDIR);
+    return false;
+}
+
+std::optional<Fd> FolderSpreader::make(std::size_t index, int parent, const char* name) {
+    auto staged = stage(index);
+    if (!staged)
+        return std::nullopt;
+    if (move_into(*staged, parent, name))
+        return std::move(staged->fd);
+    ::unlinkat(staged->bucket, staged->name.c_str(), AT_REMOVEDIR);
     return std::nullopt;
 }
 

@@ -47,6 +47,21 @@ public:
     // be used: the caller then makes or opens the folder in place. Thread-safe.
     std::optional<Fd> make(std::size_t index, int parent, const char* name);
 
+    // A folder made in its bucket and left there, to be filled before it is moved into place
+    // (move_into). A staged folder nobody moves is removed by its owner (or, after a killed
+    // run, by the next install whose folder of that number it is).
+    struct Staged {
+        int bucket = -1;  // the bucket's descriptor (the spreader's)
+        std::string name; // the folder's name in it
+        Fd fd;            // the folder, open
+    };
+    // Makes folder number `index` in its bucket; nullopt when the bucket cannot be used.
+    // Thread-safe.
+    std::optional<Staged> stage(std::size_t index);
+    // Renames a staged folder to `name` in `parent`, never replacing what is there; false
+    // (errno set) when that failed, and the folder stays in its bucket.
+    bool move_into(const Staged& staged, int parent, const char* name);
+
     // Whether an entry of the home folder is a bucket (".spread-" and digits): installs
     // keep those; anything else of that prefix is an earlier cairn's and may go.
     static bool is_bucket_name(std::string_view name);

@@ -69,7 +69,7 @@ void TaskQueue::work(std::size_t worker) {
     t_current = {this, worker};
     std::unique_lock lock(m_mutex);
     for (;;) {
-        m_wake.wait(lock, [&] { return m_waiting > 0 || m_running == 0 || m_error; });
+        m_wake.wait(lock, [&] { return m_waiting > 0 || (m_running == 0 && !m_open) || m_error; });
         Task task;
         if (m_error || !take(worker, task))
             break; // stopped, or all done
@@ -92,17 +92,30 @@ void TaskQueue::work(std::size_t worker) {
                 own.clear();
             m_waiting = 0;
         }
-        if (m_error || (m_waiting == 0 && m_running == 0))
+        if (m_error || (m_waiting == 0 && m_running == 0 && !m_open))
             m_wake.notify_all();
     }
     t_current = outer;
+}
+
+void TaskQueue::keep_open() {
+    std::lock_guard lock(m_mutex);
+    m_open = true;
+}
+
+void TaskQueue::close() {
+    {
+        std::lock_guard lock(m_mutex);
+        m_open = false;
+    }
+    m_wake.notify_all();
 }
 
 void TaskQueue::run(unsigned jobs) {
     jobs = std::max(1u, jobs);
     {
         std::lock_guard lock(m_mutex);
-        if (m_waiting == 0)
+        if (m_waiting == 0 && !m_open)
             return;
         m_own.resize(jobs);
     }

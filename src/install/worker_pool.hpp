@@ -63,7 +63,8 @@ void parallel_for(std::size_t count, unsigned jobs, Fn&& fn) {
 // wants_tasks() before handing out a part it could as well run itself. The first
 // exception thrown stops the hand-out (waiting tasks are dropped, so are those added later)
 // and is rethrown by run() once every thread has finished; tasks already running complete.
-// A queue runs once.
+// A queue runs once. A queue kept open (keep_open(), before run()) waits for more tasks when
+// it has none, until close(): tasks may then come from outside while it runs.
 class TaskQueue {
 public:
     using Task = std::function<void()>;
@@ -73,6 +74,8 @@ public:
     // Adds a task that the calling thread, when it runs a task of this queue, runs next.
     void push_front(Task task);
     void run(unsigned jobs);
+    void keep_open();
+    void close();
     // From a running task: whether a part handed out now would help, that is, there is more
     // than one thread and no task added with push_back is left to start (the threads share
     // what is left; a thread waits for work only then). When not, a task runs its parts
@@ -92,6 +95,7 @@ private:
     std::size_t m_waiting = 0;           // tasks in m_shared and m_own
     std::atomic<std::size_t> m_shared_left{0};
     std::size_t m_running = 0;
+    bool m_open = false;
     std::exception_ptr m_error;
 };
 

@@ -168,9 +168,13 @@ void ArtifactPipeline::unpack_later(Work& work, std::function<void()> before) {
             if (before)
                 before();
             auto tree = m_store.unpack(work.artifact.digest, {m_options.strip, m_options.limits});
-            std::lock_guard lock(m_mutex);
-            work.outcome.tree = tree.path;
-            ++m_done;
+            {
+                std::lock_guard lock(m_mutex);
+                work.outcome.tree = tree.path;
+                ++m_done;
+            }
+            if (m_options.on_tree)
+                m_options.on_tree(tree.path);
         } catch (Error& error) {
             if (stored && error.code() == Code::cache_corrupt) {
                 std::lock_guard lock(m_mutex);
@@ -194,9 +198,13 @@ std::size_t ArtifactPipeline::add(NeededArtifact artifact) {
     Work& work = *m_work.back();
     const NeededArtifact& a = work.artifact;
     if (auto tree = m_store.find_unpacked(a.digest, m_options.strip)) {
-        std::lock_guard lock(m_mutex);
-        work.outcome.tree = tree->path;
-        ++m_done;
+        {
+            std::lock_guard lock(m_mutex);
+            work.outcome.tree = tree->path;
+            ++m_done;
+        }
+        if (m_options.on_tree)
+            m_options.on_tree(tree->path);
     } else if (m_store.find_blob(a.digest)) {
         unpack_later(work);
     } else {

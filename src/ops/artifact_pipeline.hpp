@@ -47,6 +47,9 @@ struct PipelineOptions {
     unsigned workers = 0; // 0: hardware threads
     // Called after each artifact completes (from the calling thread): done, total.
     std::function<void(std::size_t, std::size_t)> progress;
+    // Called with each artifact's unpacked tree as soon as it is complete (found in the
+    // store by add(), or unpacked by a worker): from any thread, possibly at once.
+    std::function<void(const std::filesystem::path&)> on_tree;
 };
 
 // The pipeline as an object artifacts can be added to while other work goes on (the

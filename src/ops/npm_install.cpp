@@ -6,6 +6,7 @@
 
 #include "cairn/core/digest.hpp"
 #include "cairn/core/error.hpp"
+#include "cairn/install/prelink.hpp"
 #include "cairn/net/client_config.hpp"
 #include "cairn/ops/npm_config.hpp"
 #include "cairn/store/store.hpp"
@@ -634,7 +635,15 @@ NpmProjectSummary run(const NpmProjectContext& context, const NpmProjectRequest&
         }
         return *client;
     };
+    // A project without node_modules has its packages linked into staged folders while the
+    // resolution runs, as the crawl finds them in the store (install/prelink.hpp).
+    std::unique_ptr<install::Prelinker> prelinker;
+    if (goal == Goal::install && !lock_current &&
+        net::client_options(context.config).mode != net::NetworkMode::offline)
+        prelinker = install::Prelinker::for_new_node_modules(project.dir);
     detail::PipelineOptions pipeline;
+    if (prelinker)
+        pipeline.on_tree = [&prelinker](const fs::path& tree) { prelinker->add(tree); };
     if (request.progress)
         pipeline.progress = [&](std::size_t done, std::size_t total) {
             request.progress("fetching", done, total);
@@ -791,6 +800,7 @@ NpmProjectSummary run(const NpmProjectContext& context, const NpmProjectRequest&
             request.progress(p.phase == install::Progress::Phase::scripts ? "scripts" : "linking",
                              p.done, p.total);
         };
+    install_options.prelinker = prelinker.get();
     phase_done("plan install");
     auto linked_keys = linked_manifest_keys(project.dir, lock, excluded);
     auto report = install::materialize(plan, install_options);

@@ -165,6 +165,7 @@ void NpmMetadata::crawl(std::span<const resolve::npm::Edge> roots, const NpmCraw
     };
     std::map<std::string, Seen, std::less<>> seen;
     std::deque<std::string> waiting;
+    version::NpmRangeCache ranges({.loose = true}); // as the tree builder reads them
     auto want = [&](const std::string& package, const std::string& spec) {
         auto [it, fresh] = seen.try_emplace(package);
         bool new_spec = it->second.specs.insert(spec).second;
@@ -199,7 +200,7 @@ void NpmMetadata::crawl(std::span<const resolve::npm::Edge> roots, const NpmCraw
         Seen& s = seen[package];
         for (const auto& spec : s.specs) {
             const NpmCandidate* pick = nullptr;
-            auto range = version::NpmRange::parse(spec);
+            const version::NpmRange* range = ranges.find(spec);
             std::optional<version::Version> tagged;
             if (!range)
                 tagged = dist_tag(package, spec);

@@ -15,6 +15,7 @@ namespace cairn::resolve::npm {
 namespace {
 
 using version::NpmRange;
+using version::NpmRangeCache;
 using version::Version;
 
 struct Work {
@@ -66,6 +67,7 @@ private:
     Tree m_tree;
     std::deque<Work> m_queue;
     std::set<std::string> m_announced;
+    NpmRangeCache m_ranges{{.loose = true}}; // edges' specs and engines.node values
 
     void enqueue(std::size_t node, std::vector<Edge> edges) {
         std::sort(edges.begin(), edges.end(),
@@ -84,7 +86,7 @@ private:
     }
 
     bool satisfies(const Edge& edge, const Version& version) {
-        if (auto range = NpmRange::parse(edge.spec, {.loose = true}))
+        if (const NpmRange* range = m_ranges.find(edge.spec))
             return range->satisfies(version);
         // A dist-tag is satisfied by the version it points at.
         auto tagged = m_provider.dist_tag(edge.package, edge.spec);
@@ -219,7 +221,7 @@ private:
                     return &r;
             return nullptr;
         };
-        auto range = NpmRange::parse(edge.spec, {.loose = true});
+        const NpmRange* range = m_ranges.find(edge.spec);
         if (!range) {
             auto tagged = m_provider.dist_tag(edge.package, edge.spec);
             return tagged ? find(*tagged) : nullptr;
@@ -247,10 +249,10 @@ private:
         return best;
     }
 
-    bool engine_ok(const NpmCandidate& release) const {
+    bool engine_ok(const NpmCandidate& release) {
         if (!m_options.node_version || release.engines_node.empty())
             return true;
-        auto range = NpmRange::parse(release.engines_node, {.loose = true});
+        const NpmRange* range = m_ranges.find(release.engines_node);
         return !range || range->satisfies(*m_options.node_version);
     }
 

@@ -578,7 +578,65 @@ std::optional<NpmComparator> parse_npm_comparator(std::string_view text, bool lo
     return c;
 }
 
+namespace {
+
+// A major, minor or patch number of a plain version at `pos`: "0" or digits without a
+// leading zero, at most 15 of them (below node-semver's limit, 2^53 - 1, whatever they are).
+std::optional<std::uint64_t> plain_number(std::string_view text, std::size_t& pos) {
+    std::size_t start = pos;
+    std::uint64_t value = 0;
+    while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9' && pos - start < 15)
+        value = value * 10 + static_cast<std::uint64_t>(text[pos++] - '0');
+    if (pos == start || (text[start] == '0' && pos - start > 1))
+        return std::nullopt;
+    return value;
+}
+
+// The forms most dependencies are written in, `1.2.3`, `^1.2.3` and `~1.2.3` (no
+// prerelease, build, space or `v`), read straight into the comparators the rewriting below
+// makes of them; nullopt for anything else (the general parser then reads it).
+std::optional<NpmSets> parse_plain(std::string_view text, NpmOptions options) {
+    if (options.include_prerelease || text.empty())
+        return std::nullopt;
+    char sign = text[0] == '^' || text[0] == '~' ? text[0] : '\0';
+    std::size_t pos = sign ? 1 : 0;
+    std::uint64_t part[3];
+    for (int i = 0; i < 3; ++i) {
+        auto number = plain_number(text, pos);
+        if (!number)
+            return std::nullopt;
+        part[i] = *number;
+        if (i < 2 && (pos >= text.size() || text[pos++] != '.'))
+            return std::nullopt;
+    }
+    if (pos != text.size())
+        return std::nullopt;
+    const auto [major, minor, patch] = part;
+    Version low = Version::from_parts(major, minor, patch);
+    if (!sign)
+        return NpmSets{{NpmComparator{NpmOperator::eq, std::move(low)}}};
+    // Below the next major (`^`, from 1.0.0), minor (`~`, and `^0.x`) or patch (`^0.0.x`).
+    std::vector<Identifier> zero{Identifier::numeric(0)};
+    Version high = sign == '~' || (major == 0 && minor > 0)
+                       ? Version::from_parts(major, minor + 1, 0, std::move(zero))
+                   : major > 0 ? Version::from_parts(major + 1, 0, 0, std::move(zero))
+                               : Version::from_parts(0, 0, patch + 1, std::move(zero));
+    std::vector<NpmComparator> set;
+    if (major || minor || patch) // `>=0.0.0` admits everything, and goes
+        set.push_back(NpmComparator{NpmOperator::ge, std::move(low)});
+    set.push_back(NpmComparator{NpmOperator::lt, std::move(high)});
+    return NpmSets{std::move(set)};
+}
+
+} // namespace
+
 std::optional<NpmSets> parse_npm_range(std::string_view text, NpmOptions options) {
+    if (auto plain = parse_plain(text, options))
+        return plain;
+    return parse_npm_range_rewriting(text, options);
+}
+
+std::optional<NpmSets> parse_npm_range_rewriting(std::string_view text, NpmOptions options) {
     std::string raw = collapse_space(text);
     NpmSets sets;
     std::size_t start = 0;

@@ -169,6 +169,13 @@ std::optional<NpmRange> NpmRange::parse(std::string_view text, NpmOptions option
     return NpmRange(std::move(*sets), options);
 }
 
+const NpmRange* NpmRangeCache::find(std::string_view text) {
+    auto it = m_ranges.find(text);
+    if (it == m_ranges.end())
+        it = m_ranges.emplace(std::string(text), NpmRange::parse(text, m_options)).first;
+    return it->second ? &*it->second : nullptr;
+}
+
 NpmRange NpmRange::parse_or_throw(std::string_view text, NpmOptions options) {
     if (auto range = parse(text, options))
         return *range;

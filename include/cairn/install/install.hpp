@@ -102,8 +102,13 @@ struct Progress {
     std::string_view current; // the unit just finished (a path), or empty
 };
 
+class Prelinker;
+
 struct InstallOptions {
     unsigned jobs = 0; // worker threads; 0: the hardware threads, at least 4
+    // Packages linked ahead into staged folders (prelink.hpp), taken where the plan puts
+    // them; null for none.
+    Prelinker* prelinker = nullptr;
     // Optional. Called from worker threads, one call at a time (serialised by a mutex).
     std::function<void(const Progress&)> progress;
 };
@@ -116,6 +121,7 @@ struct InstallReport {
     std::size_t unchanged = 0; // left as they were
     std::uint64_t files_linked = 0; // hard links made
     std::uint64_t files_copied = 0; // reflinks or copies (fallbacks, script packages, bins)
+    std::size_t prelinked = 0;      // units whose folder a Prelinker staged
     // "name@version (postinstall)": packages added or replaced in this run that have
     // install scripts (or a binding.gyp) but were not allowed to run them.
     std::vector<std::string> scripts_skipped;

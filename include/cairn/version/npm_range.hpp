@@ -3,9 +3,11 @@
 #include "cairn/version/version.hpp"
 #include "cairn/version/version_set.hpp"
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 // The `npm` range flavour: node-semver's semantics, exactly (comparators, `||`, hyphen
@@ -79,6 +81,26 @@ private:
 
     std::vector<std::vector<NpmComparator>> m_sets;
     NpmOptions m_options;
+};
+
+// Ranges parsed once per text, for a resolution that meets the same few hundred specs (and
+// engines.node values) again and again: the same answers as NpmRange::parse. Not
+// thread-safe; references stay valid while the cache lives.
+class NpmRangeCache {
+public:
+    explicit NpmRangeCache(NpmOptions options = {}) : m_options(options) {}
+    // The range `text` parses to; nullptr when it is not a range.
+    const NpmRange* find(std::string_view text);
+
+private:
+    struct Hash {
+        using is_transparent = void;
+        std::size_t operator()(std::string_view text) const {
+            return std::hash<std::string_view>{}(text);
+        }
+    };
+    NpmOptions m_options;
+    std::unordered_map<std::string, std::optional<NpmRange>, Hash, std::equal_to<>> m_ranges;
 };
 
 // node-semver's top-level functions, on text, with its error conventions: invalid input

@@ -49,6 +49,24 @@ TEST(TaskQueueTest, TasksAddedByTasksRunExactlyOnce) {
     }
 }
 
+TEST(TaskQueueTest, AnOpenQueueRunsTasksAddedFromOutsideUntilClosed) {
+    TaskQueue queue;
+    queue.keep_open();
+    std::atomic<int> ran{0};
+    std::thread runner([&] { queue.run(3); }); // nothing to run yet: it waits
+    for (int i = 0; i < 50; ++i) {
+        queue.push_back([&] {
+            ran.fetch_add(1);
+            queue.push_front([&] { ran.fetch_add(1); });
+        });
+        if (i % 10 == 0)
+            std::this_thread::sleep_for(1ms); // idle between bursts
+    }
+    queue.close();
+    runner.join();
+    EXPECT_EQ(ran.load(), 100);
+}
+
 TEST(TaskQueueTest, NothingToRunReturnsAtOnce) {
     TaskQueue queue;
     queue.run(4);

@@ -1,0 +1,48 @@
+#pragma once
+
+#include <cstddef>
+#include <filesystem>
+#include <memory>
+
+// Linking packages while the resolution still runs.
+//
+// A project without node_modules gets every package it will install added. The store trees
+// of the releases the resolver is about to pick can then be linked (install.hpp: hard links,
+// falling back to reflinks and copies) into folders staged in node_modules/.cairn's spreading
+// buckets (spread.hpp) on threads of their own, while the resolver, which computes more than
+// it waits, keeps the calling thread: the two overlap on a machine with two cores. When the
+// plan is known, materialize() moves each staged folder to where the plan puts that package
+// (one rename), and links the rest as it always does: a package placed twice, one whose
+// scripts run (those are copies), one with planned packages nested in it (its folder is
+// shared), and any the resolver did not pick ahead.
+//
+// Staged folders are nobody's: the ones no package of the plan takes, and all of them when
+// the run fails before materialize(), are removed when the Prelinker goes, as are the
+// folders it made when nothing was installed. A killed run's are cleared by the next install
+// that stages or makes a folder of the same number.
+namespace cairn::install {
+
+class Prelinker {
+public:
+    // One for `project` when it has no node_modules (made here, with node_modules/.cairn),
+    // nullptr when it has one or it cannot be made (materialize() then does everything).
+    // `jobs`: staging threads; 0, the hardware threads, at least 2.
+    static std::unique_ptr<Prelinker> for_new_node_modules(const std::filesystem::path& project,
+                                                           unsigned jobs = 0);
+    ~Prelinker();
+    Prelinker(const Prelinker&) = delete;
+    Prelinker& operator=(const Prelinker&) = delete;
+
+    // Stages a hard-linked copy of the complete store tree `source` (once per tree). Returns
+    // at once; thread-safe. A tree that cannot be staged is left to materialize().
+    void add(const std::filesystem::path& source);
+
+    struct Impl; // install's own (materialize() takes the staged folders)
+    Impl& impl() { return *m_impl; }
+
+private:
+    explicit Prelinker(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> m_impl;
+};
+
+} // namespace cairn::install

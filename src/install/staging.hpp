@@ -1,0 +1,78 @@
+#pragma once
+
+#include "fs_tree.hpp"
+#include "spread.hpp"
+#include "worker_pool.hpp"
+
+#include "cairn/install/prelink.hpp"
+
+#include <atomic>
+#include <cstddef>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+// The Prelinker's side that materialize() sees (prelink.hpp).
+namespace cairn::install {
+
+struct Prelinker::Impl {
+    Impl(std::filesystem::path project, detail::Fd project_fd, detail::Fd cairn_dir, unsigned jobs);
+    ~Impl();
+
+    void add(const std::filesystem::path& source);
+
+    // Waits for every tree added so far to be staged; later ones are ignored. Called by
+    // materialize() before it places anything (and by the destructor).
+    void finish();
+
+    // Moves the staged tree of `source` to `name` in `parent` (never replacing anything
+    // there) and returns the folder, open; nullopt when there is none (not added, taken
+    // already, or its staging failed) or the move failed (the caller then links it). Adds
+    // the names of the files at its top to `top_files`, and the files it holds to
+    // `counters`. `shown` names the place in messages. Thread-safe, after finish().
+    std::optional<detail::Fd> take(const std::filesystem::path& source, int parent,
+                                   const char* name, const std::filesystem::path& shown,
+                                   std::vector<std::string>& top_files,
+                                   detail::CopyCounters& counters);
+
+    // The spreader the staged folders came from; materialize() makes its folders through it
+    // too, numbered from first_free() on.
+    detail::FolderSpreader& spreader() { return m_spreader; }
+    std::size_t first_free() const { return m_next; }
+
+    bool used_by_install = false; // materialize() ran with it: node_modules is the install's
+
+private:
+    struct Tree {
+        std::string source;
+        std::size_t number = 0; // the staged folder's number (spreader)
+        std::optional<detail::FolderSpreader::Staged> staged;
+        detail::TreeCopyOptions options;
+        detail::CopyCounters counters;
+        std::vector<std::string> top_files;
+        std::atomic<std::size_t> pending{0}; // its copy's tasks not yet finished
+        std::atomic<bool> failed{false};
+        bool taken = false; // under m_mutex
+        bool placed = false;
+    };
+    void stage(Tree& tree);
+    void part_done(Tree& tree);
+
+    std::filesystem::path m_project;
+    detail::Fd m_project_fd;
+    detail::Fd m_cairn_dir; // node_modules/.cairn, the buckets' home
+    detail::FolderSpreader m_spreader;
+    unsigned m_jobs;
+    std::mutex m_mutex;
+    std::map<std::string, std::unique_ptr<Tree>> m_trees; // by source, under m_mutex
+    std::size_t m_next = 0;                               // under m_mutex
+    bool m_finished = false;                              // under m_mutex
+    detail::TaskQueue m_queue;
+    std::thread m_runner;
+};
+
+} // namespace cairn::install

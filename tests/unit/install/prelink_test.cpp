@@ -1,0 +1,190 @@
+// Packages linked ahead into staged folders, then taken where the plan puts them
+// (cairn/install/prelink.hpp).
+#include "install_fixture.hpp"
+
+#include "cairn/install/prelink.hpp"
+
+#include <unistd.h>
+
+namespace cairn::test {
+namespace {
+
+class PrelinkTest : public InstallTest {
+protected:
+    InstallReport install_with(const InstallPlan& plan, Prelinker* prelinker) {
+        InstallOptions options;
+        options.jobs = 2;
+        options.prelinker = prelinker;
+        return materialize(plan, options);
+    }
+
+    // Whether the file is the store's inode (a hard link), not a copy.
+    static bool same_inode(const fs::path& a, const fs::path& b) {
+        return stat_of(a).st_ino == stat_of(b).st_ino;
+    }
+};
+
+TEST_F(PrelinkTest, StagedTreesAreTakenWhereThePlanPutsThem) {
+    fs::path a = make_tree({"a", "1.0.0", "", {}, {}});
+    fs::path b1 = make_tree({"b", "1.0.0", "", {}, {}});
+    fs::path b2 = make_tree({"b", "2.0.0", "", {}, {}});
+    fs::path c = make_tree({"@s/c",
+                            "1.0.0",
+                            R"("bin": {"c": "cli.js"})",
+                            {{"cli.js", "#!/usr/bin/env node\n"}, {"lib/deep/x.js", "x"}},
+                            {}});
+    fs::path d = make_tree({"d", "1.0.0", "", {}, {}});
+    fs::path unused = make_tree({"x", "1.0.0", "", {}, {}});
+    auto prelinker = Prelinker::for_new_node_modules(project, 2);
+    ASSERT_TRUE(prelinker);
+    for (const auto& tree : {a, b1, b2, c, d, unused, d})
+        prelinker->add(tree);
+    auto plan = plan_of(
+        {package("node_modules/a", "a", "1.0.0", a, {{"b", "node_modules/a/node_modules/b"}}),
+         package("node_modules/a/node_modules/b", "b", "2.0.0", b2),
+         package("node_modules/a/node_modules/d", "d", "1.0.0", d),
+         package("node_modules/b", "b", "1.0.0", b1),
+         package("node_modules/@s/c", "@s/c", "1.0.0", c),
+         package("node_modules/d", "d", "1.0.0", d)},
+        {{"a", "node_modules/a"},
+         {"b", "node_modules/b"},
+         {"@s/c", "node_modules/@s/c"},
+         {"d", "node_modules/d"}});
+    auto report = install_with(plan, prelinker.get());
+    // Taken: b@1, b@2 (nested), @s/c, and d at one of its two places. a shares its folder
+    // with the packages nested in it: linked in place, as is d's second copy.
+    EXPECT_EQ(report.prelinked, 4u);
+    EXPECT_EQ(report.added, 6u);
+    prelinker.reset(); // x's staged folder goes
+    EXPECT_EQ(listing(project / "node_modules"),
+              (std::vector<std::string>{".bin",
+                                        ".bin/c",
+                                        ".cairn",
+                                        ".cairn/state.json",
+                                        "@s",
+                                        "@s/c",
+                                        "@s/c/cli.js",
+                                        "@s/c/index.js",
+                                        "@s/c/lib",
+                                        "@s/c/lib/deep",
+                                        "@s/c/lib/deep/x.js",
+                                        "@s/c/package.json",
+                                        "a",
+                                        "a/index.js",
+                                        "a/node_modules",
+                                        "a/node_modules/b",
+                                        "a/node_modules/b/index.js",
+                                        "a/node_modules/b/package.json",
+                                        "a/node_modules/d",
+                                        "a/node_modules/d/index.js",
+                                        "a/node_modules/d/package.json",
+                                        "a/package.json",
+                                        "b",
+                                        "b/index.js",
+                                        "b/package.json",
+                                        "d",
+                                        "d/index.js",
+                                        "d/package.json"}));
+    EXPECT_TRUE(same_inode(project / "node_modules/@s/c/lib/deep/x.js", c / "lib/deep/x.js"));
+    EXPECT_TRUE(same_inode(project / "node_modules/b/index.js", b1 / "index.js"));
+    // The bin of a taken package is linked and made executable (a copy: the store's file
+    // keeps its mode).
+    EXPECT_EQ(fs::read_symlink(project / "node_modules/.bin/c"), "../@s/c/cli.js");
+    EXPECT_EQ(::access((project / "node_modules/@s/c/cli.js").c_str(), X_OK), 0);
+    EXPECT_EQ(stat_of(c / "cli.js").st_mode & 0777, 0644u);
+    CAIRN_NEED_NODE();
+    EXPECT_EQ(node_eval("require('a').dep + ' ' + require('b').version"), "2.0.0 1.0.0");
+}
+
+TEST_F(PrelinkTest, TheIsolatedLayoutTakesThemToo) {
+    fs::path a = make_tree({"a", "1.0.0", "", {}, {}});
+    fs::path b = make_tree({"b", "1.0.0", "", {}, {}});
+    auto prelinker = Prelinker::for_new_node_modules(project, 2);
+    ASSERT_TRUE(prelinker);
+    prelinker->add(a);
+    prelinker->add(b);
+    auto plan = plan_of({package("node_modules/a", "a", "1.0.0", a, {{"b", "node_modules/b"}}),
+                         package("node_modules/b", "b", "1.0.0", b)},
+                        {{"a", "node_modules/a"}}, Layout::isolated);
+    auto report = install_with(plan, prelinker.get());
+    EXPECT_EQ(report.prelinked, 2u);
+    EXPECT_TRUE(same_inode(project / "node_modules/.cairn/a@1.0.0/node_modules/a/index.js",
+                           a / "index.js"));
+    EXPECT_TRUE(fs::is_symlink(project / "node_modules/.cairn/a@1.0.0/node_modules/b"));
+    CAIRN_NEED_NODE();
+    EXPECT_EQ(node_eval("require('a').dep"), "1.0.0");
+}
+
+TEST_F(PrelinkTest, APackageWhoseScriptsRunIsCopiedNotTaken) {
+    fs::path a = make_tree({"a", "1.0.0", "", {}, {}});
+    auto prelinker = Prelinker::for_new_node_modules(project, 2);
+    ASSERT_TRUE(prelinker);
+    prelinker->add(a);
+    auto planned = package("node_modules/a", "a", "1.0.0", a);
+    planned.run_scripts = true;
+    auto report = install_with(plan_of({planned}, {{"a", "node_modules/a"}}), prelinker.get());
+    EXPECT_EQ(report.prelinked, 0u);
+    EXPECT_FALSE(same_inode(project / "node_modules/a/index.js", a / "index.js"));
+    prelinker.reset();
+    EXPECT_EQ(listing(project / "node_modules"),
+              (std::vector<std::string>{".cairn", ".cairn/state.json", "a", "a/index.js",
+                                        "a/package.json"}));
+}
+
+TEST_F(PrelinkTest, ARunThatInstallsNothingLeavesNoNodeModules) {
+    fs::path a = make_tree({"a", "1.0.0", "", {}, {}});
+    {
+        auto prelinker = Prelinker::for_new_node_modules(project, 2);
+        ASSERT_TRUE(prelinker);
+        EXPECT_TRUE(fs::is_directory(project / "node_modules/.cairn"));
+        prelinker->add(a);
+        prelinker->add(project / "no-such-tree"); // not staged, and no error
+    }                                             // the resolution failed, say
+    EXPECT_FALSE(exists_no_follow(project / "node_modules"));
+    EXPECT_TRUE(fs::exists(a / "index.js"));
+}
+
+TEST_F(PrelinkTest, OnlyANewNodeModulesIsStagedInto) {
+    fs::create_directories(project / "node_modules");
+    EXPECT_FALSE(Prelinker::for_new_node_modules(project));
+    fs::remove(project / "node_modules");
+    fs::create_directories(tmp / "elsewhere");
+    fs::create_directory_symlink(tmp / "elsewhere", project / "node_modules");
+    EXPECT_FALSE(Prelinker::for_new_node_modules(project));
+    EXPECT_TRUE(fs::is_empty(tmp / "elsewhere"));
+    EXPECT_FALSE(Prelinker::for_new_node_modules(tmp / "no-such-project"));
+}
+
+TEST_F(PrelinkTest, TreesAddedFromManyThreadsAreStagedOnce) {
+    std::vector<fs::path> trees;
+    std::vector<PlannedPackage> packages;
+    std::map<std::string, std::string> roots;
+    for (int i = 0; i < 40; ++i) {
+        std::string name = "p" + std::to_string(i);
+        trees.push_back(
+            make_tree({name, "1.0.0", "", {{"lib/a.js", "a"}, {"lib/b/c.js", "c"}}, {}}));
+        packages.push_back(package("node_modules/" + name, name, "1.0.0", trees.back()));
+        roots.emplace(name, "node_modules/" + name);
+    }
+    auto prelinker = Prelinker::for_new_node_modules(project, 3);
+    ASSERT_TRUE(prelinker);
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t)
+        threads.emplace_back([&] {
+            for (const auto& tree : trees)
+                prelinker->add(tree);
+        });
+    for (auto& thread : threads)
+        thread.join();
+    auto report = install_with(plan_of(packages, roots), prelinker.get());
+    EXPECT_EQ(report.prelinked, 40u);
+    EXPECT_EQ(report.files_linked, 40u * 4);
+    prelinker.reset();
+    for (int i = 0; i < 40; ++i)
+        EXPECT_EQ(read_text(project / "node_modules" / ("p" + std::to_string(i)) / "lib/b/c.js"),
+                  "c");
+    listing(project / "node_modules"); // asserts the buckets are empty
+}
+
+} // namespace
+} // namespace cairn::test
