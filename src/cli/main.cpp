@@ -33,8 +33,9 @@ Error usage_error(const CLI::ParseError& e) {
 
 int main(int argc, char** argv) {
     cairn::cli::Session session;
-    auto app = cairn::cli::make_app(session);
+    std::unique_ptr<CLI::App> app;
     try {
+        app = cairn::cli::make_app(session, argc, argv);
         app->parse(argc, argv);
         if (app->get_subcommands().empty()) {
             std::fputs(app->help().c_str(), stdout);

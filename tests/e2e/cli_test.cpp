@@ -26,6 +26,29 @@ TEST(Cli, HelpForACommand) {
     EXPECT_NE(top.out.find("--offline"), std::string::npos);
 }
 
+// Only the command named is built (src/cli/app.hpp): by its name or an alias, after global
+// options with and without values; every command when the word is no command's.
+TEST(Cli, ACommandIsFoundByNameOrAliasAfterGlobalOptions) {
+    CliSandbox sandbox;
+    const std::pair<std::vector<std::string>, std::string> lines[] = {
+        {{"i", "--help"}, "Usage: cairn install"},
+        {{"--offline", "-C", ".", "-vv", "rm", "--help"}, "Usage: cairn remove"},
+        {{"--config=network.mode=\"offline\"", "--json", "ls", "--help"}, "Usage: cairn tree"},
+        {{"-q", "explain", "--help"}, "Usage: cairn why"},
+        {{"--frozen", "install"}, ""}, // not a global option: every command is built
+    };
+    for (const auto& [args, usage] : lines) {
+        auto r = sandbox.cairn(args);
+        if (usage.empty()) {
+            EXPECT_EQ(r.status, 2) << r.err;
+            EXPECT_NE(r.err.find("--frozen"), std::string::npos) << r.err;
+            continue;
+        }
+        EXPECT_EQ(r.status, 0) << args[0] << ": " << r.err;
+        EXPECT_NE(r.out.find(usage), std::string::npos) << args[0] << ": " << r.out;
+    }
+}
+
 TEST(Cli, HelpForAnUnknownCommandIsAUsageError) {
     CliSandbox sandbox;
     auto r = sandbox.cairn({"help", "instal"});

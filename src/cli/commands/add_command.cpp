@@ -103,7 +103,7 @@ void add_remove_command(CLI::App& app, Session& session) {
     });
 }
 
-CAIRN_COMMAND(11, add_add_command);
-CAIRN_COMMAND(12, add_remove_command);
+CAIRN_COMMAND(11, "add", add_add_command);
+CAIRN_COMMAND(12, "remove rm", add_remove_command);
 
 } // namespace cairn::cli

@@ -157,6 +157,6 @@ void add_cache_command(CLI::App& app, Session& session) {
     add->callback([&session, settings] { run_add(session, *settings); });
 }
 
-CAIRN_COMMAND(45, add_cache_command);
+CAIRN_COMMAND(45, "cache", add_cache_command);
 
 } // namespace cairn::cli

@@ -218,6 +218,6 @@ void add_config_command(CLI::App& app, Session& session) {
         ->callback([&session] { run_validate(session); });
 }
 
-CAIRN_COMMAND(40, add_config_command);
+CAIRN_COMMAND(40, "config", add_config_command);
 
 } // namespace cairn::cli

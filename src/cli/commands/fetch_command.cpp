@@ -16,6 +16,6 @@ void add_fetch_command(CLI::App& app, Session& session) {
     });
 }
 
-CAIRN_COMMAND(17, add_fetch_command);
+CAIRN_COMMAND(17, "fetch", add_fetch_command);
 
 } // namespace cairn::cli

@@ -30,6 +30,6 @@ void add_help_command(CLI::App& app, Session& session) {
     });
 }
 
-CAIRN_COMMAND(1, add_help_command);
+CAIRN_COMMAND(1, "help", add_help_command);
 
 } // namespace cairn::cli

@@ -65,6 +65,6 @@ void add_identity_command(CLI::App& app, Session& session) {
     });
 }
 
-CAIRN_COMMAND(60, add_identity_command);
+CAIRN_COMMAND(60, "identity", add_identity_command);
 
 } // namespace cairn::cli

@@ -137,6 +137,6 @@ void add_index_command(CLI::App& app, Session& session) {
     }
 }
 
-CAIRN_COMMAND(63, add_index_command);
+CAIRN_COMMAND(63, "index", add_index_command);
 
 } // namespace cairn::cli

@@ -66,6 +66,6 @@ void add_init_command(CLI::App& app, Session& session) {
     cmd->callback([&session, settings] { run_init(session, *settings); });
 }
 
-CAIRN_COMMAND(10, add_init_command);
+CAIRN_COMMAND(10, "init", add_init_command);
 
 } // namespace cairn::cli

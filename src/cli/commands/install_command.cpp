@@ -96,6 +96,6 @@ void add_install_command(CLI::App& app, Session& session) {
     });
 }
 
-CAIRN_COMMAND(10, add_install_command);
+CAIRN_COMMAND(10, "install i", add_install_command);
 
 } // namespace cairn::cli

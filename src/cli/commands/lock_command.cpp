@@ -15,6 +15,6 @@ void add_lock_command(CLI::App& app, Session& session) {
     });
 }
 
-CAIRN_COMMAND(16, add_lock_command);
+CAIRN_COMMAND(16, "lock", add_lock_command);
 
 } // namespace cairn::cli

@@ -46,6 +46,6 @@ void add_outdated_command(CLI::App& app, Session& session) {
     });
 }
 
-CAIRN_COMMAND(22, add_outdated_command);
+CAIRN_COMMAND(22, "outdated", add_outdated_command);
 
 } // namespace cairn::cli

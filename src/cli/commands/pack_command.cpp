@@ -65,6 +65,6 @@ void add_pack_command(CLI::App& app, Session& session) {
     });
 }
 
-CAIRN_COMMAND(66, add_pack_command);
+CAIRN_COMMAND(66, "pack", add_pack_command);
 
 } // namespace cairn::cli

@@ -60,6 +60,6 @@ void add_publish_command(CLI::App& app, Session& session) {
     });
 }
 
-CAIRN_COMMAND(64, add_publish_command);
+CAIRN_COMMAND(64, "publish", add_publish_command);
 
 } // namespace cairn::cli

@@ -23,6 +23,6 @@ void add_registry_command(CLI::App& app, Session& session) {
     });
 }
 
-CAIRN_COMMAND(62, add_registry_command);
+CAIRN_COMMAND(62, "registry", add_registry_command);
 
 } // namespace cairn::cli

@@ -49,6 +49,6 @@ void add_semver_command(CLI::App& app, Session& session) {
     });
 }
 
-CAIRN_COMMAND(44, add_semver_command);
+CAIRN_COMMAND(44, "semver", add_semver_command);
 
 } // namespace cairn::cli

@@ -145,7 +145,7 @@ void add_why_command(CLI::App& app, Session& session) {
     });
 }
 
-CAIRN_COMMAND(20, add_tree_command);
-CAIRN_COMMAND(21, add_why_command);
+CAIRN_COMMAND(20, "tree ls", add_tree_command);
+CAIRN_COMMAND(21, "why explain", add_why_command);
 
 } // namespace cairn::cli

@@ -29,6 +29,6 @@ void add_trust_command(CLI::App& app, Session& session) {
     });
 }
 
-CAIRN_COMMAND(68, add_trust_command);
+CAIRN_COMMAND(68, "trust", add_trust_command);
 
 } // namespace cairn::cli

@@ -22,6 +22,6 @@ void add_update_command(CLI::App& app, Session& session) {
     });
 }
 
-CAIRN_COMMAND(14, add_update_command);
+CAIRN_COMMAND(14, "update up", add_update_command);
 
 } // namespace cairn::cli
