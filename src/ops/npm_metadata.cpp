@@ -238,25 +238,34 @@ NpmMetadata::Entry& NpmMetadata::entry(std::string_view package) {
             : -1;
     store::UnixSeconds now = m_now();
     std::size_t too_young = 0;
-    std::vector<std::pair<NpmCandidate, Entry::Origin>> kept;
-    // By version (build metadata breaking ties), a registry's release before a later one's.
-    auto by_version = [](const auto& a, const auto& b) {
-        if (auto c = a.first.version <=> b.first.version; c != 0)
+    // The releases kept, in document order, and their order by version (build metadata
+    // breaking ties, a registry's release before a later one's): indices are sorted, not
+    // the candidates, which are large.
+    std::vector<NpmCandidate> candidates;
+    std::vector<Entry::Origin> origin_of;
+    std::vector<std::uint32_t> kept;
+    auto by_version = [&](std::uint32_t a, std::uint32_t b) {
+        const version::Version& va = candidates[a].version;
+        const version::Version& vb = candidates[b].version;
+        if (auto c = va <=> vb; c != 0)
             return c < 0;
-        return a.first.version.build() < b.first.version.build();
+        return va.build() < vb.build();
     };
     // Whether an earlier registry of a union kept this version (kept[0, earlier) is sorted).
     std::size_t earlier = 0;
     auto kept_earlier = [&](const version::Version& version) {
         auto end = kept.begin() + static_cast<std::ptrdiff_t>(earlier);
         return find_identical(
-                   kept.begin(), end, version,
-                   [](const auto& k) -> const auto& { return k.first.version; }) != end;
+                   kept.begin(), end, version, [&](std::uint32_t k) -> const auto& {
+                       return candidates[k].version;
+                   }) != end;
     };
     for (std::size_t f = 0; f < lookup.found.size(); ++f) {
         const npm::CompactPackument& packument = *lookup.found[f].packument;
         for (const auto& [tag, version] : packument.dist_tags())
             e.tags.emplace(tag, version);
+        candidates.reserve(candidates.size() + packument.size());
+        origin_of.reserve(origin_of.size() + packument.size());
         kept.reserve(kept.size() + packument.size());
         for (std::size_t i = 0; i < packument.size(); ++i) {
             npm::ReleaseSummary release = packument.summary(i);
@@ -273,9 +282,10 @@ NpmMetadata::Entry& NpmMetadata::entry(std::string_view package) {
             if (m_filter && !m_filter(package, NpmReleaseKey{release.version, release.integrity,
                                                              release.shasum}))
                 continue;
-            kept.emplace_back(
-                NpmCandidate{std::move(*version), release.deprecated,
-                             std::string(release.engines_node)},
+            kept.push_back(static_cast<std::uint32_t>(candidates.size()));
+            candidates.push_back(NpmCandidate{std::move(*version), release.deprecated,
+                                              std::string(release.engines_node)});
+            origin_of.push_back(
                 Entry::Origin{static_cast<std::uint32_t>(f), static_cast<std::uint32_t>(i)});
         }
         std::stable_sort(kept.begin(), kept.end(), by_version);
@@ -284,11 +294,11 @@ NpmMetadata::Entry& NpmMetadata::entry(std::string_view package) {
     // Of identical versions within one document ("1.0.0", "v1.0.0") the first is kept.
     e.releases.reserve(kept.size());
     e.origins.reserve(kept.size());
-    for (auto& [release, origin] : kept) {
-        if (!e.releases.empty() && e.releases.back().version.identical(release.version))
+    for (std::uint32_t k : kept) {
+        if (!e.releases.empty() && e.releases.back().version.identical(candidates[k].version))
             continue;
-        e.releases.push_back(std::move(release));
-        e.origins.push_back(origin);
+        e.releases.push_back(std::move(candidates[k]));
+        e.origins.push_back(origin_of[k]);
     }
     if (too_young)
         m_warnings.push_back(fmt::format("{} release(s) of npm:{} are younger than the "

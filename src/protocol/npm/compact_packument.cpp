@@ -104,10 +104,22 @@ CompactPackument::CompactPackument(std::string bytes) : m_bytes(std::move(bytes)
     if (m_format >= 3)
         m_tarball_base = r.text();
     Layout layout{m_format, m_name, m_tarball_base};
-    m_starts.resize(r.count());
-    for (auto& start : m_starts) {
-        start = static_cast<std::uint32_t>(r.position());
-        walk_release(r, layout, nullptr);
+    std::size_t count = r.count();
+    m_starts.reserve(count);
+    m_summaries.reserve(count);
+    for (std::size_t i = 0; i < count; ++i) {
+        m_starts.push_back(static_cast<std::uint32_t>(r.position()));
+        ReleaseSummary summary = walk_release(r, layout, nullptr);
+        // An empty view may point anywhere ("" for a field an earlier format lacks).
+        auto span = [&](std::string_view view) {
+            if (view.empty())
+                return Span{};
+            return Span{static_cast<std::uint32_t>(view.data() - m_bytes.data()),
+                        static_cast<std::uint32_t>(view.size())};
+        };
+        m_summaries.push_back(Summary{span(summary.version), span(summary.engines_node),
+                                      span(summary.integrity), span(summary.shasum),
+                                      summary.deprecated, summary.published_ms});
     }
     if (!r.at_end())
         r.corrupt("trailing bytes");
@@ -118,8 +130,10 @@ CompactPackument CompactPackument::of(const Packument& packument) {
 }
 
 ReleaseSummary CompactPackument::summary(std::size_t i) const {
-    compact::Reader r(m_bytes, m_starts[i]);
-    return walk_release(r, Layout{m_format, m_name, m_tarball_base}, nullptr);
+    const Summary& s = m_summaries[i];
+    auto view = [&](Span span) { return std::string_view(m_bytes).substr(span.offset, span.size); };
+    return ReleaseSummary{view(s.version),      s.deprecated,      s.published_ms,
+                          view(s.engines_node), view(s.integrity), view(s.shasum)};
 }
 
 PackumentRelease CompactPackument::release(std::size_t i) const {

@@ -12,10 +12,10 @@
 
 // A packument in its compact encoding (packument.hpp), read lazily: the document's bytes are
 // checked once, every length of every release, when it is built; afterwards a release is
-// decoded only when it is asked for, and only where each release starts is kept besides the
-// bytes. A warm resolution of a package with thousands of
-// releases (typescript, @types/node) then costs one pass over its bytes and the handful of
-// releases it picks, not a decoded copy of every one.
+// decoded only when it is asked for, and only where each release starts and what its
+// summary holds are kept besides them. A warm resolution of a package with
+// thousands of releases (typescript, @types/node) then costs one pass over its bytes and
+// the handful of releases it picks, not a decoded copy of every one.
 namespace cairn::protocol::npm {
 
 // The version of the compact encoding written; the earlier ones are still read.
@@ -63,6 +63,16 @@ private:
     std::optional<std::string> m_modified;
     std::string m_tarball_base;          // what a conventional dist.tarball starts with
     std::vector<std::uint32_t> m_starts; // where each release's encoding begins
+    // What summary() gives, noted by the checking pass (offsets: the bytes may move).
+    struct Span {
+        std::uint32_t offset = 0, size = 0;
+    };
+    struct Summary {
+        Span version, engines_node, integrity, shasum;
+        bool deprecated = false;
+        std::optional<std::int64_t> published_ms;
+    };
+    std::vector<Summary> m_summaries;
 };
 
 } // namespace cairn::protocol::npm
