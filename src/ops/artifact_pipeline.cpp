@@ -197,14 +197,14 @@ std::size_t ArtifactPipeline::add(NeededArtifact artifact) {
     m_work.push_back(std::make_unique<Work>(Work{std::move(artifact), {}, {}, false}));
     Work& work = *m_work.back();
     const NeededArtifact& a = work.artifact;
-    if (auto tree = m_store.find_unpacked(a.digest, m_options.strip)) {
+    if (auto tree = m_store.complete_tree(a.digest, m_options.strip)) {
         {
             std::lock_guard lock(m_mutex);
-            work.outcome.tree = tree->path;
+            work.outcome.tree = *tree;
             ++m_done;
         }
         if (m_options.on_tree)
-            m_options.on_tree(tree->path);
+            m_options.on_tree(*tree);
     } else if (m_store.find_blob(a.digest)) {
         unpack_later(work);
     } else {

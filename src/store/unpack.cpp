@@ -10,6 +10,7 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -83,6 +84,18 @@ std::optional<UnpackedTree> Store::find_unpacked(const Digest& digest,
     if (!marker || marker->blob != digest || !fs::is_directory(fs::symlink_status(path, ec)))
         return std::nullopt;
     return UnpackedTree{path, marker->manifest, marker->files, marker->bytes, true};
+}
+
+std::optional<fs::path> Store::complete_tree(const Digest& digest, StripComponents strip) const {
+    // The marker is written atomically and last (unpack()): there, it vouches for the tree.
+    struct stat st {};
+    if (::stat(marker_path(digest, strip).c_str(), &st) != 0 || !S_ISREG(st.st_mode) ||
+        st.st_size == 0)
+        return std::nullopt;
+    fs::path path = unpacked_path(digest, strip);
+    if (::lstat(path.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
+        return std::nullopt;
+    return path;
 }
 
 UnpackedTree Store::unpack(const Digest& digest, const UnpackOptions& options) const {

@@ -146,6 +146,10 @@ public:
 
     // Unpacked trees. find_unpacked trusts a tree only when its marker exists.
     std::optional<UnpackedTree> find_unpacked(const Digest& digest, StripComponents strip) const;
+    // The folder of a complete unpacked tree, for linking from: its marker is a file with
+    // content and its folder is there (two stats; the marker is not read).
+    std::optional<std::filesystem::path> complete_tree(const Digest& digest,
+                                                       StripComponents strip) const;
     // Extracts the stored blob (extract.hpp rules) unless its tree is already complete.
     // Safe with other processes unpacking the same blob: one extracts, the others wait
     // for it and reuse the tree. Throws Error(Code::io) when the blob is not stored and

@@ -138,6 +138,29 @@ TEST(Unpack, ATreeWithoutMarkerIsNeverTrustedAndIsReplaced) {
     EXPECT_FALSE(fs::exists(tree.path / "junk"));
 }
 
+// What linking asks: the marker (a file with content) and the folder, not the marker's text.
+TEST(Unpack, ACompleteTreeHasItsMarkerAndItsFolder) {
+    TempDir tmp;
+    Store store(tmp / "s");
+    std::string tgz = make_tar({file_entry("f", "real")});
+    Digest digest = sha512_of(tgz);
+    store.add_blob_bytes(digest, tgz);
+    EXPECT_FALSE(store.complete_tree(digest, StripComponents::none)); // not unpacked
+    auto tree = store.unpack(digest, {});
+    EXPECT_EQ(store.complete_tree(digest, StripComponents::none), tree.path);
+    EXPECT_FALSE(store.complete_tree(digest, StripComponents::first)); // another tree
+    fs::path marker = store.marker_path(digest, StripComponents::none);
+    std::string text = read_file(marker);
+    write_file(marker, ""); // an empty marker vouches for nothing
+    EXPECT_FALSE(store.complete_tree(digest, StripComponents::none));
+    write_file(marker, text);
+    fs::remove_all(tree.path); // a folder removed by hand
+    EXPECT_FALSE(store.complete_tree(digest, StripComponents::none));
+    fs::create_directories(tmp / "elsewhere");
+    fs::create_directory_symlink(tmp / "elsewhere", tree.path); // never followed
+    EXPECT_FALSE(store.complete_tree(digest, StripComponents::none));
+}
+
 TEST(Unpack, ACorruptedVerifiedBlobIsCaughtWhileUnpackingAndQuarantined) {
     TempDir tmp;
     Store store(tmp / "s");
