@@ -30,14 +30,16 @@ std::unique_ptr<Prelinker> Prelinker::for_new_node_modules(const fs::path& proje
     // Made here, or there already (another install, the user): only a new one is ours.
     if (::mkdirat(project_fd.get(), "node_modules", 0777) != 0)
         return nullptr;
-    Fd node_modules(::openat(project_fd.get(), "node_modules",
-                             O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
-    if (!node_modules || ::mkdirat(node_modules.get(), ".cairn", 0777) != 0)
+    constexpr int k_open_dir = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
+    Fd node_modules(::openat(project_fd.get(), "node_modules", k_open_dir));
+    Fd cairn_dir;
+    if (node_modules && ::mkdirat(node_modules.get(), ".cairn", 0777) == 0)
+        cairn_dir = Fd(::openat(node_modules.get(), ".cairn", k_open_dir));
+    if (!cairn_dir) { // what was made here goes
+        ::unlinkat(project_fd.get(), "node_modules/.cairn", AT_REMOVEDIR);
+        ::unlinkat(project_fd.get(), "node_modules", AT_REMOVEDIR);
         return nullptr;
-    Fd cairn_dir(
-        ::openat(node_modules.get(), ".cairn", O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
-    if (!cairn_dir)
-        return nullptr;
+    }
     // As materialize() marks them: packages and buckets are unrelated trees.
     folder_hint::mark_top_of_hierarchies(node_modules.get());
     folder_hint::mark_top_of_hierarchies(cairn_dir.get());
