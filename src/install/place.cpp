@@ -144,14 +144,14 @@ std::optional<Fd> take_staged(Run& run, Placement& placement) {
         return std::nullopt;
     auto [parent, name] = split_last(unit.package_dir);
     constexpr std::string_view k_node_modules = "node_modules";
-    if (!parent.starts_with(k_node_modules))
-        return std::nullopt;
     Fd made;
     int parent_fd = run.node_modules_fd.get();
-    if (parent.size() > k_node_modules.size()) {
+    if (parent.starts_with("node_modules/")) {
         made = make_dirs(run.node_modules_fd.get(), parent.substr(k_node_modules.size() + 1),
                          run.project / "node_modules");
         parent_fd = made.get();
+    } else if (parent != k_node_modules) {
+        return std::nullopt;
     }
     auto taken =
         run.prelinked->take(unit.first->source, parent_fd, name.c_str(),
@@ -374,6 +374,8 @@ void materialize_units(Run& run) {
     }
     UnitPlacer(run, to_place.size()).run(placements);
     run.report.prelinked = run.prelinked_taken.load();
+    if (run.prelinked)
+        run.prelinked->drop_untaken();
     run.spreader = nullptr;
     run.own_spreader.reset();
     run.cairn_dir_fd = Fd();

@@ -47,15 +47,26 @@ std::unique_ptr<Prelinker> Prelinker::for_new_node_modules(const fs::path& proje
     // medium project's warm install took 90-95 ms with 2 threads, 100-118 with 4.)
     if (!jobs)
         jobs = std::max(2u, std::thread::hardware_concurrency());
-    return std::unique_ptr<Prelinker>(new Prelinker(
-        std::make_unique<Impl>(project, std::move(project_fd), std::move(cairn_dir), jobs)));
+    try {
+        return std::unique_ptr<Prelinker>(new Prelinker(
+            std::make_unique<Impl>(project, std::move(project_fd), std::move(cairn_dir), jobs)));
+    } catch (...) {
+        // No thread to stage with (or no memory): materialize() does everything.
+        ::rmdir((project / "node_modules/.cairn").c_str());
+        ::rmdir((project / "node_modules").c_str());
+        return nullptr;
+    }
 }
 
 Prelinker::Prelinker(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
 Prelinker::~Prelinker() = default;
 
-void Prelinker::add(const fs::path& source) {
-    m_impl->add(source);
+void Prelinker::add(const fs::path& source) noexcept {
+    try {
+        m_impl->add(source);
+    } catch (...) {
+        // a tree not staged is linked by materialize()
+    }
 }
 
 Prelinker::Impl::Impl(fs::path project, Fd project_fd, Fd cairn_dir, unsigned jobs)
@@ -72,20 +83,25 @@ Prelinker::Impl::Impl(fs::path project, Fd project_fd, Fd cairn_dir, unsigned jo
     });
 }
 
-Prelinker::Impl::~Impl() {
-    finish();
-    bool placed_any = false;
+void Prelinker::Impl::drop_untaken() {
     for (auto& [source, tree] : m_trees) {
-        placed_any = placed_any || tree->placed;
         if (tree->placed || !tree->staged)
             continue;
         try {
             detail::remove_entry(tree->staged->bucket, tree->staged->name.c_str(),
                                  m_project / "node_modules/.cairn");
-        } catch (const Error&) {
-            // left for the next install that uses this number
+        } catch (...) {
+            // left for the next install's pruning (prune.cpp empties unused buckets)
         }
+        tree->staged.reset();
     }
+}
+
+Prelinker::Impl::~Impl() {
+    finish();
+    drop_untaken();
+    bool placed_any = std::any_of(m_trees.begin(), m_trees.end(),
+                                  [](const auto& entry) { return entry.second->placed; });
     if (used_by_install || placed_any)
         return;
     // Nothing was installed (the run failed before): the folders made here go, when empty.
@@ -97,7 +113,8 @@ Prelinker::Impl::~Impl() {
 }
 
 void Prelinker::Impl::add(const fs::path& source) {
-    Tree* tree = nullptr;
+    auto made = std::make_unique<Tree>();
+    Tree* tree = made.get();
     {
         std::lock_guard lock(m_mutex);
         if (m_finished)
@@ -105,10 +122,9 @@ void Prelinker::Impl::add(const fs::path& source) {
         auto [it, fresh] = m_trees.try_emplace(source.string());
         if (!fresh)
             return;
-        it->second = std::make_unique<Tree>();
-        tree = it->second.get();
         tree->source = it->first;
         tree->number = m_next++;
+        it->second = std::move(made);
     }
     tree->pending = 1;
     m_queue.push_back([this, tree] {

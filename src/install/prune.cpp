@@ -4,6 +4,7 @@
 
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -135,6 +136,24 @@ struct Pruner {
         return cairn_entries;
     }
 
+    // A bucket holding folders that no install is using: what a killed run left there
+    // (a package folder half made, or one staged while it resolved) goes. A bucket that
+    // another install, or this one's Prelinker, holds (flock) is left to it.
+    void empty_left_bucket(const std::string& dir, const std::string& name) {
+        struct stat st {};
+        std::string rel = dir + "/" + name;
+        if (::fstatat(run.project_fd.get(), rel.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+            !S_ISDIR(st.st_mode) || st.st_nlink <= 2)
+            return; // empty (no subfolder), as buckets are between installs
+        try {
+            auto bucket = open_dir(run.project_fd.get(), rel, run.project);
+            if (bucket && ::flock(bucket->get(), LOCK_EX | LOCK_NB) == 0)
+                empty_dir(bucket->get(), {}, run.project / rel);
+        } catch (const Error&) {
+            // tried again by the next install; nothing of it is anyone's
+        }
+    }
+
     void prune_cairn_dir() {
         std::string dir = "node_modules/.cairn";
         const auto& entries = list_cairn_dir();
@@ -150,6 +169,8 @@ struct Pruner {
             if (name.starts_with(".spread-")) {
                 if (!FolderSpreader::is_bucket_name(name))
                     tasks.push_back({dir, name, false});
+                else
+                    empty_left_bucket(dir, name);
                 continue;
             }
             remove(dir, name);

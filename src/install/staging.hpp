@@ -39,6 +39,10 @@ struct Prelinker::Impl {
                                    std::vector<std::string>& top_files,
                                    detail::CopyCounters& counters);
 
+    // Removes the staged folders no package took; after the placing, before the state and
+    // the fingerprint vouch for node_modules (a run killed later leaves none behind).
+    void drop_untaken();
+
     // The spreader the staged folders came from; materialize() makes its folders through it
     // too, numbered from first_free() on.
     detail::FolderSpreader& spreader() { return m_spreader; }

@@ -48,7 +48,8 @@ struct PipelineOptions {
     // Called after each artifact completes (from the calling thread): done, total.
     std::function<void(std::size_t, std::size_t)> progress;
     // Called with each artifact's unpacked tree as soon as it is complete (found in the
-    // store by add(), or unpacked by a worker): from any thread, possibly at once.
+    // store by add(), or unpacked by a worker): from any thread, possibly at once. It must
+    // not throw (the artifact is complete whatever it does).
     std::function<void(const std::filesystem::path&)> on_tree;
 };
 

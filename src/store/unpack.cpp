@@ -87,12 +87,21 @@ std::optional<UnpackedTree> Store::find_unpacked(const Digest& digest,
 }
 
 std::optional<fs::path> Store::complete_tree(const Digest& digest, StripComponents strip) const {
-    // The marker is written atomically and last (unpack()): there, it vouches for the tree.
-    struct stat st {};
-    if (::stat(marker_path(digest, strip).c_str(), &st) != 0 || !S_ISREG(st.st_mode) ||
-        st.st_size == 0)
+    // The marker is written atomically and last (unpack()): there, and of this format, it
+    // vouches for the tree. Its first line is checked (what find_unpacked() and unpack()
+    // would reject is not linked from), the rest is not parsed.
+    constexpr std::string_view k_header = "cairn-unpacked 1\n";
+    int fd = ::open(marker_path(digest, strip).c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0)
+        return std::nullopt;
+    char header[k_header.size()];
+    ssize_t got = ::pread(fd, header, sizeof header, 0);
+    ::close(fd);
+    if (got != static_cast<ssize_t>(sizeof header) ||
+        std::string_view(header, sizeof header) != k_header)
         return std::nullopt;
     fs::path path = unpacked_path(digest, strip);
+    struct stat st {};
     if (::lstat(path.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
         return std::nullopt;
     return path;

@@ -16,10 +16,11 @@
 // scripts run (those are copies), one with planned packages nested in it (its folder is
 // shared), and any the resolver did not pick ahead.
 //
-// Staged folders are nobody's: the ones no package of the plan takes, and all of them when
-// the run fails before materialize(), are removed when the Prelinker goes, as are the
-// folders it made when nothing was installed. A killed run's are cleared by the next install
-// that stages or makes a folder of the same number.
+// Staged folders are nobody's. materialize() removes the ones no package of the plan takes
+// once it has placed the others (before the state file vouches for node_modules); all of
+// them go when the run fails before materialize(), with the folders the Prelinker made
+// when nothing was installed. A killed run's are removed by the next install that prunes
+// node_modules (prune.cpp empties a bucket holding folders when no install holds it).
 namespace cairn::install {
 
 class Prelinker {
@@ -35,7 +36,7 @@ public:
 
     // Stages a hard-linked copy of the complete store tree `source` (once per tree). Returns
     // at once; thread-safe. A tree that cannot be staged is left to materialize().
-    void add(const std::filesystem::path& source);
+    void add(const std::filesystem::path& source) noexcept;
 
     struct Impl; // install's own (materialize() takes the staged folders)
     Impl& impl() { return *m_impl; }

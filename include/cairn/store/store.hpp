@@ -146,8 +146,8 @@ public:
 
     // Unpacked trees. find_unpacked trusts a tree only when its marker exists.
     std::optional<UnpackedTree> find_unpacked(const Digest& digest, StripComponents strip) const;
-    // The folder of a complete unpacked tree, for linking from: its marker is a file with
-    // content and its folder is there (two stats; the marker is not read).
+    // The folder of a complete unpacked tree, for linking from: its marker starts as this
+    // format's do and its folder is there (the rest of the marker is not read).
     std::optional<std::filesystem::path> complete_tree(const Digest& digest,
                                                        StripComponents strip) const;
     // Extracts the stored blob (extract.hpp rules) unless its tree is already complete.

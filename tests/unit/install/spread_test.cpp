@@ -4,6 +4,7 @@
 #include "spread.hpp"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <set>
@@ -238,6 +239,26 @@ TEST_F(SpreadInstallTest, ABucketOfAnEarlierCairnLeftByAKilledRunIsPruned) {
     EXPECT_EQ(report.removed, 0u); // not a package
     EXPECT_EQ(besides_buckets(project / "node_modules/.cairn"),
               std::vector<std::string>{"state.json"});
+}
+
+// A run killed while it resolved leaves staged folders (prelink.hpp) in buckets whose
+// numbers a later install may never use: that install's pruning empties them, unless
+// another install holds the bucket.
+TEST_F(SpreadInstallTest, WhatAKilledRunLeftInABucketGoesUnlessTheBucketIsInUse) {
+    fs::path cairn_dir = project / "node_modules/.cairn";
+    write_file(cairn_dir / ".spread-40/321/index.js", "staged by a killed run");
+    write_file(cairn_dir / ".spread-41/329/index.js", "another install's");
+    Fd held = open_folder(cairn_dir / ".spread-41");
+    ASSERT_EQ(::flock(held.get(), LOCK_EX | LOCK_NB), 0);
+    auto report = install(many(Layout::hoisted));
+    EXPECT_EQ(report.removed, 0u); // not a package
+    EXPECT_TRUE(fs::is_empty(cairn_dir / ".spread-40"));
+    EXPECT_TRUE(fs::exists(cairn_dir / ".spread-41/329/index.js"));
+    held = Fd();
+    install(many(Layout::hoisted)); // nothing changed: no pruning
+    fs::remove_all(project / "node_modules/p3");
+    install(many(Layout::hoisted));
+    EXPECT_EQ(besides_buckets(cairn_dir), std::vector<std::string>{"state.json"});
 }
 
 } // namespace

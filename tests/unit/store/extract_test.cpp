@@ -138,7 +138,7 @@ TEST(Unpack, ATreeWithoutMarkerIsNeverTrustedAndIsReplaced) {
     EXPECT_FALSE(fs::exists(tree.path / "junk"));
 }
 
-// What linking asks: the marker (a file with content) and the folder, not the marker's text.
+// What linking asks: the marker's first line and the folder, not the rest of the marker.
 TEST(Unpack, ACompleteTreeHasItsMarkerAndItsFolder) {
     TempDir tmp;
     Store store(tmp / "s");
@@ -152,6 +152,8 @@ TEST(Unpack, ACompleteTreeHasItsMarkerAndItsFolder) {
     fs::path marker = store.marker_path(digest, StripComponents::none);
     std::string text = read_file(marker);
     write_file(marker, ""); // an empty marker vouches for nothing
+    EXPECT_FALSE(store.complete_tree(digest, StripComponents::none));
+    write_file(marker, "cairn-unpacked 2\n" + text.substr(17)); // nor one of another format
     EXPECT_FALSE(store.complete_tree(digest, StripComponents::none));
     write_file(marker, text);
     fs::remove_all(tree.path); // a folder removed by hand
