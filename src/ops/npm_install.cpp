@@ -809,6 +809,7 @@ NpmProjectSummary run(const NpmProjectContext& context, const NpmProjectRequest&
     summary.added = report.added + report.replaced;
     summary.removed = report.removed;
     summary.unchanged = report.unchanged;
+    summary.linked_ahead = report.prelinked;
     summary.scripts_skipped = report.scripts_skipped;
     summary.scripts_run = report.scripts_run;
     for (auto& w : report.warnings)

@@ -57,7 +57,8 @@ struct NpmProjectSummary {
     bool lock_written = false;
     std::size_t packages = 0; // in the installed tree
     std::size_t added = 0, removed = 0, unchanged = 0;
-    std::size_t downloaded = 0; // artifacts fetched over the network
+    std::size_t linked_ahead = 0; // of those added, linked while the resolution ran
+    std::size_t downloaded = 0;   // artifacts fetched over the network
     std::uint64_t downloaded_bytes = 0;
     std::size_t reused = 0; // artifacts the store already had
     std::size_t metadata_requests = 0;

@@ -129,6 +129,7 @@ void print_summary(const Session& session, const ops::NpmProjectSummary& s, std:
                          {"added", s.added},
                          {"removed", s.removed},
                          {"unchanged", s.unchanged},
+                         {"linked_ahead", s.linked_ahead},
                          {"downloaded", s.downloaded},
                          {"downloaded_bytes", s.downloaded_bytes},
                          {"reused", s.reused},

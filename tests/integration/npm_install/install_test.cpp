@@ -66,6 +66,36 @@ TEST_F(Install, HoistsNestsLinksBinsAndLocks) {
         << "a 2.0.0 satisfies no requirement";
 }
 
+// A fresh node_modules gets packages linked while the resolution runs (install/prelink.hpp),
+// cold and warm; an install following its lockfile, or offline, links them afterwards.
+TEST_F(Install, AFreshInstallLinksPackagesWhileItResolves) {
+    basic_registry();
+    auto linked_ahead = [&](std::vector<std::string> args) {
+        args.push_back("--json");
+        auto r = cairn(args);
+        EXPECT_OK(r);
+        return nlohmann::json::parse(r.out).value("linked_ahead", std::size_t{99});
+    };
+    // b 2.0.0 and the b 1.1.0 nested in a; a shares its folder with that b.
+    EXPECT_EQ(linked_ahead({"install"}), 2u);
+    EXPECT_EQ(installed_version("node_modules/a/node_modules/b"), "1.1.0");
+    fs::remove_all(project / "node_modules");
+    fs::remove(project / "cairn.lock");
+    EXPECT_EQ(linked_ahead({"install"}), 2u);
+    fs::remove_all(project / "node_modules");
+    EXPECT_EQ(linked_ahead({"install", "--frozen"}), 0u);
+    fs::remove_all(project / "node_modules");
+    fs::remove(project / "cairn.lock");
+    EXPECT_EQ(linked_ahead({"install", "--offline"}), 0u);
+    EXPECT_EQ(installed_version("node_modules/b"), "2.0.0");
+    // Nothing staged is left behind.
+    for (const auto& entry : fs::directory_iterator(project / "node_modules/.cairn")) {
+        if (entry.path().filename().string().starts_with(".spread-")) {
+            EXPECT_TRUE(fs::is_empty(entry.path())) << entry.path();
+        }
+    }
+}
+
 // An install that follows the lockfile skips reading its portable index; when a linked
 // folder's version changes, the lockfile is written again, and its index must survive.
 TEST_F(Install, AFollowedLockfileRewrittenForALinkKeepsItsIndex) {
@@ -319,6 +349,8 @@ TEST_F(Install, PeerConflictIsExplainedLikeEresolve) {
     EXPECT_NE(r.err.find("host"), std::string::npos) << r.err;
     EXPECT_NE(r.err.find("plugin"), std::string::npos) << r.err;
     EXPECT_NE(r.err.find("hint:"), std::string::npos) << r.err;
+    // What was linked while it resolved went, with the node_modules made for it.
+    EXPECT_FALSE(fs::exists(project / "node_modules"));
 }
 
 TEST_F(Install, OptionalPlatformPackagesAreSkippedAndRecorded) {
