@@ -63,6 +63,8 @@ json package_json(const LockedPackage& p) {
         out["peer"] = true;
     if (p.has_install_script)
         out["hasInstallScript"] = true;
+    if (p.has_bin)
+        out["hasBin"] = *p.has_bin;
     if (p.deprecated)
         out["deprecated"] = *p.deprecated;
     put_nonempty(out, "dependencies", p.dependencies);

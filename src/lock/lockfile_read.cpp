@@ -140,6 +140,8 @@ LockedPackage package_from(const Reader& r, std::string_view path, element value
     p.optional = r.boolean(o, "optional", where);
     p.peer = r.boolean(o, "peer", where);
     p.has_install_script = r.boolean(o, "hasInstallScript", where);
+    if (r.find(o, "hasBin"))
+        p.has_bin = r.boolean(o, "hasBin", where);
     p.deprecated = r.optional_string(o, "deprecated", where);
     p.dependencies = r.specs(o, "dependencies", where);
     p.optional_dependencies = r.specs(o, "optionalDependencies", where);

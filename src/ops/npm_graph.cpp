@@ -79,6 +79,7 @@ lock::Lockfile lock_from_tree(const resolve::npm::Tree& tree, const format::npm:
         p.resolved = std::move(source.tarball_url);
         p.registry = source.authority + "/" + source.registry;
         p.has_install_script = record.has_install_script;
+        p.has_bin = record.has_bin;
         p.deprecated = record.deprecated;
         std::set<std::string> optional_names;
         for (const auto& [name, spec] : record.optional_dependencies)
@@ -170,6 +171,9 @@ install::InstallPlan plan_from_lock(const lock::Lockfile& lock, const fs::path& 
                 throw error;
             }
             planned.source = tree->second;
+            // Its package.json is read for bins and scripts unless its metadata says it has
+            // neither (a lockfile of an earlier cairn does not say).
+            planned.no_bins_or_scripts = p.has_bin == false && !p.has_install_script;
         }
         link_all(path, p.dependencies, planned.dependencies);
         link_all(path, p.optional_dependencies, planned.dependencies);

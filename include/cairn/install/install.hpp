@@ -83,7 +83,10 @@ struct PlannedPackage {
     // Dependency folder name -> `path` of the PlannedPackage it resolves to.
     std::map<std::string, std::string> dependencies;
     bool run_scripts = false; // allowed to run its lifecycle scripts
-    bool optional = false;    // a failing script removes it with a warning instead of failing
+    // Its registry metadata says it has no bins and no install scripts: its package.json is
+    // then not read (unless it runs scripts or has a binding.gyp, which npm builds).
+    bool no_bins_or_scripts = false;
+    bool optional = false; // a failing script removes it with a warning instead of failing
 };
 
 struct InstallPlan {

@@ -22,7 +22,8 @@
 //     "root": { "dependencies": {..}, "devDependencies": {..}, "optionalDependencies": {..},
 //               "peerDependencies": {..}, "overrides": {..} },       // as the manifest had them
 //     "packages": { "node_modules/a": { "version": "1.0.0", "integrity": "sha512-..",
-//                   "resolved": "<tarball URL>", "registry": "public/upstream", ... } },
+//                   "resolved": "<tarball URL>", "registry": "public/upstream",
+//                   "hasBin": false, ... } },   // hasBin: absent in earlier cairns' files
 //     "skipped": [ { "name": "fsevents", "spec": "^2", "requiredBy": "", "reason": ".." } ],
 //     "index": { "npm:a": { "tags": {..}, "versions": { "1.0.0": {..one line..} } } },
 //     "cairn": { .. }                                                 // the cairn format's part
@@ -62,6 +63,9 @@ struct LockedPackage {
     bool optional = false;
     bool peer = false;
     bool has_install_script = false;
+    // "hasBin": whether its registry metadata lists bins; nullopt (no key) when unknown, as
+    // in lockfiles of earlier cairns (an install then reads the package's package.json).
+    std::optional<bool> has_bin;
     std::optional<std::string> deprecated;
     SpecMap dependencies; // its own prod dependencies, as its manifest states them
     SpecMap optional_dependencies;

@@ -327,6 +327,7 @@ TEST_F(Install, WrongIntegrityInThePackumentIsRefused) {
 
 TEST_F(Install, BinPointingOutsideThePackageIsRefused) {
     auto bad = v("1.0.0");
+    bad.bin = {{"x", "../../../etc/passwd"}}; // the registry lists it, as npm's does
     bad.package_json = R"({"name":"escape","version":"1.0.0","bin":{"x":"../../../etc/passwd"}})";
     registry.add({"escape", {bad}});
     registry.write();
@@ -335,6 +336,34 @@ TEST_F(Install, BinPointingOutsideThePackageIsRefused) {
     EXPECT_NE(r.status, 0);
     EXPECT_NE(r.err.find("bin"), std::string::npos) << r.err;
     EXPECT_FALSE(fs::exists(project / "node_modules/.bin/x"));
+}
+
+// A package's package.json is read for bins and scripts unless its registry metadata lists
+// neither (cairn.lock's hasBin and hasInstallScript). A registry whose metadata hides a bin
+// gets it left out, never linked; an earlier cairn's lockfile, without hasBin, reads them all.
+TEST_F(Install, BinsAndScriptsFollowTheRegistryMetadataAndOldLockfilesReadThem) {
+    auto hidden = v("1.0.0");
+    hidden.package_json = R"({"name":"hidden","version":"1.0.0","bin":{"h":"index.js"}})";
+    auto listed = v("1.0.0");
+    listed.bin = {{"l", "index.js"}};
+    registry.add({"hidden", {hidden}});
+    registry.add({"listed", {listed}});
+    registry.write();
+    manifest(R"({"dependencies":{"hidden":"1.0.0","listed":"1.0.0"}})");
+    EXPECT_OK(cairn({"install"}));
+    EXPECT_TRUE(fs::is_symlink(project / "node_modules/.bin/l"));
+    EXPECT_FALSE(fs::is_symlink(project / "node_modules/.bin/h"));
+    auto lock = nlohmann::json::parse(read_file(project / "cairn.lock"));
+    EXPECT_EQ(lock["packages"]["node_modules/hidden"]["hasBin"], false);
+    EXPECT_EQ(lock["packages"]["node_modules/listed"]["hasBin"], true);
+    // The same lockfile as an earlier cairn wrote it: no hasBin, so both are read.
+    for (auto& [path, package] : lock["packages"].items())
+        package.erase("hasBin");
+    write_file(project / "cairn.lock", lock.dump(2) + "\n");
+    fs::remove_all(project / "node_modules");
+    EXPECT_OK(cairn({"install", "--frozen"}));
+    EXPECT_TRUE(fs::is_symlink(project / "node_modules/.bin/l"));
+    EXPECT_TRUE(fs::is_symlink(project / "node_modules/.bin/h"));
 }
 
 TEST_F(Install, PeerConflictIsExplainedLikeEresolve) {

@@ -30,6 +30,7 @@ Lockfile sample() {
     b.os.clear();
     b.dev = true;
     b.has_install_script = true;
+    b.has_bin = true; // a's is unknown (an earlier cairn's lockfile)
     b.deprecated = "use c";
     lock.packages.emplace(b.path, b);
     lock.skipped.push_back({"fsevents", "^2", "", "platform darwin required"});
@@ -63,6 +64,15 @@ TEST(Lockfile, RoundTripsExactly) {
     EXPECT_EQ(back.index.at("b").dist_tags, lock.index.at("b").dist_tags);
     EXPECT_EQ(back.sections.at("cairn"), lock.sections.at("cairn"));
     EXPECT_EQ(write_lockfile(back), text) << "writing what was read gives the same bytes";
+    EXPECT_FALSE(back.packages.at("node_modules/a").has_bin.has_value());
+    EXPECT_EQ(back.packages.at("node_modules/b-alias").has_bin, true);
+    auto c = lock.packages.at("node_modules/a");
+    c.path = "node_modules/c";
+    c.has_bin = false; // known: no bins, written as such
+    lock.packages.emplace(c.path, c);
+    text = write_lockfile(lock);
+    EXPECT_NE(text.find("\"hasBin\": false"), std::string::npos) << text;
+    EXPECT_EQ(read_lockfile(text, "cairn.lock").packages.at("node_modules/c").has_bin, false);
 }
 
 TEST(Lockfile, TheIndexCanBeLeftOutButSuchALockfileIsNeverWritten) {
