@@ -62,9 +62,8 @@ CommandRegistration::CommandRegistration(int order, const char* names, CommandAd
 }
 
 void add_registered_commands(CLI::App& app, Session& session, std::string_view word) {
-    auto commands = registered_commands();
     if (!word.empty() && word != "help") {
-        for (const auto& command : commands) {
+        for (const auto& command : registered_commands()) {
             if (std::find(command.names.begin(), command.names.end(), word) !=
                 command.names.end()) {
                 command.add(app, session);
@@ -72,6 +71,7 @@ void add_registered_commands(CLI::App& app, Session& session, std::string_view w
             }
         }
     }
+    auto commands = registered_commands();
     std::stable_sort(commands.begin(), commands.end(),
                      [](const auto& a, const auto& b) { return a.order < b.order; });
     for (const auto& command : commands) {

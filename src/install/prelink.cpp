@@ -19,7 +19,6 @@ namespace {
 
 // Folders a Prelinker may stage and materialize() may then make through its spreader.
 constexpr std::size_t k_spreader_capacity = std::size_t{1} << 16;
-constexpr std::size_t k_per_bucket = 8; // the spreader's default
 
 } // namespace
 
@@ -71,8 +70,8 @@ void Prelinker::add(const fs::path& source) noexcept {
 
 Prelinker::Impl::Impl(fs::path project, Fd project_fd, Fd cairn_dir, unsigned jobs)
     : m_project(std::move(project)), m_project_fd(std::move(project_fd)),
-      m_cairn_dir(std::move(cairn_dir)),
-      m_spreader(m_cairn_dir.get(), k_spreader_capacity, k_per_bucket), m_jobs(jobs) {
+      m_cairn_dir(std::move(cairn_dir)), m_spreader(m_cairn_dir.get(), k_spreader_capacity),
+      m_jobs(jobs) {
     m_queue.keep_open();
     m_runner = std::thread([this] {
         try {
@@ -105,9 +104,7 @@ Prelinker::Impl::~Impl() {
     if (used_by_install || placed_any)
         return;
     // Nothing was installed (the run failed before): the folders made here go, when empty.
-    std::size_t buckets = (m_next + k_per_bucket - 1) / k_per_bucket;
-    for (std::size_t b = 0; b < buckets; ++b)
-        ::unlinkat(m_cairn_dir.get(), (".spread-" + std::to_string(b)).c_str(), AT_REMOVEDIR);
+    m_spreader.remove_empty_buckets();
     ::unlinkat(m_project_fd.get(), "node_modules/.cairn", AT_REMOVEDIR);
     ::unlinkat(m_project_fd.get(), "node_modules", AT_REMOVEDIR);
 }

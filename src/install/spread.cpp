@@ -17,6 +17,10 @@ namespace {
 constexpr std::string_view k_bucket_prefix = ".spread-";
 constexpr int k_open_dir = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
 
+std::string bucket_name(std::size_t number) {
+    return std::string(k_bucket_prefix) + std::to_string(number);
+}
+
 } // namespace
 
 FolderSpreader::FolderSpreader(int home, std::size_t count, std::size_t per_bucket)
@@ -30,10 +34,17 @@ bool FolderSpreader::is_bucket_name(std::string_view name) {
                        name.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
+void FolderSpreader::remove_empty_buckets() {
+    std::size_t buckets = (m_count + m_per_bucket - 1) / m_per_bucket;
+    for (std::size_t number = 0; number < buckets; ++number)
+        if (m_buckets[number].fd)
+            ::unlinkat(m_home, bucket_name(number).c_str(), AT_REMOVEDIR); // fails if not empty
+}
+
 int FolderSpreader::bucket_fd(std::size_t number) {
     Bucket& bucket = m_buckets[number];
     std::call_once(bucket.opened, [&] {
-        std::string name = std::string(k_bucket_prefix) + std::to_string(number);
+        std::string name = bucket_name(number);
         // One made by an earlier install is used as it is.
         if (::mkdirat(m_home, name.c_str(), 0700) != 0 && errno != EEXIST)
             return;

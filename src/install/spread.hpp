@@ -62,6 +62,10 @@ public:
     // (errno set) when that failed, and the folder stays in its bucket.
     bool move_into(const Staged& staged, int parent, const char* name);
 
+    // Removes the buckets this spreader made or opened that are empty, when no thread uses
+    // it any more (a run that installed nothing leaves no folder behind).
+    void remove_empty_buckets();
+
     // Whether an entry of the home folder is a bucket (".spread-" and digits): installs
     // keep those; anything else of that prefix is an earlier cairn's and may go.
     static bool is_bucket_name(std::string_view name);

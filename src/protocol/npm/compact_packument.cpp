@@ -107,16 +107,16 @@ CompactPackument::CompactPackument(std::string bytes) : m_bytes(std::move(bytes)
     std::size_t count = r.count();
     m_starts.reserve(count);
     m_summaries.reserve(count);
+    // An empty view may point anywhere ("" for a field an earlier format lacks).
+    auto span = [&](std::string_view view) {
+        if (view.empty())
+            return Span{};
+        return Span{static_cast<std::uint32_t>(view.data() - m_bytes.data()),
+                    static_cast<std::uint32_t>(view.size())};
+    };
     for (std::size_t i = 0; i < count; ++i) {
         m_starts.push_back(static_cast<std::uint32_t>(r.position()));
         ReleaseSummary summary = walk_release(r, layout, nullptr);
-        // An empty view may point anywhere ("" for a field an earlier format lacks).
-        auto span = [&](std::string_view view) {
-            if (view.empty())
-                return Span{};
-            return Span{static_cast<std::uint32_t>(view.data() - m_bytes.data()),
-                        static_cast<std::uint32_t>(view.size())};
-        };
         m_summaries.push_back(Summary{span(summary.version), span(summary.engines_node),
                                       span(summary.integrity), span(summary.shasum),
                                       summary.deprecated, summary.published_ms});
