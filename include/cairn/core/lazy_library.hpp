@@ -8,7 +8,8 @@
 // Kerberos, ICU, compressors). The modules call the libraries' own C APIs as usual; the
 // functions they call are defined in cairn (src/core/lazy_crypto.cpp, src/lazy/*.cpp), and
 // each one loads its library the first time any of them is called, then forwards. A
-// command that never hashes, downloads, unpacks or reads the metadata cache loads none.
+// command that never hashes, downloads or unpacks loads none. (SQLite is linked in: every
+// resolution reads the metadata cache.)
 
 #include <string_view>
 

@@ -1,8 +1,8 @@
 #pragma once
 
-// libcurl, libarchive and SQLite, loaded on first use (include/cairn/core/lazy_library.hpp
-// says why and how). The net and store modules call their C APIs as usual: this module
-// defines those functions (src/lazy/curl.cpp, archive.cpp, sqlite.cpp).
+// libcurl and libarchive, loaded on first use (include/cairn/core/lazy_library.hpp says why
+// and how). The net and store modules call their C APIs as usual: this module defines
+// those functions (src/lazy/curl.cpp, archive.cpp).
 
 #include "cairn/core/lazy_library.hpp"
 
@@ -11,6 +11,5 @@ namespace cairn::lazy {
 // The libraries loaded this way (their sonames are the ones cairn was built against).
 extern const SharedLibrary libcurl;
 extern const SharedLibrary libarchive;
-extern const SharedLibrary libsqlite;
 
 } // namespace cairn::lazy

@@ -1,4 +1,4 @@
-// libcurl, libarchive, SQLite and libcrypto are loaded on first use: not before, once after,
+// libcurl, libarchive and libcrypto are loaded on first use: not before, once after,
 // with a clear error when a library or a function is missing, and with every kind of
 // variadic curl option passed through unchanged.
 #include "cairn/core/digest.hpp"
@@ -10,7 +10,6 @@
 #include <curl/curl.h>
 #include <gtest/gtest.h>
 #include <openssl/evp.h>
-#include <sqlite3.h>
 
 #include <string>
 #include <vector>
@@ -22,7 +21,6 @@ namespace {
 // loading libcurl brings libcrypto with it.
 const bool k_curl_at_start = is_loaded(libcurl.soname);
 const bool k_archive_at_start = is_loaded(libarchive.soname);
-const bool k_sqlite_at_start = is_loaded(libsqlite.soname);
 const bool k_crypto_at_start = is_loaded(libcrypto.soname);
 
 std::size_t ignore_body(char*, std::size_t size, std::size_t count, void*) {
@@ -47,23 +45,6 @@ TEST(Lazy, ArchiveIsLoadedByItsFirstCallOnly) {
     EXPECT_EQ(archive_read_support_format_tar(reader), ARCHIVE_OK);
     EXPECT_EQ(archive_read_free(reader), ARCHIVE_OK);
     EXPECT_TRUE(is_loaded(libarchive.soname));
-}
-
-TEST(Lazy, SqliteIsLoadedByItsFirstCallOnly) {
-    EXPECT_FALSE(k_sqlite_at_start) << libsqlite.soname << " was loaded at start";
-    sqlite3* db = nullptr;
-    ASSERT_EQ(sqlite3_open_v2(":memory:", &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr),
-              SQLITE_OK);
-    EXPECT_EQ(sqlite3_exec(db, "CREATE TABLE t (x); INSERT INTO t VALUES (42);", nullptr, nullptr,
-                           nullptr),
-              SQLITE_OK);
-    sqlite3_stmt* statement = nullptr;
-    ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT x FROM t", -1, &statement, nullptr), SQLITE_OK);
-    ASSERT_EQ(sqlite3_step(statement), SQLITE_ROW);
-    EXPECT_EQ(sqlite3_column_int64(statement, 0), 42);
-    EXPECT_EQ(sqlite3_finalize(statement), SQLITE_OK);
-    EXPECT_EQ(sqlite3_close(db), SQLITE_OK);
-    EXPECT_TRUE(is_loaded(libsqlite.soname));
 }
 
 TEST(Lazy, CryptoIsLoadedByTheFirstDigestOnly) {
@@ -100,16 +81,14 @@ TEST(Lazy, EveryKindOfCurlOptionIsPassedThrough) {
 
 TEST(Lazy, ReleasingNothingLoadsNothing) {
     // What a destructor does after a failed start: nothing is loaded, nothing throws. (ctest
-    // runs each test in its own process, where none of the four is loaded yet.)
-    const SharedLibrary* libraries[] = {&libcrypto, &libsqlite, &libcurl, &libarchive};
+    // runs each test in its own process, where none of the three is loaded yet.)
+    const SharedLibrary* libraries[] = {&libcrypto, &libcurl, &libarchive};
     std::vector<const SharedLibrary*> absent;
     for (const SharedLibrary* library : libraries)
         if (!is_loaded(library->soname))
             absent.push_back(library);
     EVP_MD_CTX_free(nullptr);
     EVP_PKEY_free(nullptr);
-    EXPECT_EQ(sqlite3_finalize(nullptr), SQLITE_OK);
-    EXPECT_EQ(sqlite3_close(nullptr), SQLITE_OK);
     curl_easy_cleanup(nullptr);
     curl_slist_free_all(nullptr);
     EXPECT_EQ(archive_read_free(nullptr), ARCHIVE_OK);
