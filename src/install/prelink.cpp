@@ -2,6 +2,7 @@
 #include "staging.hpp"
 
 #include "cairn/core/folder_hint.hpp"
+#include "cairn/core/thread_name.hpp"
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -74,6 +75,7 @@ Prelinker::Impl::Impl(fs::path project, Fd project_fd, Fd cairn_dir, unsigned jo
       m_jobs(jobs) {
     m_queue.keep_open();
     m_runner = std::thread([this] {
+        name_this_thread("cairn-stage"); // and the threads it starts
         try {
             m_queue.run(m_jobs);
         } catch (...) {

@@ -3,6 +3,7 @@
 #include "ca_folder.hpp"
 #include "outcome.hpp"
 
+#include "cairn/core/thread_name.hpp"
 #include "cairn/core/unique_name.hpp"
 
 #include <fmt/format.h>
@@ -66,7 +67,10 @@ Client::Engine::Engine(ClientOptions options)
     curl_multi_setopt(m_multi, CURLMOPT_MAX_HOST_CONNECTIONS,
                       static_cast<long>(m_options.max_per_host));
     curl_multi_setopt(m_multi, CURLMOPT_MAXCONNECTS, static_cast<long>(m_options.max_connections));
-    m_thread = std::thread([this] { run(); });
+    m_thread = std::thread([this] {
+        name_this_thread("cairn-net");
+        run();
+    });
 }
 
 Client::Engine::~Engine() {

@@ -2,6 +2,7 @@
 #include "artifact_pipeline.hpp"
 
 #include "cairn/core/encoding.hpp"
+#include "cairn/core/thread_name.hpp"
 #include "cairn/net/client.hpp"
 
 #include <fmt/format.h>
@@ -80,7 +81,10 @@ class ArtifactPipeline::Pool {
 public:
     explicit Pool(unsigned threads) {
         for (unsigned i = 0; i < threads; ++i)
-            m_threads.emplace_back([this] { run(); });
+            m_threads.emplace_back([this] {
+                name_this_thread("cairn-unpack");
+                run();
+            });
     }
     ~Pool() {
         {
