@@ -165,7 +165,8 @@ struct Pruner {
             if (run.isolated() && run.units.by_dir.contains(dir + "/" + name))
                 continue;
             // Spreading buckets stay for the next install (spread.hpp); an earlier cairn's
-            // (".spread-<pid>-<hex>", left by a killed run) go. Neither is a package.
+            // (".spread-<n>", or ".spread-<pid>-<hex>" left by a killed run) go. Neither is
+            // a package.
             if (name.starts_with(".spread-")) {
                 if (!FolderSpreader::is_bucket_name(name))
                     tasks.push_back({dir, name, false});

@@ -17,21 +17,32 @@ namespace {
 constexpr std::string_view k_bucket_prefix = ".spread-";
 constexpr int k_open_dir = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
 
-std::string bucket_name(std::size_t number) {
-    return std::string(k_bucket_prefix) + std::to_string(number);
+bool all_digits(std::string_view text) {
+    return !text.empty() &&
+           std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 } // namespace
 
 FolderSpreader::FolderSpreader(int home, std::size_t count, std::size_t per_bucket)
     : m_home(home), m_per_bucket(per_bucket ? per_bucket : 1), m_count(count),
-      m_buckets(std::make_unique<Bucket[]>((count + m_per_bucket - 1) / m_per_bucket)) {}
+      m_buckets(std::make_unique<Bucket[]>((count + m_per_bucket - 1) / m_per_bucket)) {
+    struct stat st {};
+    if (::fstat(home, &st) == 0)
+        m_home_inode = st.st_ino;
+}
+
+std::string FolderSpreader::bucket_name(std::uint64_t home_inode, std::size_t number) {
+    return std::string(k_bucket_prefix) + std::to_string(number) + '.' + std::to_string(home_inode);
+}
 
 bool FolderSpreader::is_bucket_name(std::string_view name) {
-    if (!name.starts_with(k_bucket_prefix) || name.size() == k_bucket_prefix.size())
+    if (!name.starts_with(k_bucket_prefix))
         return false;
-    return std::all_of(name.begin() + static_cast<std::ptrdiff_t>(k_bucket_prefix.size()),
-                       name.end(), [](char c) { return c >= '0' && c <= '9'; });
+    name.remove_prefix(k_bucket_prefix.size());
+    auto dot = name.find('.');
+    return dot != std::string_view::npos && all_digits(name.substr(0, dot)) &&
+           all_digits(name.substr(dot + 1));
 }
 
 void FolderSpreader::remove_empty_buckets() {

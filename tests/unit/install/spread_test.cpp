@@ -28,6 +28,11 @@ std::vector<std::string> names_in(const fs::path& dir) {
     return out;
 }
 
+// The name of bucket `number` in the folder `home` (which exists).
+std::string bucket(const fs::path& home, std::size_t number) {
+    return FolderSpreader::bucket_name(stat_of(home).st_ino, number);
+}
+
 // A home for buckets and a parent for the folders, both open.
 struct Folders {
     TempDir tmp;
@@ -37,6 +42,9 @@ struct Folders {
         fs::create_directories(tmp / "parent");
         home = open_folder(tmp / "home");
         parent = open_folder(tmp / "parent");
+    }
+    fs::path bucket_path(std::size_t number) const {
+        return tmp / "home" / bucket(tmp / "home", number);
     }
 };
 
@@ -69,7 +77,8 @@ TEST(FolderSpreader, MakesEachFolderInItsParentThroughOneBucketPerGroup) {
         FolderSpreader spreader(home.get(), 20, 8);
         for (std::size_t i = 0; i < 10; ++i)
             make(spreader, i);
-        EXPECT_EQ(names_in(tmp / "home"), (std::vector<std::string>{".spread-0", ".spread-1"}));
+        EXPECT_EQ(names_in(tmp / "home"),
+                  (std::vector<std::string>{bucket(tmp / "home", 0), bucket(tmp / "home", 1)}));
         make(spreader, 17);
         EXPECT_FALSE(spreader.make(20, parent.get(), "beyond-the-count"));
     }
@@ -82,17 +91,17 @@ TEST(FolderSpreader, MakesEachFolderInItsParentThroughOneBucketPerGroup) {
 TEST(FolderSpreader, ReusesBucketsAndClearsWhatAKilledRunLeftInThem) {
     Folders f;
     auto& [tmp, home, parent] = f;
-    fs::create_directories(tmp / "home/.spread-0");
-    auto inode = stat_of(tmp / "home/.spread-0").st_ino;
+    fs::create_directories(f.bucket_path(0));
+    auto inode = stat_of(f.bucket_path(0)).st_ino;
     // A killed run made folder 3 in bucket 0 and never renamed it.
-    write_file(tmp / "home/.spread-0/3/half.js", "half");
+    write_file(f.bucket_path(0) / "3/half.js", "half");
     {
         FolderSpreader spreader(home.get(), 8, 8);
         auto fd = spreader.make(3, parent.get(), "fresh");
         ASSERT_TRUE(fd);
     }
-    EXPECT_EQ(stat_of(tmp / "home/.spread-0").st_ino, inode); // the same bucket
-    EXPECT_TRUE(fs::is_empty(tmp / "parent/fresh"));          // nothing of the killed run
+    EXPECT_EQ(stat_of(f.bucket_path(0)).st_ino, inode); // the same bucket
+    EXPECT_TRUE(fs::is_empty(tmp / "parent/fresh"));    // nothing of the killed run
     EXPECT_EQ(empty_buckets_in(tmp / "home"), 1u);
 }
 
@@ -100,8 +109,8 @@ TEST(FolderSpreader, ABucketNameTakenByALinkIsReplacedNeverFollowed) {
     Folders f;
     auto& [tmp, home, parent] = f;
     fs::create_directories(tmp / "elsewhere");
-    fs::create_directory_symlink(tmp / "elsewhere", tmp / "home/.spread-0");
-    write_file(tmp / "home/.spread-1", "a file");
+    fs::create_directory_symlink(tmp / "elsewhere", f.bucket_path(0));
+    write_file(f.bucket_path(1), "a file");
     {
         FolderSpreader spreader(home.get(), 16, 8);
         EXPECT_TRUE(spreader.make(0, parent.get(), "pkg"));
@@ -123,12 +132,43 @@ TEST(FolderSpreader, ABucketInUseByAnotherInstallIsLeftToIt) {
     EXPECT_TRUE(first.make(1, parent.get(), "c"));
 }
 
-TEST(FolderSpreader, NamesItsBuckets) {
-    EXPECT_TRUE(FolderSpreader::is_bucket_name(".spread-0"));
-    EXPECT_TRUE(FolderSpreader::is_bucket_name(".spread-17"));
+TEST(FolderSpreader, NamesItsBucketsAfterTheirNumberAndTheHomeFolder) {
+    EXPECT_EQ(FolderSpreader::bucket_name(1835021, 3), ".spread-3.1835021");
+    EXPECT_TRUE(FolderSpreader::is_bucket_name(".spread-0.12"));
+    EXPECT_TRUE(FolderSpreader::is_bucket_name(".spread-17.1835021"));
     EXPECT_FALSE(FolderSpreader::is_bucket_name(".spread-"));
-    EXPECT_FALSE(FolderSpreader::is_bucket_name(".spread-1-dead"));
-    EXPECT_FALSE(FolderSpreader::is_bucket_name("spread-1"));
+    EXPECT_FALSE(FolderSpreader::is_bucket_name(".spread-0"));      // an earlier cairn's
+    EXPECT_FALSE(FolderSpreader::is_bucket_name(".spread-1-dead")); // an earlier cairn's
+    EXPECT_FALSE(FolderSpreader::is_bucket_name(".spread-1."));
+    EXPECT_FALSE(FolderSpreader::is_bucket_name(".spread-.5"));
+    EXPECT_FALSE(FolderSpreader::is_bucket_name(".spread-1.2.3"));
+    EXPECT_FALSE(FolderSpreader::is_bucket_name("spread-1.2"));
+}
+
+TEST(FolderSpreader, ANewHomeFolderGetsBucketsOfOtherNames) {
+    // ext4 picks a flagged folder's group from a hash of the new folder's name: buckets
+    // named alike in every new node_modules would land where the last one was deleted.
+    TempDir tmp;
+    std::vector<std::string> first, second;
+    int kept = 0;
+    for (auto* names : {&first, &second}) {
+        fs::create_directories(tmp / "home");
+        fs::create_directories(tmp / "parent");
+        {
+            Fd home = open_folder(tmp / "home");
+            Fd parent = open_folder(tmp / "parent");
+            FolderSpreader spreader(home.get(), 16, 8);
+            ASSERT_TRUE(spreader.make(0, parent.get(), "a"));
+            ASSERT_TRUE(spreader.make(8, parent.get(), "b"));
+            *names = names_in(tmp / "home");
+            EXPECT_EQ(*names,
+                      (std::vector<std::string>{bucket(tmp / "home", 0), bucket(tmp / "home", 1)}));
+        }
+        // The next home is made while this one still exists (so its inode is another).
+        fs::rename(tmp / "home", tmp / ("old-home-" + std::to_string(kept++)));
+        fs::remove_all(tmp / "parent");
+    }
+    EXPECT_NE(first, second);
 }
 
 TEST(FolderSpreader, NeverReplacesAFolderAlreadyThere) {
@@ -213,7 +253,8 @@ TEST_F(SpreadInstallTest, HoistedInstallLeavesItsStateAndEmptyBuckets) {
 
 TEST_F(SpreadInstallTest, ALaterInstallReusesTheBuckets) {
     install(many(Layout::hoisted));
-    fs::path bucket = project / "node_modules/.cairn/.spread-0";
+    fs::path cairn_dir = project / "node_modules/.cairn";
+    fs::path bucket = cairn_dir / FolderSpreader::bucket_name(stat_of(cairn_dir).st_ino, 0);
     ASSERT_TRUE(fs::is_directory(bucket));
     auto inode = stat_of(bucket).st_ino;
     auto buckets = names_in(project / "node_modules/.cairn").size();
@@ -235,6 +276,7 @@ TEST_F(SpreadInstallTest, IsolatedInstallLeavesUnitsStateAndEmptyBuckets) {
 
 TEST_F(SpreadInstallTest, ABucketOfAnEarlierCairnLeftByAKilledRunIsPruned) {
     write_file(project / "node_modules/.cairn/.spread-1-dead/0/index.js", "half");
+    fs::create_directories(project / "node_modules/.cairn/.spread-0"); // numbered, unsalted
     auto report = install(many(Layout::hoisted));
     EXPECT_EQ(report.removed, 0u); // not a package
     EXPECT_EQ(besides_buckets(project / "node_modules/.cairn"),
@@ -246,14 +288,16 @@ TEST_F(SpreadInstallTest, ABucketOfAnEarlierCairnLeftByAKilledRunIsPruned) {
 // another install holds the bucket.
 TEST_F(SpreadInstallTest, WhatAKilledRunLeftInABucketGoesUnlessTheBucketIsInUse) {
     fs::path cairn_dir = project / "node_modules/.cairn";
-    write_file(cairn_dir / ".spread-40/321/index.js", "staged by a killed run");
-    write_file(cairn_dir / ".spread-41/329/index.js", "another install's");
-    Fd held = open_folder(cairn_dir / ".spread-41");
+    fs::create_directories(cairn_dir);
+    fs::path left = cairn_dir / bucket(cairn_dir, 40), used = cairn_dir / bucket(cairn_dir, 41);
+    write_file(left / "321/index.js", "staged by a killed run");
+    write_file(used / "329/index.js", "another install's");
+    Fd held = open_folder(used);
     ASSERT_EQ(::flock(held.get(), LOCK_EX | LOCK_NB), 0);
     auto report = install(many(Layout::hoisted));
     EXPECT_EQ(report.removed, 0u); // not a package
-    EXPECT_TRUE(fs::is_empty(cairn_dir / ".spread-40"));
-    EXPECT_TRUE(fs::exists(cairn_dir / ".spread-41/329/index.js"));
+    EXPECT_TRUE(fs::is_empty(left));
+    EXPECT_TRUE(fs::exists(used / "329/index.js"));
     held = Fd();
     install(many(Layout::hoisted)); // nothing changed: no pruning
     fs::remove_all(project / "node_modules/p3");
