@@ -7,15 +7,19 @@
 #include "cairn/core/error.hpp"
 #include "cairn/core/folder_hint.hpp"
 #include "cairn/core/text.hpp"
+#include "cairn/core/unique_name.hpp"
 
 #include <fcntl.h>
 #include <fmt/format.h>
+#include <stdio.h> // renameat2
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <array>
 #include <cerrno>
 #include <chrono>
+#include <vector>
 
 namespace cairn::store {
 
@@ -43,6 +47,45 @@ void make_dir(const fs::path& path) {
         throw detail::io_error("create the folder", path, ec.value());
 }
 
+constexpr std::array<const char*, 5> k_folders{"blobs", "unpacked", "tmp", "quarantine", "locks"};
+
+// The store's folders. Those missing (a new store) are made in a folder of a random name
+// first, in the root marked as the top of unrelated hierarchies (core/folder_hint.hpp), and
+// then moved into place: ext4 puts such a folder in a block group of its choosing, and
+// everything the store creates later (locks, blobs, tmp sessions) beside it. Made in place,
+// they would land in the group of the folders a removed store emptied, where ext4 without a
+// journal steps over each inode freed there in the last minutes on every new one: a third
+// of the CPU of a cold install of a small project right after `rm -rf` of its store.
+void make_folders(const fs::path& root) {
+    std::vector<const char*> missing;
+    for (const char* name : k_folders) {
+        struct stat st {};
+        if (::stat((root / name).c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
+            missing.push_back(name);
+    }
+    if (missing.empty())
+        return;
+    make_dir(root);
+    int root_fd = ::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (root_fd >= 0 && folder_hint::mark_top_of_hierarchies(root_fd)) {
+        std::string fresh = unique_name(".new-");
+        if (::mkdirat(root_fd, fresh.c_str(), 0700) == 0) {
+            for (const char* name : missing) {
+                std::string made = fresh + "/" + name;
+                // Never replacing a folder another process has just made.
+                if (::mkdirat(root_fd, made.c_str(), 0777) == 0 &&
+                    ::renameat2(root_fd, made.c_str(), root_fd, name, RENAME_NOREPLACE) != 0)
+                    ::unlinkat(root_fd, made.c_str(), AT_REMOVEDIR);
+            }
+            ::unlinkat(root_fd, fresh.c_str(), AT_REMOVEDIR);
+        }
+    }
+    if (root_fd >= 0)
+        ::close(root_fd);
+    for (const char* name : missing) // what was not made above (other filesystems)
+        make_dir(root / name);
+}
+
 void check_version(const fs::path& root) {
     fs::path file = root / "store-version";
     std::error_code ec;
@@ -66,8 +109,7 @@ void check_version(const fs::path& root) {
 } // namespace
 
 Store::Store(fs::path root) : m_root(std::move(root)) {
-    for (const char* dir : {"blobs", "unpacked", "tmp", "quarantine", "locks"})
-        make_dir(m_root / dir);
+    make_folders(m_root);
     check_version(m_root);
     m_session = tmp_dir() / unique_name("s-");
 }

@@ -1,6 +1,15 @@
 #include "store_fixture.hpp"
 
+#include "cairn/core/folder_hint.hpp"
+
+#include <fcntl.h>
+#include <linux/fs.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <vector>
 
 namespace cairn::test {
 namespace {
@@ -22,6 +31,71 @@ TEST(StoreLayout, IsCreatedWithItsVersionAndFolders) {
         EXPECT_TRUE(fs::is_directory(tmp / "s" / dir)) << dir;
     EXPECT_EQ(store.session_dir().parent_path(), tmp / "s" / "tmp");
     EXPECT_TRUE(fs::is_directory(store.session_dir()));
+}
+
+std::vector<std::string> names_in(const fs::path& dir) {
+    std::vector<std::string> out;
+    for (const auto& entry : fs::directory_iterator(dir))
+        out.push_back(entry.path().filename().string());
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+// The folder's inode flags (FS_IOC_GETFLAGS); nullopt where the filesystem has none.
+std::optional<int> inode_flags(const fs::path& dir) {
+    int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int flags = 0;
+    bool ok = fd >= 0 && ::ioctl(fd, FS_IOC_GETFLAGS, &flags) == 0;
+    if (fd >= 0)
+        ::close(fd);
+    return ok ? std::optional<int>(flags) : std::nullopt;
+}
+
+TEST(StoreLayout, ANewStoreHasItsFoldersAndNothingElse) {
+    // The folders are made in one of a random name first, then moved into place.
+    TempDir tmp;
+    Store store(tmp / "s");
+    EXPECT_EQ(names_in(tmp / "s"), (std::vector<std::string>{"blobs", "locks", "quarantine",
+                                                             "store-version", "tmp", "unpacked"}));
+    // Where the filesystem keeps the flag, the root is the top of unrelated hierarchies.
+    fs::create_directories(tmp / "probe");
+    int probe = ::open((tmp / "probe").c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    ASSERT_GE(probe, 0);
+    bool flag_kept = folder_hint::mark_top_of_hierarchies(probe);
+    ::close(probe);
+    if (!flag_kept)
+        GTEST_SKIP() << "this filesystem keeps no FS_TOPDIR_FL (tmpfs, btrfs, xfs...)";
+    auto flags = inode_flags(tmp / "s");
+    ASSERT_TRUE(flags);
+    EXPECT_TRUE(*flags & FS_TOPDIR_FL);
+}
+
+TEST(StoreLayout, FoldersThereAlreadyStayAsTheyAre) {
+    TempDir tmp;
+    write_file(tmp / "s" / "blobs" / "kept", "kept");
+    fs::create_directories(tmp / "s" / "locks");
+    struct stat before {};
+    ASSERT_EQ(::stat((tmp / "s" / "blobs").c_str(), &before), 0);
+    Store store(tmp / "s");
+    struct stat after {};
+    ASSERT_EQ(::stat((tmp / "s" / "blobs").c_str(), &after), 0);
+    EXPECT_EQ(after.st_ino, before.st_ino);
+    EXPECT_EQ(read_file(tmp / "s" / "blobs" / "kept"), "kept");
+    EXPECT_EQ(names_in(tmp / "s"), (std::vector<std::string>{"blobs", "locks", "quarantine",
+                                                             "store-version", "tmp", "unpacked"}));
+}
+
+TEST(StoreLayout, AFileWhereAFolderGoesIsAnErrorAndStays) {
+    TempDir tmp;
+    write_file(tmp / "s" / "locks", "not a folder");
+    auto error = error_of([&] { Store store(tmp / "s"); });
+    ASSERT_TRUE(error);
+    EXPECT_EQ(error->code(), Code::io);
+    EXPECT_NE(error->message().find((tmp / "s" / "locks").string()), std::string::npos)
+        << error->message();
+    EXPECT_EQ(read_file(tmp / "s" / "locks"), "not a folder");
+    for (const auto& name : names_in(tmp / "s"))
+        EXPECT_FALSE(name.starts_with(".new-")) << name;
 }
 
 TEST(StoreLayout, SessionFolderIsRemovedWithTheStore) {
