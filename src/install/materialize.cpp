@@ -224,10 +224,10 @@ InstallReport materialize(const InstallPlan& plan, const InstallOptions& options
         run.project = run.project.parent_path();
     run.project_fd = open_project(run.project);
     if (options.prelinker) {
-        // Every tree added is staged before anything is placed (the staging threads have
-        // had the resolution's time); node_modules is this install's from here on.
+        // No tree is added from here on; each is placed once it is staged. node_modules is
+        // this install's from here on.
         run.prelinked = &options.prelinker->impl();
-        run.prelinked->finish();
+        run.prelinked->close();
         run.prelinked->used_by_install = true;
     }
     // Linking waits in the kernel (folder locks, inode allocation, the disk) more than it

@@ -378,8 +378,10 @@ void materialize_units(Run& run) {
     }
     UnitPlacer(run, to_place.size()).run(placements);
     run.report.prelinked = run.prelinked_taken.load();
-    if (run.prelinked)
+    if (run.prelinked) {
+        run.prelinked->finish();
         run.prelinked->drop_untaken();
+    }
     run.spreader = nullptr;
     run.own_spreader.reset();
     run.cairn_dir_fd = Fd();

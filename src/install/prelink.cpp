@@ -81,6 +81,7 @@ Prelinker::Impl::Impl(fs::path project, Fd project_fd, Fd cairn_dir, unsigned jo
         } catch (...) {
             // every task catches its own errors (the tree is then not staged)
         }
+        all_done();
     });
 }
 
@@ -112,11 +113,11 @@ Prelinker::Impl::~Impl() {
 }
 
 void Prelinker::Impl::add(const fs::path& source) {
-    auto made = std::make_unique<Tree>();
+    auto made = std::make_unique<Tree>(); // pending 1: its first task, pushed below
     Tree* tree = made.get();
     {
         std::lock_guard lock(m_mutex);
-        if (m_finished)
+        if (m_closed)
             return;
         auto [it, fresh] = m_trees.try_emplace(source.string());
         if (!fresh)
@@ -125,7 +126,6 @@ void Prelinker::Impl::add(const fs::path& source) {
         tree->number = m_next++;
         it->second = std::move(made);
     }
-    tree->pending = 1;
     m_queue.push_back([this, tree] {
         stage(*tree);
         part_done(*tree);
@@ -133,9 +133,21 @@ void Prelinker::Impl::add(const fs::path& source) {
 }
 
 void Prelinker::Impl::part_done(Tree& tree) {
+    if (tree.pending.fetch_sub(1) != 1)
+        return;
     // The last part closes the folder: a large project stages a thousand of them.
-    if (tree.pending.fetch_sub(1) == 1 && tree.staged)
+    if (tree.staged)
         tree.staged->fd = Fd();
+    tree.done.store(true);
+    tree.done.notify_all();
+}
+
+void Prelinker::Impl::all_done() {
+    std::lock_guard lock(m_mutex);
+    for (auto& [source, tree] : m_trees) {
+        tree->done.store(true);
+        tree->done.notify_all();
+    }
 }
 
 void Prelinker::Impl::stage(Tree& tree) {
@@ -174,14 +186,18 @@ void Prelinker::Impl::stage(Tree& tree) {
     }
 }
 
-void Prelinker::Impl::finish() {
+void Prelinker::Impl::close() {
     {
         std::lock_guard lock(m_mutex);
-        if (m_finished)
+        if (m_closed)
             return;
-        m_finished = true;
+        m_closed = true;
     }
     m_queue.close();
+}
+
+void Prelinker::Impl::finish() {
+    close();
     if (m_runner.joinable())
         m_runner.join();
 }
@@ -198,7 +214,10 @@ std::optional<Fd> Prelinker::Impl::take(const fs::path& source, int parent, cons
         tree = it->second.get();
         tree->taken = true;
     }
-    if (tree->failed || !tree->staged || !m_spreader.move_into(*tree->staged, parent, name))
+    tree->done.wait(false);
+    // A tree whose tasks the staging threads dropped (pending above 0) is not complete.
+    if (tree->pending.load() != 0 || tree->failed || !tree->staged ||
+        !m_spreader.move_into(*tree->staged, parent, name))
         return std::nullopt;
     tree->placed = true;
     Fd fd(::openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));

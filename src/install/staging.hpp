@@ -25,15 +25,20 @@ struct Prelinker::Impl {
 
     void add(const std::filesystem::path& source);
 
-    // Waits for every tree added so far to be staged; later ones are ignored. Called by
-    // materialize() before it places anything (and by the destructor).
+    // Trees added from here on are ignored; those added before go on being staged. Called
+    // by materialize() before it places anything: take() then waits for the tree it takes,
+    // so the first packages are moved into place while the last ones are still linked.
+    void close();
+    // close(), then waits for every tree added to be staged. Called by materialize() once
+    // it has placed everything (and by the destructor).
     void finish();
 
     // Moves the staged tree of `source` to `name` in `parent` (never replacing anything
     // there) and returns the folder, open; nullopt when there is none (not added, taken
-    // already, or its staging failed) or the move failed (the caller then links it). Adds
-    // the names of the files at its top to `top_files`, and the files it holds to
-    // `counters`. `shown` names the place in messages. Thread-safe, after finish().
+    // already, or its staging failed) or the move failed (the caller then links it). Waits
+    // for the tree to be staged. Adds the names of the files at its top to `top_files`, and
+    // the files it holds to `counters`. `shown` names the place in messages. Thread-safe,
+    // after close().
     std::optional<detail::Fd> take(const std::filesystem::path& source, int parent,
                                    const char* name, const std::filesystem::path& shown,
                                    std::vector<std::string>& top_files,
@@ -58,13 +63,17 @@ private:
         detail::TreeCopyOptions options;
         detail::CopyCounters counters;
         std::vector<std::string> top_files;
-        std::atomic<std::size_t> pending{0}; // its copy's tasks not yet finished
+        std::atomic<std::size_t> pending{1}; // its copy's tasks not yet finished
+        // Set when the last of them has finished, or when the staging threads stopped
+        // (a queue that stopped early drops tasks: pending then never reaches 0).
+        std::atomic<bool> done{false};
         std::atomic<bool> failed{false};
         bool taken = false; // under m_mutex
         bool placed = false;
     };
     void stage(Tree& tree);
     void part_done(Tree& tree);
+    void all_done(); // the staging threads have stopped
 
     std::filesystem::path m_project;
     detail::Fd m_project_fd;
@@ -74,7 +83,7 @@ private:
     std::mutex m_mutex;
     std::map<std::string, std::unique_ptr<Tree>> m_trees; // by source, under m_mutex
     std::size_t m_next = 0;                               // under m_mutex
-    bool m_finished = false;                              // under m_mutex
+    bool m_closed = false;                                // under m_mutex
     detail::TaskQueue m_queue;
     std::thread m_runner;
 };

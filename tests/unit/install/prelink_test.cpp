@@ -187,5 +187,34 @@ TEST_F(PrelinkTest, TreesAddedFromManyThreadsAreStagedOnce) {
     listing(project / "node_modules");
 }
 
+// materialize() takes a staged folder as soon as its tree is staged, not once every tree
+// is: a large tree added right before the placing is still being linked when asked for.
+TEST_F(PrelinkTest, ATreeStillBeingStagedIsTakenOnceComplete) {
+    std::map<std::string, std::string> files;
+    for (int i = 0; i < 600; ++i)
+        files["lib/d" + std::to_string(i % 30) + "/f" + std::to_string(i) + ".js"] = "x";
+    fs::path big = make_tree({"big", "1.0.0", "", files, {}});
+    fs::path small = make_tree({"small", "1.0.0", "", {}, {}});
+    auto prelinker = Prelinker::for_new_node_modules(project, 2);
+    ASSERT_TRUE(prelinker);
+    prelinker->add(big);
+    prelinker->add(small);
+    auto report =
+        install_with(plan_of({package("node_modules/big", "big", "1.0.0", big),
+                              package("node_modules/small", "small", "1.0.0", small)},
+                             {{"big", "node_modules/big"}, {"small", "node_modules/small"}}),
+                     prelinker.get());
+    EXPECT_EQ(report.prelinked, 2u);
+    EXPECT_EQ(report.files_linked, 602u + 2u);
+    for (int i = 0; i < 600; i += 37) {
+        std::string rel = "lib/d" + std::to_string(i % 30) + "/f" + std::to_string(i) + ".js";
+        EXPECT_TRUE(same_inode(project / "node_modules/big" / rel, big / rel)) << rel;
+    }
+    // Added after the placing began: ignored (materialize() links what it plans itself).
+    prelinker->add(make_tree({"late", "1.0.0", "", {}, {}}));
+    prelinker.reset();
+    listing(project / "node_modules"); // asserts the buckets are empty
+}
+
 } // namespace
 } // namespace cairn::test
