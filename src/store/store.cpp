@@ -82,8 +82,19 @@ void make_folders(const fs::path& root) {
     }
     if (root_fd >= 0)
         ::close(root_fd);
-    for (const char* name : missing) // what was not made above (other filesystems)
-        make_dir(root / name);
+    for (const char* name : missing) { // what was not made above (other filesystems)
+        struct stat st {};
+        fs::path path = root / name;
+        if (::lstat(path.c_str(), &st) == 0 && !S_ISDIR(st.st_mode)) {
+            Error error(Code::io, fmt::format("the store at {} has a file where its folder {} "
+                                              "goes",
+                                              root.string(), name));
+            error.hint(
+                fmt::format("move {} away, or set CAIRN_HOME to another folder", path.string()));
+            throw error;
+        }
+        make_dir(path);
+    }
 }
 
 void check_version(const fs::path& root) {

@@ -1,6 +1,9 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
 
 namespace cairn::test {
 
@@ -18,5 +21,12 @@ public:
 private:
     std::filesystem::path m_path;
 };
+
+// The names of the entries of `dir`, sorted.
+std::vector<std::string> names_in(const std::filesystem::path& dir);
+
+// The folder's inode flags (FS_IOC_GETFLAGS: FS_TOPDIR_FL...); nullopt where the
+// filesystem keeps none.
+std::optional<int> inode_flags(const std::filesystem::path& dir);
 
 } // namespace cairn::test

@@ -4,7 +4,6 @@
 
 #include <fcntl.h>
 #include <linux/fs.h>
-#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include <optional>
@@ -59,25 +58,17 @@ TEST_F(LayoutTest, HoistedPlacesTopLevelAndNestedPackagesAsHardLinks) {
     EXPECT_EQ(stat_of(t.a / "index.js").st_mode & 07777, 0644u);
     // Where the filesystem keeps inode flags, node_modules and .cairn are marked as tops of
     // unrelated hierarchies (core/folder_hint.hpp); the project folder itself is not.
-    auto flags = [](const fs::path& dir) -> std::optional<int> {
-        int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        int value = 0;
-        bool ok = fd >= 0 && ::ioctl(fd, FS_IOC_GETFLAGS, &value) == 0;
-        if (fd >= 0)
-            ::close(fd);
-        return ok ? std::optional<int>(value) : std::nullopt;
-    };
     // Whether this filesystem takes the flag at all: a folder beside the project, marked.
     fs::create_directory(tmp / "probe");
     int probe = ::open((tmp / "probe").c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     ASSERT_GE(probe, 0);
     bool supported = folder_hint::mark_top_of_hierarchies(probe);
     ::close(probe);
-    if (auto project_flags = flags(project); project_flags && supported) {
+    if (auto project_flags = inode_flags(project); project_flags && supported) {
         EXPECT_FALSE(*project_flags & FS_TOPDIR_FL);
-        EXPECT_TRUE(*flags(nm) & FS_TOPDIR_FL);
-        EXPECT_TRUE(*flags(nm / ".cairn") & FS_TOPDIR_FL);
-        EXPECT_FALSE(*flags(nm / "a") & FS_TOPDIR_FL);
+        EXPECT_TRUE(*inode_flags(nm) & FS_TOPDIR_FL);
+        EXPECT_TRUE(*inode_flags(nm / ".cairn") & FS_TOPDIR_FL);
+        EXPECT_FALSE(*inode_flags(nm / "a") & FS_TOPDIR_FL);
     }
 }
 

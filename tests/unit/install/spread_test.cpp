@@ -20,14 +20,6 @@ Fd open_folder(const fs::path& path) {
     return Fd(::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
 }
 
-std::vector<std::string> names_in(const fs::path& dir) {
-    std::vector<std::string> out;
-    for (const auto& entry : fs::directory_iterator(dir))
-        out.push_back(entry.path().filename().string());
-    std::sort(out.begin(), out.end());
-    return out;
-}
-
 // The name of bucket `number` in the folder `home` (which exists).
 std::string bucket(const fs::path& home, std::size_t number) {
     return FolderSpreader::bucket_name(stat_of(home).st_ino, number);
