@@ -141,7 +141,16 @@ MetadataCache::MetadataCache(const std::filesystem::path& path, MetadataCacheOpt
     }
     try {
         sqlite3_busy_timeout(m_db->db, static_cast<int>(options.busy_timeout.count()));
-        m_db->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;", "open");
+        // The WAL and its index stay when the last connection closes (cut back to 4 MiB
+        // when larger): every command that resolves opens the cache, and made anew each
+        // time they were two inodes created and freed per run, where ext4 without a journal
+        // steps over each inode freed in the last minute on every new one (spread.hpp).
+        // `cairn lock` of a small project: 6.9 -> 6.4 ms (5 alternating rounds of 5).
+        int persist = 1;
+        sqlite3_file_control(m_db->db, "main", SQLITE_FCNTL_PERSIST_WAL, &persist);
+        m_db->exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                   "PRAGMA journal_size_limit=4194304;",
+                   "open");
         auto schema_version = [&] {
             Statement version(m_db->db, "PRAGMA user_version", [&] { return m_db->error("read"); });
             int schema = version.step() == SQLITE_ROW ? static_cast<int>(version.column_int(0)) : 0;
