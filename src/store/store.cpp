@@ -152,11 +152,20 @@ void Store::start_session() const {
 }
 
 Store::~Store() {
+    if (m_unpacked_fd >= 0)
+        ::close(m_unpacked_fd);
     if (m_session_fd < 0)
         return; // never made
     std::error_code ec;
     fs::remove_all(m_session, ec);
     ::close(m_session_fd);
+}
+
+int Store::unpacked_fd() const {
+    std::call_once(m_unpacked_once, [this] {
+        m_unpacked_fd = ::open(unpacked_dir().c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+    });
+    return m_unpacked_fd;
 }
 
 fs::path Store::blob_path(const Digest& digest) const {

@@ -91,7 +91,11 @@ std::optional<fs::path> Store::complete_tree(const Digest& digest, StripComponen
     // vouches for the tree. Its first line is checked (what find_unpacked() and unpack()
     // would reject is not linked from), the rest is not parsed.
     constexpr std::string_view k_header = "cairn-unpacked 1\n";
-    int fd = ::open(marker_path(digest, strip).c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    int dir = unpacked_fd();
+    if (dir < 0)
+        return std::nullopt;
+    std::string name = unpacked_name(digest, strip);
+    int fd = ::openat(dir, (name + ".complete").c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
     if (fd < 0)
         return std::nullopt;
     char header[k_header.size()];
@@ -100,11 +104,10 @@ std::optional<fs::path> Store::complete_tree(const Digest& digest, StripComponen
     if (got != static_cast<ssize_t>(sizeof header) ||
         std::string_view(header, sizeof header) != k_header)
         return std::nullopt;
-    fs::path path = unpacked_path(digest, strip);
     struct stat st {};
-    if (::lstat(path.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
+    if (::fstatat(dir, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISDIR(st.st_mode))
         return std::nullopt;
-    return path;
+    return unpacked_dir() / name;
 }
 
 UnpackedTree Store::unpack(const Digest& digest, const UnpackOptions& options) const {

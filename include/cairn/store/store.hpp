@@ -169,11 +169,17 @@ public:
 
 private:
     void start_session() const;
+    // unpacked/, opened (O_PATH) on first use: look-ups of trees relative to it skip walking
+    // the store's path each time (an install checks every tree it links). -1 when it
+    // cannot be opened.
+    int unpacked_fd() const;
 
     std::filesystem::path m_root;
     std::filesystem::path m_session;    // named at once, made by session_dir()
     mutable std::mutex m_session_mutex; // guards the making (a failed one is tried again)
     mutable int m_session_fd = -1;      // flock'ed for the life of this Store, once made
+    mutable std::once_flag m_unpacked_once;
+    mutable int m_unpacked_fd = -1;
 };
 
 } // namespace cairn::store
