@@ -2,6 +2,7 @@
 #include "cairn/lock/lockfile.hpp"
 
 #include "index_text.hpp"
+#include "packages_text.hpp"
 
 #include "cairn/core/error.hpp"
 
@@ -37,44 +38,6 @@ void put_nonempty(json& out, std::string_view key, const SpecMap& specs) {
 void put_nonempty(json& out, std::string_view key, const std::vector<std::string>& values) {
     if (!values.empty())
         out[std::string(key)] = values;
-}
-
-json package_json(const LockedPackage& p) {
-    json out = json::object();
-    if (p.name != p.package || p.name.empty())
-        out["name"] = p.name;
-    out["package"] = p.package;
-    out["version"] = p.version;
-    if (!p.integrity.empty())
-        out["integrity"] = p.integrity;
-    if (!p.resolved.empty())
-        out["resolved"] = p.resolved;
-    if (!p.fetched_from.empty())
-        out["fetchedFrom"] = p.fetched_from;
-    if (!p.registry.empty())
-        out["registry"] = p.registry;
-    if (p.link)
-        out["link"] = *p.link;
-    if (p.dev)
-        out["dev"] = true;
-    if (p.optional)
-        out["optional"] = true;
-    if (p.peer)
-        out["peer"] = true;
-    if (p.has_install_script)
-        out["hasInstallScript"] = true;
-    if (p.has_bin)
-        out["hasBin"] = *p.has_bin;
-    if (p.deprecated)
-        out["deprecated"] = *p.deprecated;
-    put_nonempty(out, "dependencies", p.dependencies);
-    put_nonempty(out, "optionalDependencies", p.optional_dependencies);
-    put_nonempty(out, "peerDependencies", p.peer_dependencies);
-    put_nonempty(out, "optionalPeers", p.optional_peers);
-    put_nonempty(out, "os", p.os);
-    put_nonempty(out, "cpu", p.cpu);
-    put_nonempty(out, "libc", p.libc);
-    return out;
 }
 
 // Writes JSON with sorted keys and two-space indentation; objects and arrays at
@@ -155,10 +118,6 @@ std::string write_lockfile(const Lockfile& lockfile) {
     if (!lockfile.root.overrides.empty())
         root["overrides"] = lockfile.root.overrides;
 
-    json packages = json::object();
-    for (const auto& [path, package] : lockfile.packages)
-        packages[path] = package_json(package);
-
     json skipped = json::array();
     auto sorted_skipped = lockfile.skipped;
     std::sort(sorted_skipped.begin(), sorted_skipped.end(), [](const auto& a, const auto& b) {
@@ -192,7 +151,7 @@ std::string write_lockfile(const Lockfile& lockfile) {
     json format = std::string(k_lockfile_format);
     blocks["format"] = {&format, 1};
     blocks["root"] = {&root, 99};
-    blocks["packages"] = {&packages, 99};
+    blocks["packages"] = {nullptr, 0}; // written by detail::append_packages
     if (!skipped.empty())
         blocks["skipped"] = {&skipped, 3};
     if (!lockfile.index.empty())
@@ -208,7 +167,10 @@ std::string write_lockfile(const Lockfile& lockfile) {
         out += first ? "" : ",\n";
         first = false;
         out += "  " + json(key).dump() + ": ";
-        detail::append_index(out, lockfile.index);
+        if (key == "packages")
+            detail::append_packages(out, lockfile.packages);
+        else
+            detail::append_index(out, lockfile.index);
     }
     out += "\n}\n";
     return out;

@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace cairn::ops::detail {
 
 namespace fs = std::filesystem;
@@ -106,12 +108,13 @@ lock::Lockfile lock_from_tree(const resolve::npm::Tree& tree, const format::npm:
             entry.dist_tags.emplace(latest->first, latest->second);
         // Each spec parsed once; a tag stands for the version it points at.
         std::vector<version::NpmRange> ranges;
-        std::set<std::string> tagged;
+        std::vector<version::Version> tagged;
         for (const auto& spec : specs) {
             if (auto range = version::NpmRange::parse(spec)) {
                 ranges.push_back(std::move(*range));
             } else if (auto t = tags.find(spec); t != tags.end()) {
-                tagged.insert(t->second);
+                if (auto v = version::Version::parse(t->second, version::ParseMode::loose))
+                    tagged.push_back(std::move(*v));
                 entry.dist_tags.emplace(t->first, t->second);
             }
         }
@@ -119,7 +122,8 @@ lock::Lockfile lock_from_tree(const resolve::npm::Tree& tree, const format::npm:
             for (const auto& range : ranges)
                 if (range.satisfies(v))
                     return true;
-            return tagged.contains(v.to_string());
+            return std::any_of(tagged.begin(), tagged.end(),
+                               [&](const version::Version& t) { return t.identical(v); });
         };
         entry.releases = records.all(package, wanted);
         for (auto& release : entry.releases)

@@ -288,7 +288,9 @@ NpmMetadata::Entry& NpmMetadata::entry(std::string_view package) {
             origin_of.push_back(
                 Entry::Origin{static_cast<std::uint32_t>(f), static_cast<std::uint32_t>(i)});
         }
-        std::stable_sort(kept.begin(), kept.end(), by_version);
+        // Registries mostly list releases in version order already: then one pass.
+        if (!std::is_sorted(kept.begin(), kept.end(), by_version))
+            std::stable_sort(kept.begin(), kept.end(), by_version);
         earlier = kept.size();
     }
     // Of identical versions within one document ("1.0.0", "v1.0.0") the first is kept.

@@ -191,7 +191,37 @@ std::strong_ordering operator<=>(const Identifier& a, const Identifier& b) {
     return a.m_text <=> b.m_text;
 }
 
+namespace {
+
+// "MAJOR.MINOR.PATCH" and nothing else, each part at most 15 digits (below
+// k_max_component), without leading zeros in strict mode: most versions a registry lists.
+std::optional<Version> parse_plain(std::string_view text, ParseMode mode) {
+    std::uint64_t parts[3] = {0, 0, 0};
+    std::size_t pos = 0;
+    for (int i = 0; i < 3; ++i) {
+        if (i > 0) {
+            if (pos >= text.size() || text[pos] != '.')
+                return std::nullopt;
+            ++pos;
+        }
+        std::size_t start = pos;
+        for (; pos < text.size() && detail::is_digit(text[pos]); ++pos)
+            parts[i] = parts[i] * 10 + static_cast<std::uint64_t>(text[pos] - '0');
+        std::size_t length = pos - start;
+        if (length == 0 || length > 15 ||
+            (mode == ParseMode::strict && length > 1 && text[start] == '0'))
+            return std::nullopt;
+    }
+    if (pos != text.size())
+        return std::nullopt;
+    return Version::from_parts(parts[0], parts[1], parts[2]);
+}
+
+} // namespace
+
 std::optional<Version> Version::parse(std::string_view text, ParseMode mode) {
+    if (auto plain = parse_plain(text, mode))
+        return plain;
     auto parts = parse_parts(text, mode, Limits::check);
     if (!parts)
         return std::nullopt;

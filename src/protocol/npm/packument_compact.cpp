@@ -201,17 +201,36 @@ std::string format_iso_time(std::int64_t ms) {
     auto day_start = floor<days>(when);
     year_month_day date(day_start);
     hh_mm_ss<milliseconds> time(when - day_start);
-    return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", static_cast<int>(date.year()),
-                       static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()),
-                       time.hours().count(), time.minutes().count(), time.seconds().count(),
-                       time.subseconds().count());
+    int year = static_cast<int>(date.year());
+    if (year < 0 || year > 9999)
+        return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", year,
+                           static_cast<unsigned>(date.month()), static_cast<unsigned>(date.day()),
+                           time.hours().count(), time.minutes().count(), time.seconds().count(),
+                           time.subseconds().count());
+    // Written digit by digit: a lockfile's index formats one per release.
+    char out[] = "0000-00-00T00:00:00.000Z";
+    auto put = [&](std::size_t at, std::size_t width, long long value) {
+        for (std::size_t i = width; i-- > 0; value /= 10)
+            out[at + i] = static_cast<char>('0' + value % 10);
+    };
+    put(0, 4, year);
+    put(5, 2, static_cast<unsigned>(date.month()));
+    put(8, 2, static_cast<unsigned>(date.day()));
+    put(11, 2, time.hours().count());
+    put(14, 2, time.minutes().count());
+    put(17, 2, time.seconds().count());
+    put(20, 3, time.subseconds().count());
+    return std::string(out, sizeof out - 1);
 }
 
 std::string conventional_tarball_path(std::string_view name, std::string_view version) {
     std::string_view base = name;
     if (auto slash = name.find('/'); name.starts_with('@') && slash != std::string_view::npos)
         base = name.substr(slash + 1);
-    return fmt::format("{}/-/{}-{}.tgz", name, base, version);
+    std::string out;
+    out.reserve(name.size() + base.size() + version.size() + 8);
+    out.append(name).append("/-/").append(base).append("-").append(version).append(".tgz");
+    return out;
 }
 
 } // namespace compact

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cctype>
 #include <fstream>
 #include <sstream>
@@ -63,6 +64,26 @@ std::optional<std::string> percent_decode(std::string_view text) {
         i += 2;
     }
     return out;
+}
+
+// Whether `rest`, put after a base URL ending in '/', is already what resolving it against
+// that base gives: path characters only (nothing percent-encoded, no query or fragment, no
+// scheme), and no "." or ".." segment to remove.
+bool is_plain_path(std::string_view rest) {
+    if (rest.empty())
+        return false;
+    for (unsigned char c : rest)
+        if (!std::isalnum(c) && std::string_view("-._~!$&'()*+,;=@/").find(static_cast<char>(c)) ==
+                                    std::string_view::npos)
+            return false;
+    for (std::size_t start = 0; start <= rest.size();) {
+        std::size_t end = std::min(rest.find('/', start), rest.size());
+        std::string_view segment = rest.substr(start, end - start);
+        if (segment == "." || segment == "..")
+            return false;
+        start = end + 1;
+    }
+    return true;
 }
 
 bool has_scheme(std::string_view reference) {
@@ -138,6 +159,12 @@ std::string RegistryBase::resolve(std::string_view reference) const {
     if (reference.empty())
         throw fail();
     if (m_http) {
+        // Most tarball URLs are the base's own, or a path below it: kept as they are (a
+        // packument lists hundreds, a lockfile's index thousands).
+        if (reference.starts_with(m_id) && is_plain_path(reference.substr(m_id.size())))
+            return std::string(reference);
+        if (is_plain_path(reference) && reference.front() != '/')
+            return m_id + std::string(reference);
         auto url = m_http->resolve(reference);
         if (!url)
             throw fail();

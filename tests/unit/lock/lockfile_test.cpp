@@ -271,6 +271,82 @@ TEST(Lockfile, TextIsSortedAndOnePackagePerBlock) {
     EXPECT_NE(text.find("\"name\": \"b-alias\""), std::string::npos);
 }
 
+// The packages block is written straight into the text: every field, in key order, with
+// the indentation and escapes the rest of the file has.
+TEST(Lockfile, PackagesBlockIsExactlyItsText) {
+    Lockfile lock;
+    LockedPackage p;
+    p.path = "node_modules/al\"ias";
+    p.name = "al\"ias";
+    p.package = "@s/real";
+    p.version = "1.0.0-rc.1";
+    p.integrity = "sha512-AA==";
+    p.resolved = "http://127.0.0.1:1/@s/real/-/real-1.0.0-rc.1.tgz";
+    p.fetched_from = "http://127.0.0.1:2/m/real.tgz";
+    p.registry = "public/upstream";
+    p.link = "../local";
+    p.dev = p.optional = p.peer = p.has_install_script = true;
+    p.has_bin = false;
+    p.deprecated = std::string("use \"b\"\\ now\n\t\x01 caf\u00e9");
+    p.dependencies = {{"z", "^1"}, {"a", "1 || 2"}};
+    p.optional_dependencies = {{"opt", "*"}};
+    p.peer_dependencies = {{"react", ">=18 <20"}};
+    p.optional_peers = {"react"};
+    p.os = {"linux", "!win32"};
+    p.cpu = {"x64"};
+    p.libc = {"glibc"};
+    lock.packages.emplace(p.path, p);
+    LockedPackage bare;
+    bare.path = "node_modules/bare";
+    bare.name = bare.package = "bare";
+    bare.version = "2.0.0";
+    bare.integrity = "sha1-x";
+    lock.packages.emplace(bare.path, bare);
+    const std::string expected = R"(  "packages": {
+    "node_modules/al\"ias": {
+      "cpu": ["x64"],
+      "dependencies": {
+        "a": "1 || 2",
+        "z": "^1"
+      },
+      "deprecated": "use \"b\"\\ now\n\t\u0001 café",
+      "dev": true,
+      "fetchedFrom": "http://127.0.0.1:2/m/real.tgz",
+      "hasBin": false,
+      "hasInstallScript": true,
+      "integrity": "sha512-AA==",
+      "libc": ["glibc"],
+      "link": "../local",
+      "name": "al\"ias",
+      "optional": true,
+      "optionalDependencies": {
+        "opt": "*"
+      },
+      "optionalPeers": ["react"],
+      "os": ["linux","!win32"],
+      "package": "@s/real",
+      "peer": true,
+      "peerDependencies": {
+        "react": ">=18 <20"
+      },
+      "registry": "public/upstream",
+      "resolved": "http://127.0.0.1:1/@s/real/-/real-1.0.0-rc.1.tgz",
+      "version": "1.0.0-rc.1"
+    },
+    "node_modules/bare": {
+      "integrity": "sha1-x",
+      "package": "bare",
+      "version": "2.0.0"
+    }
+  },
+)";
+    std::string text = write_lockfile(lock);
+    EXPECT_NE(text.find(expected), std::string::npos) << text;
+    auto back = read_lockfile(text, "cairn.lock");
+    EXPECT_EQ(back.packages, lock.packages);
+    EXPECT_EQ(write_lockfile(back), text);
+}
+
 TEST(Lockfile, EmptyLockfileIsMinimal) {
     EXPECT_EQ(write_lockfile(Lockfile{}),
               "{\n  \"format\": \"cairn-lock/1\",\n  \"packages\": {},\n  \"root\": {}\n}\n");

@@ -236,6 +236,18 @@ TEST(Packument, ConventionalTarballsAndTimesAreWrittenShort) {
     EXPECT_EQ(as_ms("1969-12-31T23:59:59Z"), std::nullopt);
     EXPECT_EQ(as_ms("9999-12-31T23:59:59.999Z"), 253402300799999);
     EXPECT_EQ(as_ms("9999-12-31T23:59:59.999-01:00"), std::nullopt);
+    // And read back in the one form, at the edges of the range and of days and years.
+    auto as_text = [&](const std::string& time) -> std::optional<std::string> {
+        Packument one = p;
+        one.releases.resize(1);
+        one.releases[0].published = time;
+        return CompactPackument::of(one).release(0).published;
+    };
+    EXPECT_EQ(as_text("1970-01-01T00:00:00Z"), "1970-01-01T00:00:00.000Z");
+    EXPECT_EQ(as_text("1999-12-31T23:59:59.9Z"), "1999-12-31T23:59:59.900Z");
+    EXPECT_EQ(as_text("2000-02-29T12:00:00.04Z"), "2000-02-29T12:00:00.040Z");
+    EXPECT_EQ(as_text("2024-03-01T00:30:00+01:00"), "2024-02-29T23:30:00.000Z");
+    EXPECT_EQ(as_text("9999-12-31T23:59:59.999Z"), "9999-12-31T23:59:59.999Z");
 }
 
 TEST(Packument, ATimeBeyondTheLastOneWrittenIsDamage) {

@@ -6,6 +6,7 @@
 
 #include "cairn/core/digest.hpp"
 #include "cairn/core/error.hpp"
+#include "cairn/net/url.hpp"
 #include "cairn/protocol/npm/registry_request.hpp"
 
 #include <gtest/gtest.h>
@@ -64,6 +65,47 @@ TEST(RegistryRequest, TarballReferencesResolveAgainstTheBase) {
     EXPECT_EQ(folder.resolve("../other/x.tgz"), "file:///srv/other/x.tgz");
     EXPECT_EQ(folder.resolve("http://127.0.0.1:1/x.tgz"), "http://127.0.0.1:1/x.tgz");
     EXPECT_EQ(RegistryBase::parse("file://localhost/srv/r/").id(), "file:///srv/r/");
+}
+
+// References already below the base are kept as they are without parsing them: what
+// they give must be what full RFC 3986 resolution gives, for those and for the look-alikes
+// that need it (dot segments, percent-encoding, case, ports, queries, user information).
+TEST(RegistryRequest, TarballReferencesBelowTheBaseResolveAsAnUrlWould) {
+    const std::string base_text = "https://me:pw@registry.example.test:8443/npm/";
+    auto base = RegistryBase::parse(base_text);
+    auto url = cairn::net::Url::parse(base_text);
+    const std::string id = base.id();
+    const std::vector<std::string> references = {
+        id + "a/-/a-1.0.0.tgz",
+        id + "@scope/pkg/-/pkg-2.0.0-rc.1+build.5.tgz",
+        id + "a//b/-/x.tgz",
+        id + "a/./b.tgz",
+        id + "a/../../b.tgz",
+        id + "a/..",
+        id + "a/%2e%2E/b.tgz",
+        id + "a/b%20c.tgz",
+        id + "a/b.tgz?token=1",
+        id + "a/b.tgz#frag",
+        id + "a:b/c.tgz",
+        "HTTPS://Registry.Example.Test:8443/npm/a/-/a-1.0.0.tgz",
+        "https://registry.example.test:8443/npm",
+        "https://u:p@registry.example.test:8443/npm/a.tgz",
+        "https://registry.example.test/npm/a.tgz",
+        "a/-/a-1.0.0.tgz",
+        "./a/b.tgz",
+        "../a/b.tgz",
+        "a/../../b.tgz",
+        "%2e%2e/b.tgz",
+        "/root/a.tgz",
+        "//other.example.test/a.tgz",
+        "a.tgz?x=1",
+        "@s/p/-/p-1.0.0.tgz",
+    };
+    for (const auto& reference : references) {
+        auto resolved = url.resolve(reference);
+        ASSERT_TRUE(resolved) << reference;
+        EXPECT_EQ(base.resolve(reference), resolved->text()) << reference;
+    }
 }
 
 TEST(RegistryRequest, UnusableBaseUrlsAreConfigErrors) {
