@@ -46,7 +46,14 @@ bool ends_with(std::string_view text, std::string_view suffix) {
 
 void append_json_string(std::string& out, std::string_view text) {
     out += '"';
-    for (char c : text) {
+    // Runs of characters that need no escape go in at once (lockfiles are mostly those).
+    std::size_t run = 0;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        char c = text[i];
+        if (c != '"' && c != '\\' && static_cast<unsigned char>(c) >= 0x20)
+            continue;
+        out.append(text, run, i - run);
+        run = i + 1;
         switch (c) {
         case '"':
             out += "\\\"";
@@ -69,16 +76,14 @@ void append_json_string(std::string& out, std::string_view text) {
         case '\t':
             out += "\\t";
             break;
-        default:
-            if (static_cast<unsigned char>(c) < 0x20) {
-                char buf[8];
-                std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned char>(c));
-                out += buf;
-            } else {
-                out += c;
-            }
+        default: {
+            char buf[8];
+            std::snprintf(buf, sizeof buf, "\\u%04x", static_cast<unsigned char>(c));
+            out += buf;
+        }
         }
     }
+    out.append(text, run, text.size() - run);
     out += '"';
 }
 

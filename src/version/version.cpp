@@ -13,19 +13,34 @@ namespace detail {
 
 namespace {
 
+// Calls `f` with each '.'-separated part of `text` (empty ones included), in order.
+template <typename F>
+void for_each_dotted(std::string_view text, F&& f) {
+    for (std::size_t start = 0;;) {
+        std::size_t dot = text.find('.', start);
+        if (dot == std::string_view::npos) {
+            f(text.substr(start));
+            return;
+        }
+        f(text.substr(start, dot - start));
+        start = dot + 1;
+    }
+}
+
 // Dot-separated identifiers of [0-9A-Za-z-]+; with `strict_numbers`, a numeric one has no
 // leading zero (semver's prerelease rule).
 bool is_dotted(std::string_view text, bool strict_numbers) {
     if (text.empty())
         return false;
-    for (std::string_view part : text::split(text, '.')) {
+    bool ok = true;
+    for_each_dotted(text, [&](std::string_view part) {
         if (part.empty() || !std::all_of(part.begin(), part.end(), is_identifier_char))
-            return false;
-        if (strict_numbers && part.size() > 1 && part[0] == '0' &&
-            std::all_of(part.begin(), part.end(), is_digit))
-            return false;
-    }
-    return true;
+            ok = false;
+        else if (strict_numbers && part.size() > 1 && part[0] == '0' &&
+                 std::all_of(part.begin(), part.end(), is_digit))
+            ok = false;
+    });
+    return ok;
 }
 
 } // namespace
@@ -89,12 +104,16 @@ bool fill_tail(std::string_view tail, ParseMode mode, Parts& parts) {
         return false;
     parts.prerelease.clear();
     parts.build.clear();
-    if (!match->pre.empty())
-        for (std::string_view id : text::split(match->pre, '.'))
+    if (!match->pre.empty()) {
+        parts.prerelease.reserve(
+            static_cast<std::size_t>(std::count(match->pre.begin(), match->pre.end(), '.')) + 1);
+        detail::for_each_dotted(match->pre, [&](std::string_view id) {
             parts.prerelease.push_back(*Identifier::parse(id));
+        });
+    }
     if (!match->build.empty())
-        for (std::string_view id : text::split(match->build, '.'))
-            parts.build.emplace_back(id);
+        detail::for_each_dotted(match->build,
+                                [&](std::string_view id) { parts.build.emplace_back(id); });
     return true;
 }
 

@@ -60,9 +60,33 @@ public:
 
     // Throws cairn::Error(Code::cache_corrupt) saying what and where.
     [[noreturn]] void corrupt(const char* what) const;
-    std::uint64_t number();
-    std::size_t count(); // an element count: at most one element per remaining byte
-    std::string_view text_view();
+    // Inline for the one-byte numbers nearly every length and count is (a packument's
+    // checking pass reads tens of thousands); longer ones go to number_slow().
+    std::uint64_t number() {
+        if (m_pos < m_bytes.size()) {
+            auto byte = static_cast<unsigned char>(m_bytes[m_pos]);
+            if (!(byte & 0x80)) {
+                ++m_pos;
+                return byte;
+            }
+        }
+        return number_slow();
+    }
+    // An element count: at most one element per remaining byte.
+    std::size_t count() {
+        std::uint64_t n = number();
+        if (n > m_bytes.size() - m_pos)
+            corrupt("impossible count");
+        return static_cast<std::size_t>(n);
+    }
+    std::string_view text_view() {
+        std::uint64_t n = number();
+        if (n > m_bytes.size() - m_pos)
+            corrupt("string longer than the entry");
+        std::string_view s = m_bytes.substr(m_pos, static_cast<std::size_t>(n));
+        m_pos += static_cast<std::size_t>(n);
+        return s;
+    }
     std::string text() { return std::string(text_view()); }
     // nullopt when absent.
     std::optional<std::string_view> optional_view();
@@ -77,6 +101,8 @@ public:
     bool at_end() const { return m_pos == m_bytes.size(); }
 
 private:
+    std::uint64_t number_slow();
+
     std::string_view m_bytes;
     std::size_t m_pos = 0;
 };

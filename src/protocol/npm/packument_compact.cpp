@@ -58,7 +58,7 @@ void Reader::corrupt(const char* what) const {
     throw error;
 }
 
-std::uint64_t Reader::number() {
+std::uint64_t Reader::number_slow() {
     std::uint64_t value = 0;
     for (int shift = 0; shift < 64; shift += 7) {
         if (m_pos >= m_bytes.size())
@@ -69,22 +69,6 @@ std::uint64_t Reader::number() {
             return value;
     }
     corrupt("overlong number");
-}
-
-std::size_t Reader::count() {
-    std::uint64_t n = number();
-    if (n > m_bytes.size() - m_pos) // every element takes at least one byte
-        corrupt("impossible count");
-    return static_cast<std::size_t>(n);
-}
-
-std::string_view Reader::text_view() {
-    std::uint64_t n = number();
-    if (n > m_bytes.size() - m_pos)
-        corrupt("string longer than the entry");
-    std::string_view s = m_bytes.substr(m_pos, static_cast<std::size_t>(n));
-    m_pos += static_cast<std::size_t>(n);
-    return s;
 }
 
 std::optional<std::string_view> Reader::optional_view() {
