@@ -301,9 +301,18 @@ struct TreeCopier {
             task();
     }
 
+    // Whether files are copied (not hard linked): then several threads may share one
+    // folder's files. Every new name in a folder takes the folder's lock, and a link is
+    // little more than that: threads linking into one folder spun on its lock (8.5% of a
+    // small CI install's CPU) and gained nothing.
+    bool copies_data() const {
+        return options.mode == FileMode::copy ||
+               options.counters->cross_device.load(std::memory_order_relaxed);
+    }
+
     // Reads the folder's entries straight from the kernel (getdents64 on its descriptor,
     // which it consumes: no second open, no DIR stream) and recreates them: each subfolder
-    // and each run of k_files_per_task files is handed out.
+    // is handed out, and so is each run of k_files_per_task files when they are copied.
     void copy_dir(const FolderPtr& folder) const {
         // Not zeroed: the kernel fills what is read (a vector's zeroing was 18% of a small
         // CI install's instructions).
@@ -323,7 +332,7 @@ struct TreeCopier {
                 auto* entry = reinterpret_cast<dirent64*>(buffer.get() + offset);
                 offset += entry->d_reclen;
                 add_entry(folder, entry->d_name, entry->d_type, files);
-                if (files.size() == k_files_per_task) {
+                if (files.size() == k_files_per_task && copies_data()) {
                     hand_out([copier = *this, folder, batch = std::move(files)] {
                         copier.copy_files(*folder, batch);
                     });

@@ -82,9 +82,9 @@ struct TreeCopyOptions {
     // planned packages nested in this one win over what the package bundles.
     std::set<std::string> skip;
     CopyCounters* counters = nullptr;
-    // When set, parts of the tree (each subfolder, each run of k_files_per_task files of a
-    // folder) are handed to it as tasks to run on any thread, in any order, instead of
-    // being copied before copy_tree returns: the tree is complete once every task handed
+    // When set, parts of the tree (each subfolder; each run of k_files_per_task files of a
+    // folder when files are copied) are handed to it as tasks to run on any thread, in any order,
+    // instead of being copied before copy_tree returns: the tree is complete once every task handed
     // out has run. The tasks use these options, which must outlive them.
     std::function<void(std::function<void()>)> spawn;
     // When set, the names of the regular files at the tree's top are added to it, by the
@@ -92,7 +92,8 @@ struct TreeCopyOptions {
     std::vector<std::string>* top_files = nullptr;
 };
 
-// How many files of one folder a task copies at most (with TreeCopyOptions::spawn).
+// How many files of one folder a task copies at most (with TreeCopyOptions::spawn, when
+// the files are copied: linked ones go in with their folder's task).
 inline constexpr std::size_t k_files_per_task = 32;
 
 // Fills the folder `dst` with the tree of folder `src`: folders are made, files are hard

@@ -355,8 +355,9 @@ private:
 
 } // namespace
 
-// Every unit's parts (a package's folders, runs of files) are tasks of one queue, so the
-// threads share a large package instead of one copying it while the others wait.
+// Every unit's parts (a package's folders; runs of files when they are copied) are tasks
+// of one queue, so the threads share a large package instead of one copying it while the
+// others wait.
 void materialize_units(Run& run) {
     std::vector<Unit*> to_place;
     for (auto& unit : run.units.units)

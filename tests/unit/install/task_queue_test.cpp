@@ -8,10 +8,12 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <mutex>
 #include <set>
 #include <stdexcept>
 #include <thread>
+#include <vector>
 
 namespace cairn::test {
 namespace {
@@ -19,6 +21,8 @@ namespace {
 using install::detail::copy_tree;
 using install::detail::CopyCounters;
 using install::detail::Fd;
+using install::detail::FileMode;
+using install::detail::k_files_per_task;
 using install::detail::TaskQueue;
 using install::detail::TreeCopyOptions;
 using namespace std::chrono_literals;
@@ -214,6 +218,40 @@ TEST_F(TreeCopyTest, NestedFoldersCopiedByDifferentThreadsEndUpComplete) {
     EXPECT_TRUE(fs::is_directory(out / "empty"));
     EXPECT_EQ(fs::read_symlink(out / "link.js"), "d0/top.js");
     EXPECT_FALSE(exists_no_follow(out / "node_modules/skipped"));
+}
+
+// Linked files go in with their folder's task: new names in one folder take its lock one
+// at a time, so threads sharing them only wait on each other. Copied files (data to move)
+// are shared out in runs.
+TEST_F(TreeCopyTest, OnlyCopiedFilesOfOneFolderAreSharedOut) {
+    fs::path tree = store / "flat";
+    for (int f = 0; f < 100; ++f)
+        write_file(tree / "lib" / ("f" + std::to_string(f) + ".js"), "x");
+    auto parts_handed_out = [&](FileMode mode, const fs::path& out) {
+        fs::create_directories(out);
+        Fd src(::open(tree.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+        Fd dst(::open(out.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+        CopyCounters counters;
+        TreeCopyOptions options;
+        options.counters = &counters;
+        options.mode = mode;
+        std::vector<std::function<void()>> parts;
+        options.spawn = [&](std::function<void()> task) { parts.push_back(std::move(task)); };
+        copy_tree(std::move(src), dst.get(), options, tree, out);
+        std::size_t handed_out = 0;
+        while (!parts.empty()) { // a part may hand out more
+            auto part = std::move(parts.back());
+            parts.pop_back();
+            part();
+            ++handed_out;
+        }
+        EXPECT_EQ(counters.linked.load() + counters.copied.load(), 100u);
+        return handed_out;
+    };
+    EXPECT_EQ(parts_handed_out(FileMode::hardlink, tmp / "linked"), 1u); // the folder "lib"
+    // The folder, then its files in runs of k_files_per_task but for the last run, which
+    // its own task copies.
+    EXPECT_EQ(parts_handed_out(FileMode::copy, tmp / "copied"), 1u + 100 / k_files_per_task);
 }
 
 TEST_F(TreeCopyTest, AFailureInAPartCopiedByAnotherThreadIsRethrown) {
