@@ -188,9 +188,17 @@ bool detail::matches_version_syntax(std::string_view text, bool loose) {
 }
 
 std::optional<Identifier> Identifier::parse(std::string_view text) {
-    if (text.empty() || !std::all_of(text.begin(), text.end(), detail::is_identifier_char))
+    if (text.empty())
         return std::nullopt;
-    if (all_digits(text)) {
+    bool digits = true; // one pass: versions have tens of thousands of identifiers
+    for (char c : text) {
+        if (detail::is_digit(c))
+            continue;
+        if (!detail::is_identifier_char(c))
+            return std::nullopt;
+        digits = false;
+    }
+    if (digits) {
         std::size_t first = text.find_first_not_of('0');
         text = first == std::string_view::npos ? std::string_view("0") : text.substr(first);
         return Identifier(std::string(text), true);
@@ -212,10 +220,35 @@ std::strong_ordering operator<=>(const Identifier& a, const Identifier& b) {
 
 namespace {
 
-// "MAJOR.MINOR.PATCH" and nothing else, each part at most 15 digits (below
-// k_max_component), without leading zeros in strict mode: most versions a registry lists.
-std::optional<Version> parse_plain(std::string_view text, ParseMode mode) {
-    std::uint64_t parts[3] = {0, 0, 0};
+// Reads '.'-separated identifiers of [0-9A-Za-z-]+ from `text` into `out`; false for
+// anything else, and for a numeric identifier with a leading zero when `numbers` (those
+// the full parser reads by its own rules).
+template <typename Out>
+bool read_identifiers(std::string_view text, bool numbers, Out&& out) {
+    bool ok = !text.empty();
+    detail::for_each_dotted(text, [&](std::string_view id) {
+        if (!ok || id.empty() || !std::all_of(id.begin(), id.end(), detail::is_identifier_char)) {
+            ok = false;
+            return;
+        }
+        if (numbers && id.size() > 1 && id[0] == '0' && all_digits(id)) {
+            ok = false;
+            return;
+        }
+        out(id);
+    });
+    return ok;
+}
+
+// The common forms, read directly: "MAJOR.MINOR.PATCH", then optionally "-" and
+// prerelease identifiers, then optionally "+" and build identifiers; each number at most
+// 15 digits (below k_max_component) without leading zeros in strict mode, and numeric
+// prerelease identifiers without leading zeros. nullopt for anything else (the full
+// parser reads it): most versions a registry lists are of these forms.
+std::optional<Version> parse_common(std::string_view text, ParseMode mode) {
+    if (text.size() > k_max_version_length)
+        return std::nullopt;
+    std::uint64_t core[3] = {0, 0, 0};
     std::size_t pos = 0;
     for (int i = 0; i < 3; ++i) {
         if (i > 0) {
@@ -225,22 +258,51 @@ std::optional<Version> parse_plain(std::string_view text, ParseMode mode) {
         }
         std::size_t start = pos;
         for (; pos < text.size() && detail::is_digit(text[pos]); ++pos)
-            parts[i] = parts[i] * 10 + static_cast<std::uint64_t>(text[pos] - '0');
+            core[i] = core[i] * 10 + static_cast<std::uint64_t>(text[pos] - '0');
         std::size_t length = pos - start;
         if (length == 0 || length > 15 ||
             (mode == ParseMode::strict && length > 1 && text[start] == '0'))
             return std::nullopt;
     }
-    if (pos != text.size())
+    if (pos == text.size())
+        return Version::from_parts(core[0], core[1], core[2]);
+    std::string_view tail = text.substr(pos);
+    std::string_view pre, build;
+    std::size_t plus = tail.find('+');
+    if (plus != std::string_view::npos) {
+        build = tail.substr(plus + 1);
+        tail = tail.substr(0, plus);
+        if (build.empty())
+            return std::nullopt;
+    }
+    if (!tail.empty()) {
+        if (tail[0] != '-')
+            return std::nullopt;
+        pre = tail.substr(1);
+        if (pre.empty())
+            return std::nullopt;
+    }
+    std::vector<Identifier> prerelease;
+    std::vector<std::string> build_ids;
+    if (!pre.empty()) {
+        prerelease.reserve(static_cast<std::size_t>(std::count(pre.begin(), pre.end(), '.')) + 1);
+        if (!read_identifiers(pre, true, [&](std::string_view id) {
+                prerelease.push_back(*Identifier::parse(id));
+            }))
+            return std::nullopt;
+    }
+    if (!build.empty() &&
+        !read_identifiers(build, false, [&](std::string_view id) { build_ids.emplace_back(id); }))
         return std::nullopt;
-    return Version::from_parts(parts[0], parts[1], parts[2]);
+    return Version::from_parts(core[0], core[1], core[2], std::move(prerelease),
+                               std::move(build_ids));
 }
 
 } // namespace
 
 std::optional<Version> Version::parse(std::string_view text, ParseMode mode) {
-    if (auto plain = parse_plain(text, mode))
-        return plain;
+    if (auto common = parse_common(text, mode))
+        return common;
     auto parts = parse_parts(text, mode, Limits::check);
     if (!parts)
         return std::nullopt;

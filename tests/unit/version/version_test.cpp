@@ -54,6 +54,32 @@ TEST(Version, LooseRules) {
     EXPECT_EQ(loose("1.2"), "null");
 }
 
+// The common forms (a registry's versions) are read by a short path; these pin that it
+// reads them, and what is near them, as the full grammar does, in both modes.
+TEST(Version, CommonFormsAndTheirNeighbours) {
+    auto both = [](std::string_view t) {
+        auto strict = Version::parse(t, ParseMode::strict);
+        auto loose = Version::parse(t, ParseMode::loose);
+        return (strict ? strict->to_string() : "null") + " " +
+               (loose ? loose->to_string() : "null");
+    };
+    EXPECT_EQ(both("5.4.0-dev.20231215"), "5.4.0-dev.20231215 5.4.0-dev.20231215");
+    EXPECT_EQ(both("1.2.3-rc.1+sha.5114f85"), "1.2.3-rc.1+sha.5114f85 1.2.3-rc.1+sha.5114f85");
+    EXPECT_EQ(both("1.2.3+b.01"), "1.2.3+b.01 1.2.3+b.01");
+    EXPECT_EQ(both("1.2.3-a-b.0"), "1.2.3-a-b.0 1.2.3-a-b.0");
+    EXPECT_EQ(both("1.2.3-x.00"), "null 1.2.3-x.0");
+    EXPECT_EQ(both("1.2.3-a+b+c"), "null null");
+    EXPECT_EQ(both("1.2.3-a.\xc3\xa9"), "null null");
+    EXPECT_EQ(both("1.2.3-beta "), "1.2.3-beta 1.2.3-beta");
+    EXPECT_EQ(both("1.2.3+"), "null null");
+    EXPECT_EQ(both("1234567890123456.0.0"), "1234567890123456.0.0 1234567890123456.0.0");
+    auto x = v("1.2.3-alpha.10.beta+exp.sha");
+    ASSERT_EQ(x.prerelease().size(), 3u);
+    EXPECT_TRUE(x.prerelease()[1].is_numeric());
+    EXPECT_EQ(x.prerelease()[1].text(), "10");
+    EXPECT_EQ(x.build(), (std::vector<std::string>{"exp", "sha"}));
+}
+
 TEST(Version, Precedence) {
     // The chain from semver.org, section 11.
     const char* chain[] = {"1.0.0-alpha", "1.0.0-alpha.1", "1.0.0-alpha.beta",
