@@ -83,9 +83,9 @@ struct TreeCopyOptions {
     std::set<std::string> skip;
     CopyCounters* counters = nullptr;
     // When set, parts of the tree (each subfolder; each run of k_files_per_task files of a
-    // folder when files are copied) are handed to it as tasks to run on any thread, in any order,
-    // instead of being copied before copy_tree returns: the tree is complete once every task handed
-    // out has run. The tasks use these options, which must outlive them.
+    // folder when files are copied) are handed to it as tasks to run on any thread, in any
+    // order, instead of being copied before copy_tree returns: the tree is complete once
+    // every task handed out has run. The tasks use these options, which must outlive them.
     std::function<void(std::function<void()>)> spawn;
     // When set, the names of the regular files at the tree's top are added to it, by the
     // thread calling copy_tree and before it returns (the top folder is listed there).
