@@ -56,6 +56,24 @@ constexpr std::array<const char*, 5> k_folders{"blobs", "unpacked", "tmp", "quar
 // they would land in the group of the folders a removed store emptied, where ext4 without a
 // journal steps over each inode freed there in the last minutes on every new one: a third
 // of the CPU of a cold install of a small project right after `rm -rf` of its store.
+// A symbolic link where the store keeps a folder, to something missing or not a folder.
+Error link_where_a_folder_goes(const fs::path& root, const char* name) {
+    fs::path path = root / name;
+    std::error_code ec;
+    fs::path target = fs::read_symlink(path, ec);
+    struct stat st {};
+    bool missing = ::stat(path.c_str(), &st) != 0;
+    Error error(Code::io, fmt::format("the store at {} has a symbolic link where its folder {} "
+                                      "goes, to {}, which {}",
+                                      root.string(), name, target.string(),
+                                      missing ? "does not exist" : "is not a folder"));
+    error.hint(missing ? fmt::format("make the folder {} (relative to {}), or remove the link",
+                                     target.string(), root.string())
+                       : fmt::format("remove the link {}, or set CAIRN_HOME to another folder",
+                                     path.string()));
+    return error;
+}
+
 void make_folders(const fs::path& root) {
     std::vector<const char*> missing;
     for (const char* name : k_folders) {
@@ -86,6 +104,8 @@ void make_folders(const fs::path& root) {
         struct stat st {};
         fs::path path = root / name;
         if (::lstat(path.c_str(), &st) == 0 && !S_ISDIR(st.st_mode)) {
+            if (S_ISLNK(st.st_mode)) // a link to a folder was taken as the folder above
+                throw link_where_a_folder_goes(root, name);
             Error error(Code::io, fmt::format("the store at {} has a file where its folder {} "
                                               "goes",
                                               root.string(), name));

@@ -80,6 +80,37 @@ TEST(StoreLayout, AFileWhereAFolderGoesIsAnErrorAndStays) {
         EXPECT_FALSE(name.starts_with(".new-")) << name;
 }
 
+// A link in the store's place is followed when it leads to a folder, and named for what
+// it is when it does not.
+TEST(StoreLayout, ALinkWhereAFolderGoesIsNamedForWhatItIs) {
+    TempDir tmp;
+    fs::create_directories(tmp / "s");
+    fs::create_directory(tmp / "elsewhere");
+    fs::create_directory_symlink(tmp / "elsewhere", tmp / "s" / "tmp");
+    fs::create_symlink("gone", tmp / "s" / "locks");
+    auto error = error_of([&] { Store store(tmp / "s"); });
+    ASSERT_TRUE(error);
+    EXPECT_EQ(error->code(), Code::io);
+    EXPECT_EQ(error->message(), "the store at " + (tmp / "s").string() +
+                                    " has a symbolic link where its folder locks goes, to "
+                                    "gone, which does not exist");
+    EXPECT_EQ(error->hints().at(0), "make the folder gone (relative to " + (tmp / "s").string() +
+                                        "), or remove the link");
+    EXPECT_EQ(fs::read_symlink(tmp / "s" / "locks"), "gone"); // left as it was
+    fs::remove(tmp / "s" / "locks");
+    write_file(tmp / "a-file", "x");
+    fs::create_symlink(tmp / "a-file", tmp / "s" / "locks");
+    error = error_of([&] { Store store(tmp / "s"); });
+    ASSERT_TRUE(error);
+    EXPECT_EQ(error->message(), "the store at " + (tmp / "s").string() +
+                                    " has a symbolic link where its folder locks goes, to " +
+                                    (tmp / "a-file").string() + ", which is not a folder");
+    fs::remove(tmp / "s" / "locks");
+    Store store(tmp / "s"); // the link to a folder is used as the folder
+    EXPECT_TRUE(fs::is_symlink(tmp / "s" / "tmp"));
+    EXPECT_TRUE(fs::is_directory(tmp / "s" / "locks"));
+}
+
 TEST(StoreLayout, SessionFolderIsRemovedWithTheStore) {
     TempDir tmp;
     fs::path session;
