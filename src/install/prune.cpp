@@ -159,16 +159,23 @@ struct Pruner {
         const auto& entries = list_cairn_dir();
         if (!entries)
             return;
+        // Buckets are named for the inode of the .cairn folder they are in: others came with
+        // a copy of node_modules (`cp -a`) or an earlier folder, and no install uses them.
+        struct stat home {};
+        std::string home_suffix;
+        if (::fstatat(run.project_fd.get(), dir.c_str(), &home, AT_SYMLINK_NOFOLLOW) == 0)
+            home_suffix = "." + std::to_string(home.st_ino);
         for (const auto& name : *entries) {
             if (name == "state.json")
                 continue;
             if (run.isolated() && run.units.by_dir.contains(dir + "/" + name))
                 continue;
             // Spreading buckets stay for the next install (spread.hpp); an earlier cairn's
-            // (".spread-<n>", or ".spread-<pid>-<hex>" left by a killed run) go. Neither is
-            // a package.
+            // (".spread-<n>", or ".spread-<pid>-<hex>" left by a killed run) and those of
+            // another .cairn folder go. None is a package.
             if (name.starts_with(".spread-")) {
-                if (!FolderSpreader::is_bucket_name(name))
+                if (!FolderSpreader::is_bucket_name(name) ||
+                    (!home_suffix.empty() && !name.ends_with(home_suffix)))
                     tasks.push_back({dir, name, false});
                 else
                     empty_left_bucket(dir, name);

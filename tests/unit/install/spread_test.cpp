@@ -7,6 +7,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <set>
 #include <thread>
 
@@ -273,6 +274,32 @@ TEST_F(SpreadInstallTest, ABucketOfAnEarlierCairnLeftByAKilledRunIsPruned) {
     EXPECT_EQ(report.removed, 0u); // not a package
     EXPECT_EQ(besides_buckets(project / "node_modules/.cairn"),
               std::vector<std::string>{"state.json"});
+}
+
+// A copy of node_modules (`cp -a`) keeps the buckets of the folder it was copied from,
+// named for that folder's inode: no install would use them again.
+TEST_F(SpreadInstallTest, BucketsOfAnotherCairnFolderArePruned) {
+    install(many(Layout::hoisted));
+    fs::path cairn_dir = project / "node_modules/.cairn";
+    auto home = stat_of(cairn_dir).st_ino;
+    std::string other = FolderSpreader::bucket_name(home + 1, 0);
+    fs::create_directories(cairn_dir / other);
+    write_file(cairn_dir / FolderSpreader::bucket_name(home + 2, 3) / "7/index.js", "copied");
+    auto ours = names_in(cairn_dir);
+    ours.erase(std::remove(ours.begin(), ours.end(), other), ours.end());
+    fs::remove_all(project / "node_modules/p3"); // something to do
+    auto report = install(many(Layout::hoisted));
+    EXPECT_EQ(report.removed, 0u); // not packages
+    auto now = names_in(cairn_dir);
+    for (const auto& name : now) {
+        EXPECT_TRUE(!name.starts_with(".spread-") || name.ends_with("." + std::to_string(home)))
+            << name;
+    }
+    for (const auto& name : ours) {
+        if (name.ends_with("." + std::to_string(home))) {
+            EXPECT_TRUE(fs::is_directory(cairn_dir / name)) << name;
+        }
+    }
 }
 
 // A run killed while it resolved leaves staged folders (prelink.hpp) in buckets whose
