@@ -162,9 +162,8 @@ struct Pruner {
         // Buckets are named for the inode of the .cairn folder they are in: others came with
         // a copy of node_modules (`cp -a`) or an earlier folder, and no install uses them.
         struct stat home {};
-        std::string home_suffix;
-        if (::fstatat(run.project_fd.get(), dir.c_str(), &home, AT_SYMLINK_NOFOLLOW) == 0)
-            home_suffix = "." + std::to_string(home.st_ino);
+        bool home_known =
+            ::fstatat(run.project_fd.get(), dir.c_str(), &home, AT_SYMLINK_NOFOLLOW) == 0;
         for (const auto& name : *entries) {
             if (name == "state.json")
                 continue;
@@ -175,7 +174,7 @@ struct Pruner {
             // another .cairn folder go. None is a package.
             if (name.starts_with(".spread-")) {
                 if (!FolderSpreader::is_bucket_name(name) ||
-                    (!home_suffix.empty() && !name.ends_with(home_suffix)))
+                    (home_known && !FolderSpreader::is_bucket_of(name, home.st_ino)))
                     tasks.push_back({dir, name, false});
                 else
                     empty_left_bucket(dir, name);

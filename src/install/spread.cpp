@@ -45,6 +45,11 @@ bool FolderSpreader::is_bucket_name(std::string_view name) {
            all_digits(name.substr(dot + 1));
 }
 
+bool FolderSpreader::is_bucket_of(std::string_view name, std::uint64_t home_inode) {
+    std::string suffix = '.' + std::to_string(home_inode);
+    return is_bucket_name(name) && name.ends_with(suffix);
+}
+
 void FolderSpreader::remove_empty_buckets() {
     std::size_t buckets = (m_count + m_per_bucket - 1) / m_per_bucket;
     for (std::size_t number = 0; number < buckets; ++number)

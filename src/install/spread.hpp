@@ -79,6 +79,9 @@ public:
     // digits): installs keep those; anything else of that prefix is an earlier cairn's and
     // may go.
     static bool is_bucket_name(std::string_view name);
+    // Whether `name` is a bucket of the home folder whose inode number is `home_inode` (a
+    // bucket of another one came with a copy of node_modules, and no install uses it).
+    static bool is_bucket_of(std::string_view name, std::uint64_t home_inode);
     // The name of bucket `number` in the home folder whose inode number is `home_inode`.
     static std::string bucket_name(std::uint64_t home_inode, std::size_t number);
 

@@ -33,15 +33,6 @@ private:
     bool m_first = true;
 };
 
-void append_strings(std::string& out, const std::vector<std::string>& values) {
-    out += '[';
-    for (std::size_t i = 0; i < values.size(); ++i) {
-        out += i ? "," : "";
-        append_json_string(out, values[i]);
-    }
-    out += ']';
-}
-
 // Name -> spec pairs as a JSON object: names sorted, the last of a repeated name kept.
 void append_pairs(std::string& out, const std::vector<NameRange>& pairs) {
     std::vector<const NameRange*> sorted;
@@ -96,6 +87,15 @@ void append_release(std::string& out, const PackumentRelease& r) {
 }
 
 } // namespace
+
+void append_strings(std::string& out, const std::vector<std::string>& values) {
+    out += '[';
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        out += i ? "," : "";
+        append_json_string(out, values[i]);
+    }
+    out += ']';
+}
 
 void append_index(std::string& out, const std::map<std::string, protocol::npm::Packument>& index) {
     if (index.empty()) {

@@ -5,8 +5,12 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace cairn::lock::detail {
+
+// Strings as a JSON array on one line, `["a","b"]`: how the lockfile writes every array.
+void append_strings(std::string& out, const std::vector<std::string>& values);
 
 // The lockfile's "index" value at its place in the document (two spaces in): one line per
 // release, in the lockfile's canonical layout.

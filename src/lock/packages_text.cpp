@@ -1,6 +1,8 @@
 // The "packages" block of cairn.lock, written straight into the text (packages_text.hpp).
 #include "packages_text.hpp"
 
+#include "index_text.hpp"
+
 #include "cairn/core/text.hpp"
 
 #include <string_view>
@@ -37,15 +39,8 @@ public:
         out += "\n      }";
     }
     void strings(std::string_view key, const std::vector<std::string>& values) {
-        if (values.empty())
-            return;
-        std::string& out = start(key);
-        out += '[';
-        for (std::size_t i = 0; i < values.size(); ++i) {
-            out += i ? "," : "";
-            append_json_string(out, values[i]);
-        }
-        out += ']';
+        if (!values.empty())
+            append_strings(start(key), values);
     }
     bool any() const { return !m_first; }
 

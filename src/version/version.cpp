@@ -78,10 +78,6 @@ std::optional<TailMatch> match_tail(std::string_view tail, bool loose) {
 
 namespace {
 
-bool all_digits(std::string_view text) {
-    return !text.empty() && std::all_of(text.begin(), text.end(), detail::is_digit);
-}
-
 // Numbers compare by magnitude whatever their length: strip zeros, then longer is bigger.
 std::strong_ordering compare_digits(std::string_view a, std::string_view b) {
     if (a.size() != b.size())
@@ -220,31 +216,12 @@ std::strong_ordering operator<=>(const Identifier& a, const Identifier& b) {
 
 namespace {
 
-// Reads '.'-separated identifiers of [0-9A-Za-z-]+ from `text` into `out`; false for
-// anything else, and for a numeric identifier with a leading zero when `numbers` (those
-// the full parser reads by its own rules).
-template <typename Out>
-bool read_identifiers(std::string_view text, bool numbers, Out&& out) {
-    bool ok = !text.empty();
-    detail::for_each_dotted(text, [&](std::string_view id) {
-        if (!ok || id.empty() || !std::all_of(id.begin(), id.end(), detail::is_identifier_char)) {
-            ok = false;
-            return;
-        }
-        if (numbers && id.size() > 1 && id[0] == '0' && all_digits(id)) {
-            ok = false;
-            return;
-        }
-        out(id);
-    });
-    return ok;
-}
-
-// The common forms, read directly: "MAJOR.MINOR.PATCH", then optionally "-" and
-// prerelease identifiers, then optionally "+" and build identifiers; each number at most
-// 15 digits (below k_max_component) without leading zeros in strict mode, and numeric
-// prerelease identifiers without leading zeros. nullopt for anything else (the full
-// parser reads it): most versions a registry lists are of these forms.
+// The common forms, read without the full grammar's set-up: "MAJOR.MINOR.PATCH" at the
+// very start (no "v", "=" or spaces), each number at most 15 digits (below
+// k_max_component) and without leading zeros in strict mode, then a prerelease and build
+// as fill_tail() reads them. nullopt for anything else, which the full grammar then reads
+// (its loose mode may still take it another way): most versions a registry lists are of
+// these forms.
 std::optional<Version> parse_common(std::string_view text, ParseMode mode) {
     if (text.size() > k_max_version_length)
         return std::nullopt;
@@ -266,36 +243,11 @@ std::optional<Version> parse_common(std::string_view text, ParseMode mode) {
     }
     if (pos == text.size())
         return Version::from_parts(core[0], core[1], core[2]);
-    std::string_view tail = text.substr(pos);
-    std::string_view pre, build;
-    std::size_t plus = tail.find('+');
-    if (plus != std::string_view::npos) {
-        build = tail.substr(plus + 1);
-        tail = tail.substr(0, plus);
-        if (build.empty())
-            return std::nullopt;
-    }
-    if (!tail.empty()) {
-        if (tail[0] != '-')
-            return std::nullopt;
-        pre = tail.substr(1);
-        if (pre.empty())
-            return std::nullopt;
-    }
-    std::vector<Identifier> prerelease;
-    std::vector<std::string> build_ids;
-    if (!pre.empty()) {
-        prerelease.reserve(static_cast<std::size_t>(std::count(pre.begin(), pre.end(), '.')) + 1);
-        if (!read_identifiers(pre, true, [&](std::string_view id) {
-                prerelease.push_back(*Identifier::parse(id));
-            }))
-            return std::nullopt;
-    }
-    if (!build.empty() &&
-        !read_identifiers(build, false, [&](std::string_view id) { build_ids.emplace_back(id); }))
+    Parts parts;
+    if (!fill_tail(text.substr(pos), mode, parts))
         return std::nullopt;
-    return Version::from_parts(core[0], core[1], core[2], std::move(prerelease),
-                               std::move(build_ids));
+    return Version::from_parts(core[0], core[1], core[2], std::move(parts.prerelease),
+                               std::move(parts.build));
 }
 
 } // namespace

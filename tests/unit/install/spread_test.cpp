@@ -135,6 +135,9 @@ TEST(FolderSpreader, NamesItsBucketsAfterTheirNumberAndTheHomeFolder) {
     EXPECT_FALSE(FolderSpreader::is_bucket_name(".spread-1."));
     EXPECT_FALSE(FolderSpreader::is_bucket_name(".spread-.5"));
     EXPECT_FALSE(FolderSpreader::is_bucket_name(".spread-1.2.3"));
+    EXPECT_TRUE(FolderSpreader::is_bucket_of(".spread-17.1835021", 1835021));
+    EXPECT_FALSE(FolderSpreader::is_bucket_of(".spread-17.1835021", 835021));
+    EXPECT_FALSE(FolderSpreader::is_bucket_of(".spread-1835021", 1835021));
     EXPECT_FALSE(FolderSpreader::is_bucket_name("spread-1.2"));
 }
 
