@@ -9,6 +9,14 @@ Client::Client(ClientOptions options) : m_mode(options.mode), m_options(std::mov
 
 Client::~Client() = default;
 
+Client::Engine& Client::engine() {
+    // libcurl is loaded, and the network thread started, by the first request.
+    std::lock_guard lock(m_start);
+    if (!m_engine)
+        m_engine = std::make_unique<Engine>(m_options);
+    return *m_engine;
+}
+
 std::future<Response> Client::submit(Request request) {
     // Offline: no thread, no libcurl, no handle of any kind; everything is refused.
     if (m_mode == NetworkMode::offline) {
@@ -16,15 +24,17 @@ std::future<Response> Client::submit(Request request) {
         refused.set_exception(std::make_exception_ptr(detail::offline_error(request.url)));
         return refused.get_future();
     }
-    Engine* engine = nullptr;
-    {
-        // libcurl is loaded, and the network thread started, by the first request.
-        std::lock_guard lock(m_start);
-        if (!m_engine)
-            m_engine = std::make_unique<Engine>(m_options);
-        engine = m_engine.get();
+    return engine().submit(std::move(request));
+}
+
+void Client::submit_then(Request request, Settled then) {
+    if (m_mode == NetworkMode::offline) {
+        std::promise<Response> refused;
+        refused.set_exception(std::make_exception_ptr(detail::offline_error(request.url)));
+        then(refused.get_future());
+        return;
     }
-    return engine->submit(std::move(request));
+    engine().submit(std::move(request), std::move(then));
 }
 
 Response Client::fetch(Request request) {

@@ -83,17 +83,25 @@ Client::Engine::~Engine() {
     curl_multi_cleanup(m_multi);
 }
 
-std::future<Response> Client::Engine::submit(Request request) {
+std::future<Response> Client::Engine::submit(Request request, Settled then) {
     std::future<Response> future;
+    JobPtr refused; // settled outside the lock: a continuation may take its time
     {
         std::lock_guard lock(m_mutex);
         auto job = std::make_unique<Job>(std::move(request), m_next_id++);
         future = job->promise.get_future();
-        if (m_stop) {
-            job->promise.set_exception(std::make_exception_ptr(detail::shutdown_error(job->url)));
-            return future;
+        if (then) {
+            job->then = std::move(then);
+            job->settled = std::move(future);
         }
-        m_incoming.push_back(std::move(job));
+        if (m_stop)
+            refused = std::move(job);
+        else
+            m_incoming.push_back(std::move(job));
+    }
+    if (refused) {
+        refused->reject(std::make_exception_ptr(detail::shutdown_error(refused->url)));
+        return future;
     }
     ++m_requests;
     curl_multi_wakeup(m_multi);
@@ -143,13 +151,13 @@ void Client::Engine::start(JobPtr job) {
         detail::prepare_exchange(*job, m_options, folder_alone ? &*m_ca_folder : nullptr);
     } catch (...) { // whatever fails here fails this request, never the network thread
         detail::release_exchange(*job);
-        job->promise.set_exception(std::current_exception());
+        job->reject(std::current_exception());
         return;
     }
     CURLMcode code = curl_multi_add_handle(m_multi, job->easy);
     if (code != CURLM_OK) {
         detail::release_exchange(*job);
-        job->promise.set_exception(std::make_exception_ptr(
+        job->reject(std::make_exception_ptr(
             Error(Code::internal,
                   fmt::format("libcurl refused a transfer: {}", curl_multi_strerror(code)))));
         return;
@@ -200,10 +208,10 @@ void Client::Engine::finish(CURL* easy, CURLcode code) {
 void Client::Engine::settle(JobPtr job, Outcome outcome) {
     switch (outcome.kind) {
     case Outcome::Kind::done:
-        job->promise.set_value(std::move(*outcome.response));
+        job->resolve(std::move(*outcome.response));
         return;
     case Outcome::Kind::fail:
-        job->promise.set_exception(outcome.error);
+        job->reject(outcome.error);
         return;
     case Outcome::Kind::redirect:
         ++job->redirects;
@@ -215,7 +223,7 @@ void Client::Engine::settle(JobPtr job, Outcome outcome) {
         break;
     }
     if (job->attempts > job->request.retry.maximum_retries) {
-        job->promise.set_exception(outcome.error);
+        job->reject(outcome.error);
         return;
     }
     std::chrono::milliseconds delay =
@@ -325,24 +333,23 @@ void Client::Engine::fail_everything() {
     for (auto& [easy, job] : m_active) {
         curl_multi_remove_handle(m_multi, easy);
         detail::release_exchange(*job);
-        job->promise.set_exception(
-            std::make_exception_ptr(detail::shutdown_error(job->request.url)));
+        job->reject(std::make_exception_ptr(detail::shutdown_error(job->request.url)));
     }
     m_active.clear();
     for (auto& [due, job] : m_waiting)
-        job->promise.set_exception(
-            std::make_exception_ptr(detail::shutdown_error(job->request.url)));
+        job->reject(std::make_exception_ptr(detail::shutdown_error(job->request.url)));
     m_waiting.clear();
     for (auto& [origin, host] : m_hosts)
         for (auto& job : host.queue)
-            job->promise.set_exception(
-                std::make_exception_ptr(detail::shutdown_error(job->request.url)));
+            job->reject(std::make_exception_ptr(detail::shutdown_error(job->request.url)));
     m_hosts.clear();
-    std::lock_guard lock(m_mutex);
-    for (auto& job : m_incoming)
-        job->promise.set_exception(
-            std::make_exception_ptr(detail::shutdown_error(job->request.url)));
-    m_incoming.clear();
+    std::vector<JobPtr> incoming;
+    {
+        std::lock_guard lock(m_mutex);
+        incoming.swap(m_incoming);
+    }
+    for (auto& job : incoming)
+        job->reject(std::make_exception_ptr(detail::shutdown_error(job->request.url)));
 }
 
 } // namespace cairn::net

@@ -30,7 +30,8 @@ public:
     Engine(const Engine&) = delete;
     Engine& operator=(const Engine&) = delete;
 
-    std::future<Response> submit(Request request);
+    // With `then`, the future is handed to it once settled, and the one returned is empty.
+    std::future<Response> submit(Request request, Settled then = nullptr);
     ClientStatistics statistics() const;
 
 private:

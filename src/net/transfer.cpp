@@ -147,6 +147,18 @@ void set(CURL* easy, CURLoption option, T value) {
 Job::Job(Request request_, std::uint64_t id_)
     : request(std::move(request_)), id(id_), url(request.url.without_userinfo()) {}
 
+void Job::resolve(Response response) {
+    promise.set_value(std::move(response));
+    if (then)
+        std::exchange(then, nullptr)(std::move(settled));
+}
+
+void Job::reject(std::exception_ptr error) {
+    promise.set_exception(std::move(error));
+    if (then)
+        std::exchange(then, nullptr)(std::move(settled));
+}
+
 std::optional<std::string> Job::response_header(std::string_view lower_name) const {
     for (const auto& [name, value] : response_headers)
         if (name == lower_name)

@@ -39,6 +39,13 @@ struct Job {
     Request request;
     std::uint64_t id;
     std::promise<Response> promise;
+    // Client::submit_then's continuation, and the future it is handed once settled.
+    Client::Settled then{};
+    std::future<Response> settled{};
+
+    // Settles the request (once): the promise, then the continuation if there is one.
+    void resolve(Response response);
+    void reject(std::exception_ptr error);
 
     // Where the request is.
     Url url;           // the current hop (no user information)

@@ -14,7 +14,6 @@
 #include <algorithm>
 #include <deque>
 #include <set>
-#include <thread>
 
 namespace cairn::ops {
 
@@ -184,7 +183,7 @@ void NpmMetadata::crawl(std::span<const resolve::npm::Edge> roots, const NpmCraw
         if (next == waiting.end()) {
             if (hooks.on_wait)
                 hooks.on_wait();
-            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+            m_lookup->idle(std::chrono::milliseconds(1));
             continue;
         }
         std::string package = *next;

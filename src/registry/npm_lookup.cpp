@@ -2,6 +2,8 @@
 // network mode deciding what is asked.
 #include "cairn/registry/npm_lookup.hpp"
 
+#include "packument_decoder.hpp"
+
 #include "cairn/config/variables.hpp"
 #include "cairn/core/error.hpp"
 
@@ -35,7 +37,7 @@ struct NpmLookup::Attempt {
     std::shared_ptr<const npm::CompactPackument> cached_packument{}; // null for an absence
     bool answer_from_cache = false;
     bool offline_miss = false;
-    std::optional<std::future<net::Response>> response{};
+    std::optional<std::future<detail::DecodedPackument>> response{}; // read on the decoder
 };
 
 struct NpmLookup::Pending {
@@ -60,13 +62,15 @@ std::string where(const Authority& authority, const Registry& registry, const st
 
 NpmLookup::NpmLookup(const FormatRegistries& npm, net::Client& client, store::MetadataCache& cache,
                      NpmLookupOptions options)
-    : m_npm(npm), m_mapping(npm), m_client(client), m_cache(cache), m_options(std::move(options)) {
+    : m_npm(npm), m_mapping(npm), m_client(client), m_cache(cache), m_options(std::move(options)),
+      m_decoder(std::make_unique<detail::PackumentDecoder>()) {
     if (m_client.mode() == net::NetworkMode::offline)
         m_options.mode = net::NetworkMode::offline;
 }
 
 NpmLookup::~NpmLookup() {
-    // Wait for requests still in flight so their futures never outlive what they refer to.
+    // Wait for requests still in flight (and their reading) so that none outlives the
+    // decoder.
     for (auto& [name, pending] : m_pending)
         for (auto& attempt : pending->attempts)
             if (attempt.response && attempt.response->valid())
@@ -200,7 +204,7 @@ void NpmLookup::begin(Pending& p, std::size_t index) {
     net::Request request = npm::packument_request(*attempt.base, p.name, validators);
     if (m_options.retry_policy)
         request.retry = m_options.retry_policy(registry);
-    attempt.response = m_client.submit(std::move(request));
+    attempt.response = m_decoder->fetch(m_client, std::move(request), p.name);
     ++m_statistics.requests;
 }
 
@@ -244,7 +248,7 @@ NpmLookup::Step NpmLookup::finish(Pending& p, std::size_t index, NpmLookupResult
     }
 
     store::IndexKey key = npm::packument_cache_key(base, p.name);
-    std::optional<net::Response> answer;
+    std::optional<detail::DecodedPackument> answer;
     try {
         answer = attempt.response->get();
     } catch (Error& error) {
@@ -267,7 +271,7 @@ NpmLookup::Step NpmLookup::finish(Pending& p, std::size_t index, NpmLookupResult
                                  where(*p.authority, registry, base.id())));
         throw;
     }
-    net::Response& response = *answer;
+    net::Response& response = answer->response;
     store::UnixSeconds fetched = now();
     if (response.status == 404 || response.status == 410) {
         m_cache.put(key, npm::cached_absence(response, fetched));
@@ -285,19 +289,23 @@ NpmLookup::Step NpmLookup::finish(Pending& p, std::size_t index, NpmLookupResult
         if (m_options.retry_policy)
             request.retry = m_options.retry_policy(registry);
         ++m_statistics.requests;
-        answer = m_client.fetch(std::move(request));
+        npm::PackumentParser parser;
+        answer = detail::decode_packument(m_client.fetch(std::move(request)), p.name, parser);
         if (response.status == 404 || response.status == 410) {
             m_cache.put(key, npm::cached_absence(response, fetched));
             return Step::absent;
         }
     }
     try {
-        store::CachedDocument document = npm::cached_packument(
-            npm::parse_packument(response.body, p.name, response.effective_url.redacted()),
-            response, fetched);
-        m_cache.put(key, document);
-        return found(std::make_shared<const npm::CompactPackument>(std::move(document.body)),
-                     MetadataOrigin::network, fetched);
+        if (answer->invalid)
+            std::rethrow_exception(answer->invalid);
+        if (!answer->row) // a 304 to a request without validators
+            throw Error(Code::network, "the registry answered 304 (not modified) to a request "
+                                       "that named no version of the document");
+        store::CachedDocument& row = *answer->row;
+        row.fetched_at = fetched;
+        m_cache.put(key, row);
+        return found(std::move(answer->packument), MetadataOrigin::network, fetched);
     } catch (Error& error) {
         error.while_(fmt::format("fetching npm:{} from {}", p.name,
                                  where(*p.authority, registry, base.id())));
@@ -317,6 +325,10 @@ bool NpmLookup::ready(std::string_view name) {
             return false;
     }
     return true;
+}
+
+bool NpmLookup::idle(std::chrono::milliseconds at_most) {
+    return m_decoder->help_or_wait(at_most);
 }
 
 const NpmLookupResult& NpmLookup::wait(std::string_view name) {

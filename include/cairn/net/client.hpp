@@ -139,6 +139,14 @@ public:
     //                 an https->http redirect, too many redirects.
     // Messages name the URL (redacted); causes give the HTTP status and attempt count.
     std::future<Response> submit(Request request);
+    // What submit_then hands the settled request: a ready future (get() answers or throws
+    // as submit's would).
+    using Settled = std::function<void(std::future<Response>)>;
+    // submit, with the ready future handed to `then` once the request settles instead of
+    // returned: on the network thread, or on this thread for a request refused at once
+    // (offline, or the client shutting down). `then` runs once; it should be quick (hand
+    // the work to another thread) and must not wait for this client.
+    void submit_then(Request request, Settled then);
     // submit(request).get().
     Response fetch(Request request);
 
@@ -147,6 +155,7 @@ public:
 
 private:
     class Engine;
+    Engine& engine();
     NetworkMode m_mode;
     ClientOptions m_options;
     mutable std::mutex m_start;         // guards m_engine's creation

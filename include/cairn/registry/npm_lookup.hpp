@@ -26,6 +26,10 @@
 // made at all.
 namespace cairn::registry {
 
+namespace detail {
+class PackumentDecoder;
+}
+
 // Where a packument came from this run.
 enum class MetadataOrigin {
     network,     // fetched (200)
@@ -79,7 +83,8 @@ struct NpmLookupOptions {
     std::function<store::UnixSeconds()> now{};
 };
 
-// Not thread-safe: one thread asks (the resolver's), the client does the network work.
+// Not thread-safe: one thread asks (the resolver's), the client does the network work, and
+// a thread of the lookup's own reads the answers.
 class NpmLookup {
 public:
     // `npm` must outlive the lookup (SourceMapping points into it), as must the client and
@@ -114,6 +119,11 @@ public:
     // step of the lookup has its response, or needed none). Starts the lookup when needed.
     bool ready(std::string_view name);
 
+    // For the asking thread when no lookup it waits for is ready: reads a registry answer
+    // on this thread (a small one, held up behind a large one), or waits up to `at_most`
+    // for one to come or be read. False when that time passed with neither.
+    bool idle(std::chrono::milliseconds at_most);
+
     // Drops a finished lookup's answer and the documents it holds (references from wait()
     // become invalid); asking again looks the name up anew. A lookup in flight is kept.
     void forget(std::string_view name);
@@ -144,6 +154,7 @@ private:
     NpmLookupStatistics m_statistics;
     std::vector<std::string> m_warnings;
     bool m_rewrite_failed = false; // an earlier form of a cached row could not be rewritten
+    std::unique_ptr<detail::PackumentDecoder> m_decoder; // reads the registries' answers
 };
 
 } // namespace cairn::registry

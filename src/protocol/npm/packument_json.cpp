@@ -6,6 +6,8 @@
 #include <fmt/format.h>
 #include <simdjson.h>
 
+#include <unordered_map>
+
 namespace cairn::protocol::npm {
 namespace {
 
@@ -28,12 +30,111 @@ std::optional<std::string> string_field(object obj, const char* key) {
     return std::nullopt;
 }
 
-std::vector<NameRange> name_ranges(object release, const char* key) {
+// time: version -> publication time, read once (a DOM object lookup is a linear scan, and
+// a packument with a thousand versions would scan its time object a thousand times).
+using Times = std::unordered_map<std::string_view, std::string_view>;
+
+Times read_times(object times) {
+    Times out;
+    out.reserve(times.size());
+    for (auto field : times) {
+        std::string_view when;
+        if (field.value.get(when) == simdjson::SUCCESS)
+            out.try_emplace(field.key, when); // the first of duplicate keys, as obj[key] finds
+    }
+    return out;
+}
+
+// The fields of a release that matter, found in one pass over its fields (a full manifest
+// has dozens; looking each one up would scan them all every time). Of duplicate keys the
+// first counts, as obj[key] would find it.
+struct ReleaseFields {
+    std::optional<object> dependencies, optional_dependencies, peer_dependencies, peers_meta;
+    std::optional<object> dist, scripts, engines;
+    std::optional<element> deprecated, os, cpu, libc, has_install_script, bin;
+};
+
+template <typename T>
+void keep_first(std::optional<T>& slot, element value) {
+    if (!slot)
+        slot = value;
+}
+
+void keep_first_object(std::optional<object>& slot, bool& seen, element value) {
+    if (seen)
+        return;
+    seen = true;
+    object obj;
+    if (value.get(obj) == simdjson::SUCCESS)
+        slot = obj;
+}
+
+ReleaseFields release_fields(object release) {
+    ReleaseFields f;
+    // Whether a key was met (an object slot stays empty when its value is not an object).
+    bool seen[7] = {};
+    for (auto field : release) {
+        std::string_view key = field.key;
+        if (key.empty())
+            continue;
+        switch (key[0]) {
+        case 'b':
+            if (key == "bin")
+                keep_first(f.bin, field.value);
+            break;
+        case 'c':
+            if (key == "cpu")
+                keep_first(f.cpu, field.value);
+            break;
+        case 'd':
+            if (key == "dependencies")
+                keep_first_object(f.dependencies, seen[0], field.value);
+            else if (key == "dist")
+                keep_first_object(f.dist, seen[1], field.value);
+            else if (key == "deprecated")
+                keep_first(f.deprecated, field.value);
+            break;
+        case 'e':
+            if (key == "engines")
+                keep_first_object(f.engines, seen[2], field.value);
+            break;
+        case 'h':
+            if (key == "hasInstallScript")
+                keep_first(f.has_install_script, field.value);
+            break;
+        case 'l':
+            if (key == "libc")
+                keep_first(f.libc, field.value);
+            break;
+        case 'o':
+            if (key == "optionalDependencies")
+                keep_first_object(f.optional_dependencies, seen[3], field.value);
+            else if (key == "os")
+                keep_first(f.os, field.value);
+            break;
+        case 'p':
+            if (key == "peerDependencies")
+                keep_first_object(f.peer_dependencies, seen[4], field.value);
+            else if (key == "peerDependenciesMeta")
+                keep_first_object(f.peers_meta, seen[5], field.value);
+            break;
+        case 's':
+            if (key == "scripts")
+                keep_first_object(f.scripts, seen[6], field.value);
+            break;
+        default:
+            break;
+        }
+    }
+    return f;
+}
+
+std::vector<NameRange> name_ranges(const std::optional<object>& deps) {
     std::vector<NameRange> out;
-    object deps;
-    if (release[key].get(deps) != simdjson::SUCCESS)
+    if (!deps)
         return out;
-    for (auto field : deps) {
+    out.reserve(deps->size());
+    for (auto field : *deps) {
         std::string_view spec;
         // npm tolerates odd values in old manifests; a non-string spec is ignored as npm does.
         if (field.value.get(spec) == simdjson::SUCCESS)
@@ -42,16 +143,15 @@ std::vector<NameRange> name_ranges(object release, const char* key) {
     return out;
 }
 
-std::vector<std::string> string_list(object release, const char* key) {
+std::vector<std::string> string_list(const std::optional<element>& value) {
     std::vector<std::string> out;
-    element value;
-    if (release[key].get(value) != simdjson::SUCCESS)
+    if (!value)
         return out;
     std::string_view single;
-    if (value.get(single) == simdjson::SUCCESS)
+    if (value->get(single) == simdjson::SUCCESS)
         return {std::string(single)};
     simdjson::dom::array items;
-    if (value.get(items) != simdjson::SUCCESS)
+    if (value->get(items) != simdjson::SUCCESS)
         return out;
     for (auto item : items) {
         std::string_view s;
@@ -61,16 +161,16 @@ std::vector<std::string> string_list(object release, const char* key) {
     return out;
 }
 
-PackumentRelease read_release(std::string_view version, object release,
-                              const std::optional<object>& times, std::string_view source) {
+PackumentRelease read_release(std::string_view version, object release, const Times* times,
+                              std::string_view source) {
+    ReleaseFields f = release_fields(release);
     PackumentRelease r;
     r.version = std::string(version);
-    r.dependencies = name_ranges(release, "dependencies");
-    r.optional_dependencies = name_ranges(release, "optionalDependencies");
-    r.peer_dependencies = name_ranges(release, "peerDependencies");
-    object meta;
-    if (release["peerDependenciesMeta"].get(meta) == simdjson::SUCCESS) {
-        for (auto field : meta) {
+    r.dependencies = name_ranges(f.dependencies);
+    r.optional_dependencies = name_ranges(f.optional_dependencies);
+    r.peer_dependencies = name_ranges(f.peer_dependencies);
+    if (f.peers_meta) {
+        for (auto field : *f.peers_meta) {
             object entry;
             bool optional = false;
             if (field.value.get(entry) == simdjson::SUCCESS &&
@@ -78,47 +178,40 @@ PackumentRelease read_release(std::string_view version, object release,
                 r.optional_peers.emplace_back(field.key);
         }
     }
-    object dist;
-    if (release["dist"].get(dist) != simdjson::SUCCESS)
+    if (!f.dist)
         throw bad_document(source, fmt::format("version {} has no dist object", version));
-    r.tarball = string_field(dist, "tarball").value_or("");
+    r.tarball = string_field(*f.dist, "tarball").value_or("");
     if (r.tarball.empty())
         throw bad_document(source, fmt::format("version {} has no dist.tarball", version));
-    r.integrity = string_field(dist, "integrity").value_or("");
-    r.shasum = string_field(dist, "shasum").value_or("");
+    r.integrity = string_field(*f.dist, "integrity").value_or("");
+    r.shasum = string_field(*f.dist, "shasum").value_or("");
     // `deprecated` is a message; an empty string or false means not deprecated.
-    if (auto message = string_field(release, "deprecated"); message && !message->empty())
-        r.deprecated = message;
-    r.os = string_list(release, "os");
-    r.cpu = string_list(release, "cpu");
-    r.libc = string_list(release, "libc");
+    std::string_view message;
+    if (f.deprecated && f.deprecated->get(message) == simdjson::SUCCESS && !message.empty())
+        r.deprecated = std::string(message);
+    r.os = string_list(f.os);
+    r.cpu = string_list(f.cpu);
+    r.libc = string_list(f.libc);
     bool flag = false;
-    if (release["hasInstallScript"].get(flag) == simdjson::SUCCESS) {
+    if (f.has_install_script && f.has_install_script->get(flag) == simdjson::SUCCESS) {
         r.has_install_script = flag;
-    } else {
-        object scripts;
-        if (release["scripts"].get(scripts) == simdjson::SUCCESS)
-            for (const char* name : {"preinstall", "install", "postinstall"})
-                r.has_install_script = r.has_install_script || scripts[name].error() == 0;
+    } else if (f.scripts) {
+        for (const char* name : {"preinstall", "install", "postinstall"})
+            r.has_install_script = r.has_install_script || (*f.scripts)[name].error() == 0;
     }
-    object engines;
-    if (release["engines"].get(engines) == simdjson::SUCCESS)
-        r.engines_node = string_field(engines, "node").value_or("");
-    element bin;
-    r.has_bin = release["bin"].get(bin) == simdjson::SUCCESS && !bin.is_null();
+    if (f.engines)
+        r.engines_node = string_field(*f.engines, "node").value_or("");
+    r.has_bin = f.bin && !f.bin->is_null();
     if (times)
-        r.published = string_field(*times, std::string(version).c_str());
+        if (auto it = times->find(version); it != times->end())
+            r.published = std::string(it->second);
     return r;
 }
 
-} // namespace
-
-Packument parse_packument(std::string_view json, std::string_view expected_name,
-                          std::string_view source) {
-    simdjson::dom::parser parser;
-    simdjson::padded_string padded(json);
+Packument read_document(simdjson::dom::parser& parser, simdjson::padded_string_view json,
+                        std::string_view expected_name, std::string_view source) {
     element root;
-    if (auto error = parser.parse(padded).get(root))
+    if (auto error = parser.parse(json).get(root))
         throw bad_document(source, fmt::format("not JSON: {}", simdjson::error_message(error)));
     object doc;
     if (root.get(doc) != simdjson::SUCCESS)
@@ -136,9 +229,9 @@ Packument parse_packument(std::string_view json, std::string_view expected_name,
                 p.dist_tags.emplace(std::string(field.key), std::string(version));
         }
     p.modified = string_field(doc, "modified");
-    std::optional<object> times;
+    std::optional<Times> times;
     if (object t; doc["time"].get(t) == simdjson::SUCCESS) {
-        times = t;
+        times = read_times(t);
         if (!p.modified)
             p.modified = string_field(t, "modified");
     }
@@ -149,9 +242,42 @@ Packument parse_packument(std::string_view json, std::string_view expected_name,
         object release;
         if (field.value.get(release) != simdjson::SUCCESS)
             throw bad_document(source, fmt::format("version {} is not an object", field.key));
-        p.releases.push_back(read_release(field.key, release, times, source));
+        p.releases.push_back(read_release(field.key, release, times ? &*times : nullptr, source));
     }
     return p;
+}
+
+} // namespace
+
+Packument parse_packument(std::string_view json, std::string_view expected_name,
+                          std::string_view source) {
+    simdjson::dom::parser parser;
+    simdjson::padded_string padded(json);
+    return read_document(parser, padded, expected_name, source);
+}
+
+struct PackumentParser::State {
+    simdjson::dom::parser parser;
+};
+
+PackumentParser::PackumentParser() : m_state(std::make_unique<State>()) {}
+
+PackumentParser::~PackumentParser() = default;
+
+Packument PackumentParser::parse(std::string& json, std::string_view expected_name,
+                                 std::string_view source) {
+    // simdjson reads in blocks past the end: the padding goes on the string itself (within
+    // its capacity, usually) rather than into a copy of the document.
+    std::size_t length = json.size();
+    json.append(simdjson::SIMDJSON_PADDING, ' ');
+    struct Trim {
+        std::string& text;
+        std::size_t length;
+        ~Trim() { text.resize(length); }
+    } trim{json, length};
+    return read_document(m_state->parser,
+                         simdjson::padded_string_view(json.data(), length, json.size()),
+                         expected_name, source);
 }
 
 const PackumentRelease* Packument::find(std::string_view version) const {

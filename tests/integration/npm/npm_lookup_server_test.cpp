@@ -12,6 +12,7 @@
 #include "cairn/protocol/npm/compact_packument.hpp"
 #include "cairn/protocol/npm/registry_request.hpp"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -372,6 +373,41 @@ TEST(NpmLookupServer, GarbageFromARegistryIsAnIntegrityError) {
                                               server.base_url() + "/)");
     }
     EXPECT_EQ(h.cache->count(), 0u); // nothing of it was cached
+}
+
+// One large document and many small ones in flight at once: each is read once (on the
+// lookup's decoder thread, or by the asking thread while it waits), into the answer a
+// lone fetch gives, and cached.
+TEST(NpmLookupServer, ManyAnswersInFlightAreEachReadOnce) {
+    FaultServer server;
+    std::string big = R"({"name": "big", "versions": {)";
+    const std::string filler(600, 'x');
+    for (int i = 0; i < 3000; ++i)
+        big += fmt::format(R"({}"1.{}.0": {{"description": "{}", "dependencies": {{"s0": "^1"}},
+            "dist": {{"tarball": "{}/big/-/big-1.{}.0.tgz"}}}})",
+                           i ? "," : "", i, filler, server.base_url(), i);
+    big += "}}";
+    server.script("/big", Reply::ok(big));
+    std::vector<resolve::npm::Edge> roots{{"big", "big", "*"}};
+    for (int i = 0; i < 40; ++i) {
+        std::string name = "s" + std::to_string(i);
+        server.script("/" + name, Reply::ok(packument(name, {"1.0.0", "1.1.0"})));
+        roots.push_back({name, name, "^1"});
+    }
+    Harness h;
+    auto run = h.run(one_registry(server.base_url()), net::NetworkMode::online);
+    run.metadata->crawl(roots);
+    const auto* releases = run.metadata->releases("big");
+    ASSERT_NE(releases, nullptr);
+    EXPECT_EQ(releases->size(), 3000u);
+    EXPECT_EQ(server.request_count("/big"), 1u);
+    for (int i = 0; i < 40; ++i) {
+        std::string name = "s" + std::to_string(i);
+        ASSERT_NE(run.metadata->releases(name), nullptr) << name;
+        EXPECT_EQ(run.metadata->releases(name)->size(), 2u) << name;
+        EXPECT_EQ(server.request_count("/" + name), 1u) << name;
+    }
+    EXPECT_EQ(h.cache->count(), 41u);
 }
 
 } // namespace

@@ -8,6 +8,10 @@
 
 #include <gtest/gtest.h>
 
+#include <future>
+#include <optional>
+#include <thread>
+
 namespace cairn::net {
 namespace {
 
@@ -513,6 +517,82 @@ TEST(Client, DestroyingTheClientFailsPendingRequests) {
         EXPECT_EQ(error.message(),
                   "the network client stopped before " + server.url("/slow") + " was fetched");
     }
+}
+
+// What a submit_then continuation hears of a request: one call, with a future that is
+// already settled, and the thread it ran on.
+struct Heard {
+    std::promise<void> called;
+    std::optional<Response> response;
+    std::optional<Error> error;
+    bool was_ready = false;
+    std::thread::id thread;
+    int calls = 0;
+
+    Client::Settled listener() {
+        return [this](std::future<Response> settled) {
+            ++calls;
+            thread = std::this_thread::get_id();
+            was_ready = settled.wait_for(0s) == std::future_status::ready;
+            try {
+                response = settled.get();
+            } catch (const Error& e) {
+                error = e;
+            }
+            called.set_value();
+        };
+    }
+    void wait() { ASSERT_EQ(called.get_future().wait_for(20s), std::future_status::ready); }
+};
+
+TEST(Client, SubmitThenHandsTheSettledRequestOver) {
+    FaultServer server;
+    server.script("/a", {Reply::status_only(503), Reply::ok("payload")});
+    Client client;
+    Heard answer;
+    client.submit_then(get(server.url("/a")), answer.listener());
+    answer.wait();
+    ASSERT_TRUE(answer.response) << (answer.error ? answer.error->message() : "no call");
+    EXPECT_EQ(answer.response->body, "payload");
+    EXPECT_EQ(answer.response->attempts, 2) << "called once, when settled, not per attempt";
+    EXPECT_EQ(answer.calls, 1);
+    EXPECT_TRUE(answer.was_ready);
+    EXPECT_NE(answer.thread, std::this_thread::get_id()) << "on the network thread";
+
+    Heard failure;
+    client.submit_then(get(server.url("/missing")), failure.listener());
+    failure.wait();
+    ASSERT_TRUE(failure.error);
+    EXPECT_EQ(failure.error->code(), Code::not_found);
+    EXPECT_EQ(failure.calls, 1);
+}
+
+TEST(Client, SubmitThenOfflineAnswersOnTheCallingThread) {
+    FaultServer server;
+    Client client(ClientOptions{.mode = NetworkMode::offline});
+    Heard refused;
+    client.submit_then(get(server.url("/pkg")), refused.listener());
+    EXPECT_EQ(refused.calls, 1) << "before submit_then returns";
+    EXPECT_EQ(refused.thread, std::this_thread::get_id());
+    ASSERT_TRUE(refused.error);
+    EXPECT_EQ(refused.error->code(), Code::offline_miss);
+    EXPECT_EQ(server.connection_count(), 0u);
+}
+
+TEST(Client, SubmitThenHearsOfTheClientStopping) {
+    FaultServer server;
+    Reply slow = Reply::ok("late");
+    slow.delay_before_headers = 20s;
+    server.script("/slow", slow);
+    Heard stopped;
+    {
+        Client client;
+        client.submit_then(get(server.url("/slow")), stopped.listener());
+    }
+    EXPECT_EQ(stopped.calls, 1) << "by the time the client is gone";
+    ASSERT_TRUE(stopped.error);
+    EXPECT_EQ(stopped.error->message(),
+              "the network client stopped before " + server.url("/slow") + " was fetched");
 }
 
 } // namespace

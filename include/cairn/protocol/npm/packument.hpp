@@ -2,6 +2,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -47,6 +48,25 @@ struct Packument {
 // trusted), including a document whose name is not the one asked for.
 Packument parse_packument(std::string_view json, std::string_view expected_name,
                           std::string_view source);
+
+// parse_packument for documents one after another: the parser's buffers are kept from one
+// document to the next (a fresh parser faults in new pages for every large document), and
+// the document is read in place. Not thread-safe: one parser per thread.
+class PackumentParser {
+public:
+    PackumentParser();
+    ~PackumentParser();
+    PackumentParser(const PackumentParser&) = delete;
+    PackumentParser& operator=(const PackumentParser&) = delete;
+
+    // `json` gets the parser's padding appended while it is read; it is as given again
+    // when this returns or throws.
+    Packument parse(std::string& json, std::string_view expected_name, std::string_view source);
+
+private:
+    struct State;
+    std::unique_ptr<State> m_state;
+};
 
 // The compact form: versioned, length-prefixed; decode checks every length.
 std::string encode_packument(const Packument& packument);

@@ -122,6 +122,75 @@ TEST(Packument, RefusesWhatIsNotAPackument) {
         "version 1.0.0 has no dist.tarball");
 }
 
+// Every field of a release is read in one pass, and the time object once: of duplicate
+// keys the first counts, as a lookup by key finds it; hasInstallScript wins over scripts
+// wherever each appears; `bin: null` is no bin.
+TEST(Packument, OnePassReadingKeepsTheLookupRules) {
+    constexpr std::string_view doc = R"({
+      "name": "dup", "versions": {
+        "1.0.0": {
+          "scripts": {"postinstall": "x"},
+          "dependencies": {"a": "^1"}, "dependencies": {"b": "^2"},
+          "bin": null, "hasInstallScript": false, "engines": {"node": ">=18"},
+          "os": "linux", "os": ["darwin"],
+          "dist": {"tarball": "https://registry.example/dup-1.0.0.tgz"},
+          "dist": {"tarball": "https://registry.example/other.tgz"}
+        },
+        "2.0.0": {"dist": {"tarball": "https://registry.example/dup-2.0.0.tgz"},
+                  "deprecated": false, "peerDependenciesMeta": {"p": {"optional": true}},
+                  "peerDependencies": {"p": "*"}}
+      },
+      "time": {"2.0.0": "2024-02-02T00:00:00.000Z", "1.0.0": "2024-01-01T00:00:00.000Z",
+               "1.0.0": "2099-01-01T00:00:00.000Z"}
+    })";
+    Packument p = parse_packument(doc, "dup", "doc");
+    ASSERT_EQ(p.releases.size(), 2u);
+    const auto& first = p.releases[0];
+    ASSERT_EQ(first.dependencies.size(), 1u);
+    EXPECT_EQ(first.dependencies[0], NameRange("a", "^1"));
+    EXPECT_FALSE(first.has_install_script) << "hasInstallScript: false outranks scripts";
+    EXPECT_FALSE(first.has_bin);
+    EXPECT_EQ(first.engines_node, ">=18");
+    EXPECT_EQ(first.os, std::vector<std::string>{"linux"});
+    EXPECT_EQ(first.tarball, "https://registry.example/dup-1.0.0.tgz");
+    EXPECT_EQ(first.published, "2024-01-01T00:00:00.000Z");
+    const auto& second = p.releases[1];
+    EXPECT_FALSE(second.deprecated);
+    EXPECT_EQ(second.optional_peers, std::vector<std::string>{"p"});
+    EXPECT_EQ(second.published, "2024-02-02T00:00:00.000Z") << "times in any order";
+    Error no_dist = [] {
+        try {
+            parse_packument(R"({"name": "x", "versions": {"1.0.0": {"dist": "no"}}})", "x", "d");
+        } catch (const Error& e) {
+            return e;
+        }
+        return Error(Code::internal, "accepted");
+    }();
+    EXPECT_EQ(no_dist.causes().at(0), "version 1.0.0 has no dist object");
+}
+
+// A parser kept from one document to the next reads each as a fresh one would, and gives
+// the text back as it was, whether the document is accepted or refused.
+TEST(Packument, AKeptParserReadsEachDocumentAsAFreshOne) {
+    PackumentParser parser;
+    for (int round = 0; round < 2; ++round) {
+        for (auto [json, name] : {std::pair{k_full, "left-pad"}, {k_abbreviated, "@acme/tool"}}) {
+            std::string text(json);
+            Packument kept = parser.parse(text, name, "doc");
+            EXPECT_EQ(text, json) << "the padding is taken off again";
+            EXPECT_EQ(encode_packument(kept), encode_packument(parse_packument(json, name, "doc")));
+        }
+    }
+    std::string wrong(k_full);
+    EXPECT_THROW(parser.parse(wrong, "right-pad", "doc"), Error);
+    EXPECT_EQ(wrong, k_full);
+    std::string garbage = "<html>proxy error</html>";
+    EXPECT_THROW(parser.parse(garbage, "x", "doc"), Error);
+    EXPECT_EQ(garbage, "<html>proxy error</html>");
+    std::string text(k_abbreviated);
+    EXPECT_EQ(parser.parse(text, "@acme/tool", "doc").releases.size(), 3u) << "after refusals";
+}
+
 TEST(Packument, CompactRoundTrip) {
     Packument p = parse_packument(k_abbreviated, "@acme/tool", "x");
     std::string bytes = encode_packument(p);

@@ -1,0 +1,129 @@
+#include "packument_decoder.hpp"
+
+#include "cairn/core/thread_name.hpp"
+#include "cairn/protocol/npm/registry_request.hpp"
+
+#include <algorithm>
+#include <utility>
+
+namespace cairn::registry::detail {
+
+namespace npm = protocol::npm;
+
+DecodedPackument decode_packument(net::Response response, const std::string& name,
+                                  npm::PackumentParser& parser) {
+    std::shared_ptr<const npm::CompactPackument> packument;
+    std::optional<store::CachedDocument> row;
+    std::exception_ptr invalid;
+    bool absent = response.status == 404 || response.status == 410;
+    if (!absent && !response.not_modified) {
+        try {
+            npm::Packument parsed =
+                parser.parse(response.body, name, response.effective_url.redacted());
+            row = npm::cached_packument(parsed, response, 0);
+            packument = std::make_shared<const npm::CompactPackument>(row->body);
+        } catch (...) {
+            row.reset();
+            invalid = std::current_exception();
+        }
+        std::string().swap(response.body); // the document is read: its memory goes now
+    }
+    return DecodedPackument{std::move(response), std::move(packument), std::move(row), invalid};
+}
+
+PackumentDecoder::~PackumentDecoder() {
+    {
+        std::lock_guard lock(m_mutex);
+        m_stop = true;
+    }
+    m_wake.notify_one();
+    if (m_thread.joinable())
+        m_thread.join();
+}
+
+std::future<DecodedPackument> PackumentDecoder::fetch(net::Client& client, net::Request request,
+                                                      std::string name) {
+    auto promise = std::make_shared<std::promise<DecodedPackument>>();
+    std::future<DecodedPackument> decoded = promise->get_future();
+    client.submit_then(std::move(request),
+                       [this, promise, name = std::move(name)](std::future<net::Response> settled) {
+                           // On the network thread: take the answer out (a move) and queue it.
+                           Task task{{}, {}, promise, name};
+                           try {
+                               task.response = settled.get();
+                           } catch (...) {
+                               task.error = std::current_exception();
+                           }
+                           post(std::move(task));
+                       });
+    return decoded;
+}
+
+void PackumentDecoder::settle(Task& task, npm::PackumentParser& parser) {
+    try {
+        if (task.error)
+            std::rethrow_exception(task.error);
+        task.promise->set_value(decode_packument(std::move(*task.response), task.name, parser));
+    } catch (...) {
+        task.promise->set_exception(std::current_exception());
+    }
+}
+
+void PackumentDecoder::post(Task task) {
+    try {
+        std::lock_guard lock(m_mutex);
+        if (!m_thread.joinable())
+            m_thread = std::thread([this] {
+                name_this_thread("cairn-decode");
+                run();
+            });
+        m_tasks.push_back(std::move(task));
+        ++m_events;
+    } catch (...) {
+        // No thread or no room: the answer is read right here rather than never (with a
+        // parser of its own: the others may be busy).
+        npm::PackumentParser parser;
+        settle(task, parser);
+        return;
+    }
+    m_wake.notify_one();
+    m_news.notify_all();
+}
+
+void PackumentDecoder::run() {
+    for (;;) {
+        Task task;
+        {
+            std::unique_lock lock(m_mutex);
+            m_wake.wait(lock, [this] { return m_stop || !m_tasks.empty(); });
+            if (m_tasks.empty())
+                return; // stopping, with nothing left to read
+            task = std::move(m_tasks.front());
+            m_tasks.pop_front();
+        }
+        settle(task, m_parser);
+        {
+            std::lock_guard lock(m_mutex);
+            ++m_events;
+        }
+        m_news.notify_all();
+    }
+}
+
+bool PackumentDecoder::help_or_wait(std::chrono::milliseconds at_most) {
+    std::unique_lock lock(m_mutex);
+    auto small = std::find_if(m_tasks.begin(), m_tasks.end(), [](const Task& task) {
+        return !task.response || task.response->body.size() <= helper_limit;
+    });
+    if (small != m_tasks.end()) {
+        Task task = std::move(*small);
+        m_tasks.erase(small);
+        lock.unlock();
+        settle(task, m_helper_parser);
+        return true;
+    }
+    std::uint64_t events = m_events;
+    return m_news.wait_for(lock, at_most, [&] { return m_events != events; });
+}
+
+} // namespace cairn::registry::detail

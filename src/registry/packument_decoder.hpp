@@ -1,0 +1,85 @@
+#pragma once
+
+#include "cairn/net/client.hpp"
+#include "cairn/protocol/npm/compact_packument.hpp"
+#include "cairn/protocol/npm/packument.hpp"
+#include "cairn/store/metadata_cache.hpp"
+
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <exception>
+#include <future>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+
+// Registry answers to packument requests, read on a thread of their own: the thread that
+// asks (the resolver's) goes on choosing versions while a large document is parsed, and
+// one parser's buffers serve every document.
+namespace cairn::registry::detail {
+
+struct DecodedPackument {
+    net::Response response; // its body dropped once read
+    // A 2xx body read: its compact form, and the cache row to store (the compact bytes,
+    // with the response's validators; fetched_at is left for the caller to set).
+    std::shared_ptr<const protocol::npm::CompactPackument> packument{};
+    std::optional<store::CachedDocument> row{};
+    // The body is not the package's packument (cairn::Error(Code::integrity)).
+    std::exception_ptr invalid{};
+};
+
+// Reads a settled response: a 2xx body that is not a 304 or an absence (404, 410) is
+// parsed into the compact form; errors of the request itself are rethrown.
+DecodedPackument decode_packument(net::Response response, const std::string& name,
+                                  protocol::npm::PackumentParser& parser);
+
+class PackumentDecoder {
+public:
+    PackumentDecoder() = default;
+    // Reads what it was handed, then stops its thread.
+    ~PackumentDecoder();
+    PackumentDecoder(const PackumentDecoder&) = delete;
+    PackumentDecoder& operator=(const PackumentDecoder&) = delete;
+
+    // Submits `request` to `client` and reads the answer on the decoder's thread (started
+    // by the first answer) as soon as it settles. The future holds the decoded answer, or
+    // the client's error for the request.
+    std::future<DecodedPackument> fetch(net::Client& client, net::Request request,
+                                        std::string name);
+
+    // For the one thread that asks, when it has nothing else to do: reads a waiting answer
+    // of at most `helper_limit` bytes itself (so that small documents are not held up
+    // behind a large one), else waits up to `at_most` for an answer to come or to be read.
+    // False when that time passed with neither.
+    bool help_or_wait(std::chrono::milliseconds at_most);
+
+    static constexpr std::size_t helper_limit = 256 * 1024;
+
+private:
+    struct Task {
+        std::optional<net::Response> response{}; // or
+        std::exception_ptr error{};              // the request's failure
+        std::shared_ptr<std::promise<DecodedPackument>> promise{};
+        std::string name{};
+    };
+    void post(Task task);
+    void run();
+    static void settle(Task& task, protocol::npm::PackumentParser& parser);
+
+    std::mutex m_mutex;
+    std::condition_variable m_wake; // a task came, or stop
+    std::condition_variable m_news; // a task came or was read (for help_or_wait)
+    std::deque<Task> m_tasks;
+    std::uint64_t m_events = 0; // tasks queued and tasks read by the decoder's thread
+    bool m_stop = false;
+    std::thread m_thread;                           // started by the first task
+    protocol::npm::PackumentParser m_parser;        // the decoder's thread only
+    protocol::npm::PackumentParser m_helper_parser; // the asking thread only
+};
+
+} // namespace cairn::registry::detail
