@@ -18,6 +18,7 @@
 
 #include <cerrno>
 #include <deque>
+#include <optional>
 #include <vector>
 
 namespace cairn::store {
@@ -115,7 +116,7 @@ struct Node {
 class Extractor {
 public:
     Extractor(fs::path destination, const ExtractOptions& options)
-        : m_root(std::move(destination)), m_options(options) {}
+        : m_root(std::move(destination)), m_options(options), m_umask(detail::process_umask()) {}
 
     ExtractResult run(const fs::path& archive_path);
 
@@ -135,6 +136,9 @@ private:
 
     fs::path m_root;
     const ExtractOptions& m_options;
+    // Files whose mode the umask leaves whole are created with it; the others are created
+    // private and given their mode once written (as all are when the umask is unknown).
+    std::optional<unsigned> m_umask;
     detail::Manifest m_nodes;
     std::vector<std::string> m_links;                // symbolic links, created at the end
     std::map<std::string, std::string> m_link_names; // rel -> entry name as archived
@@ -204,7 +208,11 @@ void Extractor::check_limits(std::string_view raw, std::uint64_t extra, const So
 void Extractor::write_file(struct archive* a, struct archive_entry* e, std::string_view raw,
                            const std::string& rel, unsigned mode, const Source& source) {
     fs::path path = m_root / rel;
-    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    // The tree is private until complete (its root is 0700), so the mode may be there
+    // from the start: one fchmod less per file, when the umask would not change it.
+    bool mode_at_creation = m_umask && (mode & *m_umask) == 0;
+    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+                    mode_at_creation ? mode : 0600);
     if (fd < 0)
         throw detail::io_error("create", path, errno);
     Hasher hasher(DigestAlgorithm::sha256);
@@ -268,7 +276,7 @@ void Extractor::write_file(struct archive* a, struct archive_entry* e, std::stri
             }
             size = static_cast<std::uint64_t>(declared);
         }
-        if (::fchmod(fd, mode) != 0)
+        if (!mode_at_creation && ::fchmod(fd, mode) != 0)
             throw detail::io_error("set the mode of", path, errno);
     } catch (...) {
         ::close(fd);

@@ -63,6 +63,45 @@ void write_file_atomically(const fs::path& path, std::string_view text, const fs
         sync_directory(path.parent_path());
 }
 
+std::optional<unsigned> process_umask() {
+    // umask(2) can only be read by setting it, which would race with other threads
+    // creating files; the kernel reports it in the status file instead.
+    int fd = ::open("/proc/self/status", O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return std::nullopt;
+    char buffer[4096];
+    std::size_t filled = 0;
+    for (;;) {
+        ssize_t n = ::read(fd, buffer + filled, sizeof(buffer) - filled);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        filled += static_cast<std::size_t>(n);
+        if (filled == sizeof(buffer))
+            break;
+    }
+    ::close(fd);
+    std::string_view status(buffer, filled);
+    std::size_t at = status.find("\nUmask:");
+    if (at == std::string_view::npos)
+        return std::nullopt;
+    unsigned mask = 0;
+    std::size_t digits = 0;
+    for (std::size_t i = at + 7; i < status.size() && status[i] != '\n'; ++i) {
+        char c = status[i];
+        if (c == ' ' || c == '\t')
+            continue;
+        if (c < '0' || c > '7')
+            return std::nullopt;
+        mask = mask * 8 + static_cast<unsigned>(c - '0');
+        ++digits;
+    }
+    if (digits == 0 || mask > 0777)
+        return std::nullopt;
+    return mask;
+}
+
 std::string read_small_file(const fs::path& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in)

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -30,6 +31,10 @@ void write_file_atomically(const fs::path& path, std::string_view text, const fs
 
 // The file's content; throws Error(Code::io).
 std::string read_small_file(const fs::path& path);
+
+// The process's file mode creation mask, as /proc/self/status tells it (Linux 4.7 and
+// later), without changing it; nullopt when it cannot be read.
+std::optional<unsigned> process_umask();
 
 // Reads the open file `fd` (named `path` in errors) to its end in pieces of up to `size`
 // bytes, handing each to `chunk` until it returns false; `fd` stays open, errors are

@@ -65,6 +65,31 @@ TEST(Unpack, DangerousModeBitsAreDropped) {
     EXPECT_EQ(mode_of(tree.path / "sticky"), 0775u);
 }
 
+// Files are created with their mode when the umask leaves it whole, and given it after
+// writing otherwise: under any umask the tree has the archive's modes.
+TEST(Unpack, ModesAreExactWhateverTheUmask) {
+    TempDir tmp;
+    Store store(tmp / "s");
+    struct Restore {
+        mode_t old = ::umask(022);
+        ~Restore() { ::umask(old); }
+    } restore;
+    int round = 0;
+    for (mode_t mask : {mode_t{077}, mode_t{0}, mode_t{022}, mode_t{002}}) {
+        ::umask(mask);
+        // A distinct archive each round (a tree already in the store is not unpacked again).
+        std::string tgz = make_tar({file_entry("exec", "x", 0755), file_entry("plain", "x", 0644),
+                                    file_entry("group", "x", 0664), file_entry("mine", "x", 0600),
+                                    file_entry("round", std::to_string(round++), 0444)});
+        auto tree = unpack_bytes(store, tgz);
+        EXPECT_EQ(mode_of(tree.path / "exec"), 0755u) << "umask " << mask;
+        EXPECT_EQ(mode_of(tree.path / "plain"), 0644u) << "umask " << mask;
+        EXPECT_EQ(mode_of(tree.path / "group"), 0664u) << "umask " << mask;
+        EXPECT_EQ(mode_of(tree.path / "mine"), 0600u) << "umask " << mask;
+        EXPECT_EQ(mode_of(tree.path / "round"), 0444u) << "umask " << mask;
+    }
+}
+
 TEST(Unpack, LaterDuplicatesWin) {
     TempDir tmp;
     Store store(tmp / "s");
