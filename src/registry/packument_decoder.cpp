@@ -48,13 +48,19 @@ std::future<DecodedPackument> PackumentDecoder::fetch(net::Client& client, net::
     client.submit_then(std::move(request),
                        [this, promise, name = std::move(name)](std::future<net::Response> settled) {
                            // On the network thread: take the answer out (a move) and queue it.
-                           Task task{{}, {}, promise, name};
+                           // Nothing may escape to the network thread: what fails here is the
+                           // request's error.
                            try {
-                               task.response = settled.get();
+                               Task task{{}, {}, promise, name};
+                               try {
+                                   task.response = settled.get();
+                               } catch (...) {
+                                   task.error = std::current_exception();
+                               }
+                               post(std::move(task));
                            } catch (...) {
-                               task.error = std::current_exception();
+                               promise->set_exception(std::current_exception());
                            }
-                           post(std::move(task));
                        });
     return decoded;
 }
