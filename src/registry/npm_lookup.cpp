@@ -303,6 +303,7 @@ NpmLookup::Step NpmLookup::finish(Pending& p, std::size_t index, NpmLookupResult
             throw Error(Code::network, "the registry answered 304 (not modified) to a request "
                                        "that named no version of the document");
         store::CachedDocument& row = *answer->row;
+        row.body = answer->packument->bytes();
         row.fetched_at = fetched;
         m_cache.put(key, row);
         return found(std::move(answer->packument), MetadataOrigin::network, fetched);

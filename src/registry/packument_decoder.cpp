@@ -21,7 +21,8 @@ DecodedPackument decode_packument(net::Response response, const std::string& nam
             npm::Packument parsed =
                 parser.parse(response.body, name, response.effective_url.redacted());
             row = npm::cached_packument(parsed, response, 0);
-            packument = std::make_shared<const npm::CompactPackument>(row->body);
+            packument = std::make_shared<const npm::CompactPackument>(std::move(row->body));
+            row->body.clear(); // the bytes are the packument's (DecodedPackument::row)
         } catch (...) {
             row.reset();
             invalid = std::current_exception();

@@ -25,8 +25,9 @@ namespace cairn::registry::detail {
 
 struct DecodedPackument {
     net::Response response; // its body dropped once read
-    // A 2xx body read: its compact form, and the cache row to store (the compact bytes,
-    // with the response's validators; fetched_at is left for the caller to set).
+    // A 2xx body read: its compact form, and the cache row to store (the response's
+    // validators, without the body: that is the packument's bytes; fetched_at is left for
+    // the caller to set).
     std::shared_ptr<const protocol::npm::CompactPackument> packument{};
     std::optional<store::CachedDocument> row{};
     // The body is not the package's packument (cairn::Error(Code::integrity)).

@@ -66,23 +66,12 @@ void write_file_atomically(const fs::path& path, std::string_view text, const fs
 std::optional<unsigned> process_umask() {
     // umask(2) can only be read by setting it, which would race with other threads
     // creating files; the kernel reports it in the status file instead.
-    int fd = ::open("/proc/self/status", O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
+    std::string status;
+    try {
+        status = read_small_file("/proc/self/status");
+    } catch (const Error&) {
         return std::nullopt;
-    char buffer[4096];
-    std::size_t filled = 0;
-    for (;;) {
-        ssize_t n = ::read(fd, buffer + filled, sizeof(buffer) - filled);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            break;
-        filled += static_cast<std::size_t>(n);
-        if (filled == sizeof(buffer))
-            break;
     }
-    ::close(fd);
-    std::string_view status(buffer, filled);
     std::size_t at = status.find("\nUmask:");
     if (at == std::string_view::npos)
         return std::nullopt;

@@ -49,84 +49,46 @@ Times read_times(object times) {
 // has dozens; looking each one up would scan them all every time). Of duplicate keys the
 // first counts, as obj[key] would find it.
 struct ReleaseFields {
-    std::optional<object> dependencies, optional_dependencies, peer_dependencies, peers_meta;
-    std::optional<object> dist, scripts, engines;
-    std::optional<element> deprecated, os, cpu, libc, has_install_script, bin;
+    std::optional<element> dependencies, optional_dependencies, peer_dependencies, peers_meta;
+    std::optional<element> dist, scripts, engines, deprecated, os, cpu, libc, has_install_script,
+        bin;
 };
 
-template <typename T>
-void keep_first(std::optional<T>& slot, element value) {
-    if (!slot)
-        slot = value;
-}
-
-void keep_first_object(std::optional<object>& slot, bool& seen, element value) {
-    if (seen)
-        return;
-    seen = true;
-    object obj;
-    if (value.get(obj) == simdjson::SUCCESS)
-        slot = obj;
-}
+using FieldSlot = std::optional<element> ReleaseFields::*;
+constexpr std::pair<std::string_view, FieldSlot> k_release_fields[] = {
+    {"dependencies", &ReleaseFields::dependencies},
+    {"dist", &ReleaseFields::dist},
+    {"optionalDependencies", &ReleaseFields::optional_dependencies},
+    {"peerDependencies", &ReleaseFields::peer_dependencies},
+    {"peerDependenciesMeta", &ReleaseFields::peers_meta},
+    {"scripts", &ReleaseFields::scripts},
+    {"engines", &ReleaseFields::engines},
+    {"deprecated", &ReleaseFields::deprecated},
+    {"os", &ReleaseFields::os},
+    {"cpu", &ReleaseFields::cpu},
+    {"libc", &ReleaseFields::libc},
+    {"hasInstallScript", &ReleaseFields::has_install_script},
+    {"bin", &ReleaseFields::bin},
+};
 
 ReleaseFields release_fields(object release) {
     ReleaseFields f;
-    // Whether a key was met (an object slot stays empty when its value is not an object).
-    bool seen[7] = {};
-    for (auto field : release) {
-        std::string_view key = field.key;
-        if (key.empty())
-            continue;
-        switch (key[0]) {
-        case 'b':
-            if (key == "bin")
-                keep_first(f.bin, field.value);
-            break;
-        case 'c':
-            if (key == "cpu")
-                keep_first(f.cpu, field.value);
-            break;
-        case 'd':
-            if (key == "dependencies")
-                keep_first_object(f.dependencies, seen[0], field.value);
-            else if (key == "dist")
-                keep_first_object(f.dist, seen[1], field.value);
-            else if (key == "deprecated")
-                keep_first(f.deprecated, field.value);
-            break;
-        case 'e':
-            if (key == "engines")
-                keep_first_object(f.engines, seen[2], field.value);
-            break;
-        case 'h':
-            if (key == "hasInstallScript")
-                keep_first(f.has_install_script, field.value);
-            break;
-        case 'l':
-            if (key == "libc")
-                keep_first(f.libc, field.value);
-            break;
-        case 'o':
-            if (key == "optionalDependencies")
-                keep_first_object(f.optional_dependencies, seen[3], field.value);
-            else if (key == "os")
-                keep_first(f.os, field.value);
-            break;
-        case 'p':
-            if (key == "peerDependencies")
-                keep_first_object(f.peer_dependencies, seen[4], field.value);
-            else if (key == "peerDependenciesMeta")
-                keep_first_object(f.peers_meta, seen[5], field.value);
-            break;
-        case 's':
-            if (key == "scripts")
-                keep_first_object(f.scripts, seen[6], field.value);
-            break;
-        default:
-            break;
-        }
-    }
+    for (auto field : release)
+        for (const auto& [key, slot] : k_release_fields)
+            if (field.key == key) {
+                if (!(f.*slot))
+                    f.*slot = field.value;
+                break;
+            }
     return f;
+}
+
+// The field's value when it is an object.
+std::optional<object> object_of(const std::optional<element>& value) {
+    object obj;
+    if (value && value->get(obj) == simdjson::SUCCESS)
+        return obj;
+    return std::nullopt;
 }
 
 std::vector<NameRange> name_ranges(const std::optional<object>& deps) {
@@ -166,11 +128,11 @@ PackumentRelease read_release(std::string_view version, object release, const Ti
     ReleaseFields f = release_fields(release);
     PackumentRelease r;
     r.version = std::string(version);
-    r.dependencies = name_ranges(f.dependencies);
-    r.optional_dependencies = name_ranges(f.optional_dependencies);
-    r.peer_dependencies = name_ranges(f.peer_dependencies);
-    if (f.peers_meta) {
-        for (auto field : *f.peers_meta) {
+    r.dependencies = name_ranges(object_of(f.dependencies));
+    r.optional_dependencies = name_ranges(object_of(f.optional_dependencies));
+    r.peer_dependencies = name_ranges(object_of(f.peer_dependencies));
+    if (auto meta = object_of(f.peers_meta)) {
+        for (auto field : *meta) {
             object entry;
             bool optional = false;
             if (field.value.get(entry) == simdjson::SUCCESS &&
@@ -178,13 +140,14 @@ PackumentRelease read_release(std::string_view version, object release, const Ti
                 r.optional_peers.emplace_back(field.key);
         }
     }
-    if (!f.dist)
+    std::optional<object> dist = object_of(f.dist);
+    if (!dist)
         throw bad_document(source, fmt::format("version {} has no dist object", version));
-    r.tarball = string_field(*f.dist, "tarball").value_or("");
+    r.tarball = string_field(*dist, "tarball").value_or("");
     if (r.tarball.empty())
         throw bad_document(source, fmt::format("version {} has no dist.tarball", version));
-    r.integrity = string_field(*f.dist, "integrity").value_or("");
-    r.shasum = string_field(*f.dist, "shasum").value_or("");
+    r.integrity = string_field(*dist, "integrity").value_or("");
+    r.shasum = string_field(*dist, "shasum").value_or("");
     // `deprecated` is a message; an empty string or false means not deprecated.
     std::string_view message;
     if (f.deprecated && f.deprecated->get(message) == simdjson::SUCCESS && !message.empty())
@@ -195,12 +158,12 @@ PackumentRelease read_release(std::string_view version, object release, const Ti
     bool flag = false;
     if (f.has_install_script && f.has_install_script->get(flag) == simdjson::SUCCESS) {
         r.has_install_script = flag;
-    } else if (f.scripts) {
+    } else if (auto scripts = object_of(f.scripts)) {
         for (const char* name : {"preinstall", "install", "postinstall"})
-            r.has_install_script = r.has_install_script || (*f.scripts)[name].error() == 0;
+            r.has_install_script = r.has_install_script || (*scripts)[name].error() == 0;
     }
-    if (f.engines)
-        r.engines_node = string_field(*f.engines, "node").value_or("");
+    if (auto engines = object_of(f.engines))
+        r.engines_node = string_field(*engines, "node").value_or("");
     r.has_bin = f.bin && !f.bin->is_null();
     if (times)
         if (auto it = times->find(version); it != times->end())
