@@ -47,6 +47,13 @@ ClientOptions client_options(const config::LayeredConfig& config) {
         connection_count(config, {"network", "maxConnections"}, options.max_connections);
     options.max_per_host =
         connection_count(config, {"network", "maxConnectionsPerHost"}, options.max_connections);
+    const config::KeyPath hedging_key{"network", "hedging"};
+    if (const config::Json* hedging = config.find(hedging_key)) {
+        if (!hedging->is_boolean())
+            throw invalid(config, hedging_key, "true or false");
+        if (!hedging->get<bool>())
+            options.hedge_floor = std::chrono::milliseconds(0);
+    }
     const config::KeyPath ca_key{"network", "caFile"};
     if (const config::Json* ca = config.find(ca_key)) {
         if (!ca->is_string() || ca->get<std::string>().empty())

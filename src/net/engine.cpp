@@ -110,7 +110,7 @@ std::future<Response> Client::Engine::submit(Request request, Settled then) {
 
 ClientStatistics Client::Engine::statistics() const {
     return ClientStatistics{m_requests.load(), m_attempts.load(), m_connections.load(),
-                            m_bytes.load()};
+                            m_bytes.load(), m_hedged.load()};
 }
 
 void Client::Engine::enqueue(JobPtr job, bool front) {
@@ -202,7 +202,89 @@ void Client::Engine::finish(CURL* easy, CURLcode code) {
         outcome.error = std::current_exception();
     }
     detail::release_exchange(*job);
-    settle(std::move(job), std::move(outcome));
+    if (job->twin)
+        settle_race(std::move(job), std::move(outcome));
+    else if (!job->is_hedge)
+        settle(std::move(job), std::move(outcome));
+    // else: a hedge whose original settled meanwhile (never left running): nothing to do
+}
+
+std::optional<Clock::duration> Client::Engine::hedge_delay(const Job& job) const {
+    if (!job.request.hedge || job.request.on_body || job.hedged || job.headers_done || !job.host ||
+        m_options.hedge_floor.count() <= 0)
+        return std::nullopt;
+    constexpr std::size_t k_waits_needed = 8;
+    auto median = job.host->median_wait(k_waits_needed);
+    if (!median)
+        return std::nullopt;
+    return std::max<Clock::duration>(m_options.hedge_floor, 4 * *median);
+}
+
+void Client::Engine::hedge_slow_requests() {
+    auto now = Clock::now();
+    std::vector<Job*> due;
+    for (auto& [easy, job] : m_active)
+        if (auto delay = hedge_delay(*job); delay && now - job->started >= *delay)
+            due.push_back(job.get());
+    for (Job* job : due) {
+        std::uint64_t id = 0;
+        {
+            std::lock_guard lock(m_mutex);
+            id = m_next_id++;
+        }
+        ++m_hedged;
+        enqueue(Job::hedge_of(*job, id), true);
+    }
+}
+
+// Takes a job out of wherever it is (running, or queued for its host) and returns it.
+Client::Engine::JobPtr Client::Engine::take_out(Job* job) {
+    if (job->easy) {
+        if (auto it = m_active.find(job->easy); it != m_active.end() && it->second.get() == job) {
+            JobPtr taken = std::move(it->second);
+            m_active.erase(it);
+            curl_multi_remove_handle(m_multi, taken->easy);
+            detail::release_exchange(*taken);
+            --m_in_flight;
+            --taken->host->in_flight;
+            taken->host = nullptr;
+            return taken;
+        }
+    }
+    for (auto& [origin, host] : m_hosts)
+        for (auto it = host.queue.begin(); it != host.queue.end(); ++it)
+            if (it->get() == job) {
+                JobPtr taken = std::move(*it);
+                host.queue.erase(it);
+                return taken;
+            }
+    return nullptr;
+}
+
+// One of a hedged request's two exchanges is over. The first to succeed settles the
+// request and the other is dropped; a failure leaves the other to carry on alone (a hedge
+// is never retried, and an original that fails while its hedge runs hands it the request).
+// A redirect is followed by the exchange that got it, still racing.
+void Client::Engine::settle_race(JobPtr job, Outcome outcome) {
+    Job* other = job->twin;
+    if (outcome.kind == Outcome::Kind::redirect) {
+        settle(std::move(job), std::move(outcome));
+        return;
+    }
+    if (outcome.kind == Outcome::Kind::done) {
+        JobPtr dropped = take_out(other);
+        if (job->is_hedge)
+            job->take_over(*other);
+        other->twin = nullptr;
+        job->twin = nullptr;
+        settle(std::move(job), std::move(outcome));
+        return;
+    }
+    if (job->is_hedge) {
+        other->twin = nullptr;
+        return;
+    }
+    other->take_over(*job);
 }
 
 void Client::Engine::settle(JobPtr job, Outcome outcome) {
@@ -288,6 +370,12 @@ long Client::Engine::poll_timeout() const {
         timeout = std::min(timeout, curl_timeout);
     if (!m_active.empty())
         timeout = std::min(timeout, k_deadline_tick_ms);
+    auto now = Clock::now();
+    for (const auto& [easy, job] : m_active)
+        if (auto delay = hedge_delay(*job)) {
+            auto left = std::chrono::ceil<std::chrono::milliseconds>(job->started + *delay - now);
+            timeout = std::min<long>(timeout, std::max<long>(0, static_cast<long>(left.count())));
+        }
     if (!m_waiting.empty()) {
         auto wait = std::chrono::duration_cast<std::chrono::milliseconds>(m_waiting.begin()->first -
                                                                           Clock::now());
@@ -315,6 +403,7 @@ void Client::Engine::run() {
         while (CURLMsg* message = curl_multi_info_read(m_multi, &left))
             if (message->msg == CURLMSG_DONE)
                 finish(message->easy_handle, message->data.result);
+        hedge_slow_requests();
         auto now = Clock::now();
         if (now - last_check >= std::chrono::milliseconds(k_deadline_tick_ms)) {
             check_deadlines();

@@ -48,6 +48,12 @@ private:
     void start(JobPtr job);
     void finish(CURL* easy, CURLcode code);
     void check_deadlines();
+    // Hedging: the delay after which a request still waiting for its headers is sent again
+    // (nullopt: not now, or never), sends those that are due, and settles a race.
+    std::optional<detail::Clock::duration> hedge_delay(const detail::Job& job) const;
+    void hedge_slow_requests();
+    void settle_race(JobPtr job, detail::Outcome outcome);
+    JobPtr take_out(detail::Job* job);
     bool release_due_retries();
     void settle(JobPtr job, detail::Outcome outcome);
     long poll_timeout() const;
@@ -65,6 +71,7 @@ private:
     std::atomic<std::uint64_t> m_attempts{0};
     std::atomic<std::uint64_t> m_connections{0};
     std::atomic<std::uint64_t> m_bytes{0};
+    std::atomic<std::uint64_t> m_hedged{0};
 
     // Network thread only.
     std::map<std::string, Host> m_hosts; // by origin

@@ -61,8 +61,10 @@ size_t on_header(char* data, size_t size, size_t count, void* user) {
             job.headers_done = true;
             job.window_start = Clock::now();
             job.window_received = 0;
-            if (job.host)
+            if (job.host) {
                 job.host->warmed = true;
+                job.host->record_wait(job.window_start - job.started);
+            }
         }
         return line.size();
     }
@@ -146,6 +148,36 @@ void set(CURL* easy, CURLoption option, T value) {
 
 Job::Job(Request request_, std::uint64_t id_)
     : request(std::move(request_)), id(id_), url(request.url.without_userinfo()) {}
+
+std::optional<Clock::duration> HostState::median_wait(std::size_t at_least) const {
+    std::size_t kept = std::min(waits_seen, k_waits_kept);
+    if (kept == 0 || waits_seen < at_least)
+        return std::nullopt;
+    std::array<Clock::duration, k_waits_kept> sorted = waits;
+    auto middle = sorted.begin() + static_cast<std::ptrdiff_t>(kept / 2);
+    std::nth_element(sorted.begin(), middle, sorted.begin() + static_cast<std::ptrdiff_t>(kept));
+    return *middle;
+}
+
+std::unique_ptr<Job> Job::hedge_of(Job& original, std::uint64_t id) {
+    auto hedge = std::make_unique<Job>(original.request, id);
+    hedge->is_hedge = true;
+    hedge->hedged = true;
+    hedge->twin = &original;
+    original.twin = hedge.get();
+    original.hedged = true;
+    return hedge;
+}
+
+void Job::take_over(Job& original) {
+    promise = std::move(original.promise);
+    then = std::exchange(original.then, nullptr);
+    settled = std::move(original.settled);
+    attempts = std::max(attempts, original.attempts);
+    is_hedge = false;
+    twin = nullptr;
+    original.twin = nullptr;
+}
 
 void Job::resolve(Response response) {
     promise.set_value(std::move(response));

@@ -4,10 +4,12 @@
 
 #include <curl/curl.h>
 
+#include <array>
 #include <chrono>
 #include <cstdint>
 #include <exception>
 #include <future>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -28,6 +30,14 @@ struct HostState {
     // connection exists). Until then one transfer goes alone, and the others wait to reuse
     // its DNS answer and, with HTTP/2, its connection.
     bool warmed = false;
+    // How long its recent exchanges waited for their response headers (the last
+    // k_waits_kept), for hedging.
+    static constexpr std::size_t k_waits_kept = 32;
+    std::array<Clock::duration, k_waits_kept> waits{};
+    std::size_t waits_seen = 0;
+    void record_wait(Clock::duration wait) { waits[waits_seen++ % k_waits_kept] = wait; }
+    // The median of the waits kept; nullopt before `at_least` were seen.
+    std::optional<Clock::duration> median_wait(std::size_t at_least) const;
 };
 
 // Why the client itself cut an exchange short.
@@ -35,6 +45,12 @@ enum class Cut { none, timeout, stalled, too_large, sink_threw, error_body_too_l
 
 struct Job {
     Job(Request request_, std::uint64_t id_);
+    // A second exchange of `original`'s request (hedging): it settles nothing of its own
+    // until it takes the original's place (take_over).
+    static std::unique_ptr<Job> hedge_of(Job& original, std::uint64_t id);
+    // Makes this job the request's carrier: the original's promise, continuation and count
+    // of attempts pass to it, and it is a hedge no longer.
+    void take_over(Job& original);
 
     Request request;
     std::uint64_t id;
@@ -58,6 +74,11 @@ struct Job {
     bool restart_owed = false;   // on_restart is due before the next bytes
     Clock::time_point due{};     // when a scheduled retry may start
     HostState* host = nullptr;   // of the current hop while in flight
+    // Hedging: the other exchange of the request while both run (each points at the other),
+    // whether this is the second one, and whether the request was hedged already.
+    Job* twin = nullptr;
+    bool is_hedge = false;
+    bool hedged = false;
 
     // The current exchange.
     CURL* easy = nullptr;

@@ -61,6 +61,11 @@ struct Request {
     // Called on the network thread before a retry delivers its body from byte 0 again,
     // when an earlier attempt already gave on_body some bytes: discard them.
     std::function<void()> on_restart{};
+    // The same request may be sent a second time, beside the first, when the first one's
+    // answer is slow to start (ClientOptions::hedge_floor): the first of the two exchanges
+    // to succeed settles the request, and the other is dropped. For idempotent requests of
+    // small documents; never for one with an on_body sink.
+    bool hedge = false;
 };
 
 struct Response {
@@ -85,6 +90,13 @@ struct ClientOptions {
     int max_connections = 64;
     // Transfers in flight and connections to one host (scheme, name, port).
     int max_per_host = 64;
+    // Hedging (Request::hedge): a request is sent again when its response headers have
+    // taken more than four times the median wait of its host's recent exchanges (eight at
+    // least, so a slow registry is not asked twice for everything), and at least this long.
+    // Zero turns hedging off (`network.hedging: false`). A registry's answers are mostly
+    // quick, and a few take 50-80 ms before their first byte: on a resolution's chain of
+    // dependencies, each of those waits is the whole install's.
+    std::chrono::milliseconds hedge_floor{20};
     // CA bundle (PEM) to verify servers with, in place of libcurl's built-in bundle
     // (libcurl's built-in CA folder, if it has one, stays trusted). TLS verification cannot
     // be turned off.
@@ -116,6 +128,7 @@ struct ClientStatistics {
     std::uint64_t attempts = 0;    // HTTP exchanges started (retries and redirects included)
     std::uint64_t connections = 0; // new connections opened
     std::uint64_t bytes = 0;       // body bytes received
+    std::uint64_t hedged = 0;      // requests sent a second time because they were slow
 };
 
 // Thread-safe: any thread may submit; every transfer runs on the client's one network

@@ -210,6 +210,9 @@ net::Request packument_request(const RegistryBase& base, std::string_view name,
     // The document is kept in memory: an endless or absurd one is cut (the largest npm
     // packuments, full form, are some tens of MiB).
     request.max_size = k_max_packument_bytes;
+    // A GET of a small document, read whole: asking twice when the first answer is slow to
+    // start costs a little, and a slow answer delays every package that depends on it.
+    request.hedge = true;
     return request;
 }
 

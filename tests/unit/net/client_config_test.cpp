@@ -33,6 +33,24 @@ TEST(ClientConfig, DefaultsGiveAnOnlineClient) {
     EXPECT_EQ(options.max_per_host, 64);
     EXPECT_FALSE(options.ca_file);
     EXPECT_TRUE(options.credentials.empty());
+    EXPECT_EQ(options.hedge_floor, std::chrono::milliseconds(20));
+}
+
+TEST(ClientConfig, HedgingCanBeTurnedOff) {
+    test::TempDir dir;
+    std::ofstream(dir / "network.json5") << "{ network: { hedging: false } }";
+    EXPECT_EQ(client_options(load(dir)).hedge_floor, std::chrono::milliseconds(0));
+    std::ofstream(dir / "network.json5") << "{ network: { hedging: true } }";
+    EXPECT_EQ(client_options(load(dir)).hedge_floor, std::chrono::milliseconds(20));
+    std::ofstream(dir / "network.json5") << "{ network: { hedging: 'yes' } }";
+    try {
+        client_options(load(dir));
+        FAIL();
+    } catch (const Error& error) {
+        EXPECT_EQ(error.code(), Code::config_invalid);
+        EXPECT_EQ(error.message(), (dir / "network.json5").string() +
+                                       ":1:23: network.hedging must be true or false");
+    }
 }
 
 TEST(ClientConfig, ReadsNetworkAndAuth) {
