@@ -466,6 +466,7 @@ lock::Lockfile resolve_project(const NpmProjectContext& context, const NpmProjec
     } else {
         lock = attempt(false);
     }
+    metadata.store_answers();
     // Configuration advice and what the lookups met (registries skipped, cache rows dropped
     // or left in an earlier form, releases too young).
     for (auto& warning : metadata.warnings())

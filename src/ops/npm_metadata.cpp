@@ -121,6 +121,8 @@ NpmMetadata::NpmMetadata(const config::LayeredConfig& config,
     }
     std::filesystem::create_directories(store_root);
     m_owned_cache = std::make_unique<store::MetadataCache>(store_root / "meta.sqlite");
+    // This connection stores every answer of a cold resolution: their checkpoints wait.
+    m_owned_cache->defer_checkpoints();
     if (!client) {
         add_npm_credentials(settings.credentials, npm_config, env);
         m_owned_client = std::make_unique<net::Client>(std::move(settings));
@@ -386,6 +388,10 @@ void NpmMetadata::forget(std::string_view package) {
     if (auto it = m_entries.find(package); it != m_entries.end())
         m_entries.erase(it);
     m_lookup->forget(package);
+}
+
+void NpmMetadata::store_answers() {
+    m_lookup->store_answers();
 }
 
 NpmMetadataStatistics NpmMetadata::statistics() const {

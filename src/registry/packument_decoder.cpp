@@ -117,18 +117,28 @@ void PackumentDecoder::run() {
     }
 }
 
-bool PackumentDecoder::help_or_wait(std::chrono::milliseconds at_most) {
-    std::unique_lock lock(m_mutex);
+bool PackumentDecoder::help_locked(std::unique_lock<std::mutex>& lock) {
     auto small = std::find_if(m_tasks.begin(), m_tasks.end(), [](const Task& task) {
         return !task.response || task.response->body.size() <= helper_limit;
     });
-    if (small != m_tasks.end()) {
-        Task task = std::move(*small);
-        m_tasks.erase(small);
-        lock.unlock();
-        settle(task, m_helper_parser);
+    if (small == m_tasks.end())
+        return false;
+    Task task = std::move(*small);
+    m_tasks.erase(small);
+    lock.unlock();
+    settle(task, m_helper_parser);
+    return true;
+}
+
+bool PackumentDecoder::help() {
+    std::unique_lock lock(m_mutex);
+    return help_locked(lock);
+}
+
+bool PackumentDecoder::help_or_wait(std::chrono::milliseconds at_most) {
+    std::unique_lock lock(m_mutex);
+    if (help_locked(lock))
         return true;
-    }
     std::uint64_t events = m_events;
     return m_news.wait_for(lock, at_most, [&] { return m_events != events; });
 }

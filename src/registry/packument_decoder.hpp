@@ -58,6 +58,8 @@ public:
     // behind a large one), else waits up to `at_most` for an answer to come or to be read.
     // False when that time passed with neither.
     bool help_or_wait(std::chrono::milliseconds at_most);
+    // The reading part of help_or_wait alone: false when no small answer was waiting.
+    bool help();
 
     static constexpr std::size_t helper_limit = 256 * 1024;
 
@@ -70,6 +72,8 @@ private:
     };
     void post(Task task);
     void run();
+    // Takes a waiting small answer and reads it (unlocking `lock` to do so); false if none.
+    bool help_locked(std::unique_lock<std::mutex>& lock);
     static void settle(Task& task, protocol::npm::PackumentParser& parser);
 
     std::mutex m_mutex;

@@ -190,6 +190,10 @@ MetadataCache::~MetadataCache() {
     delete m_db;
 }
 
+void MetadataCache::defer_checkpoints() {
+    m_db->exec("PRAGMA wal_autocheckpoint=16384;", "configure"); // pages of 4 KiB
+}
+
 void MetadataCache::transaction(const std::function<void()>& body) {
     if (m_depth > 0) {
         body();

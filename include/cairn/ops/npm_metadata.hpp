@@ -133,6 +133,9 @@ public:
     void forget(std::string_view package);
 
     NpmMetadataStatistics statistics() const;
+    // Stores the registries' answers not stored in the metadata cache yet (the lookups do
+    // it in batches when idle, and at the end whatever is left, errors ignored).
+    void store_answers();
     // Warnings: configuration advice, unsupported search modes, unreachable registries
     // skipped, dropped cache rows.
     std::vector<std::string> warnings() const;

@@ -122,7 +122,13 @@ public:
     // For the asking thread when no lookup it waits for is ready: reads a registry answer
     // on this thread (a small one, held up behind a large one), or waits up to `at_most`
     // for one to come or be read. False when that time passed with neither.
+    // Answers are stored in the metadata cache in batches, one transaction each, when the
+    // asking thread is idle (or by store_answers()), not one by one as they are read.
     bool idle(std::chrono::milliseconds at_most);
+
+    // Stores the answers read from registries and not stored yet (one transaction). The
+    // destructor stores what is left, errors ignored; call this to hear of them.
+    void store_answers();
 
     // Drops a finished lookup's answer and the documents it holds (references from wait()
     // become invalid); asking again looks the name up anew. A lookup in flight is kept.
@@ -154,6 +160,8 @@ private:
     NpmLookupStatistics m_statistics;
     std::vector<std::string> m_warnings;
     bool m_rewrite_failed = false; // an earlier form of a cached row could not be rewritten
+    // Registry answers read and not yet stored (store_answers()).
+    std::vector<std::pair<store::IndexKey, store::CachedDocument>> m_unstored;
     std::unique_ptr<detail::PackumentDecoder> m_decoder; // reads the registries' answers
 };
 

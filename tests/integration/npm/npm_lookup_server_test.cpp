@@ -407,7 +407,33 @@ TEST(NpmLookupServer, ManyAnswersInFlightAreEachReadOnce) {
         EXPECT_EQ(run.metadata->releases(name)->size(), 2u) << name;
         EXPECT_EQ(server.request_count("/" + name), 1u) << name;
     }
+    // Answers are stored in batches while the crawl waits; what is left, now.
+    run.metadata->store_answers();
     EXPECT_EQ(h.cache->count(), 41u);
+}
+
+TEST(NpmLookupServer, AnswersNotStoredYetAreStoredAtTheEnd) {
+    FaultServer server;
+    std::vector<resolve::npm::Edge> roots;
+    for (int i = 0; i < 5; ++i) {
+        std::string name = "p" + std::to_string(i);
+        server.script("/" + name, Reply::ok(packument(name, {"1.0.0"})));
+        roots.push_back({name, name, "^1"});
+    }
+    Harness h;
+    {
+        auto run = h.run(one_registry(server.base_url()), net::NetworkMode::online);
+        run.metadata->crawl(roots);
+        for (int i = 0; i < 5; ++i)
+            ASSERT_NE(run.metadata->releases("p" + std::to_string(i)), nullptr);
+    }
+    EXPECT_EQ(h.cache->count(), 5u);
+    // A later run finds them all in the cache, without the network.
+    auto offline = h.run(one_registry(server.base_url()), net::NetworkMode::offline);
+    for (int i = 0; i < 5; ++i)
+        EXPECT_NE(offline.metadata->releases("p" + std::to_string(i)), nullptr);
+    for (int i = 0; i < 5; ++i)
+        EXPECT_EQ(server.request_count("/p" + std::to_string(i)), 1u);
 }
 
 } // namespace

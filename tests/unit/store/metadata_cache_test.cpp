@@ -178,6 +178,34 @@ TEST(MetadataCache, KeepsItsWalFilesWhenClosedAndCapsTheirSize) {
     EXPECT_EQ(again.get({"r", "big23"})->body, std::string(256 * 1024, 'x'));
 }
 
+TEST(MetadataCache, DeferredCheckpointsWaitForTheClose) {
+    TempDir tmp;
+    fs::path db = tmp / "meta.sqlite";
+    // 6 MiB in 24 transactions: past the 1,000 pages at which SQLite checkpoints by default.
+    auto write_many = [](MetadataCache& cache, char tag) {
+        for (int i = 0; i < 24; ++i)
+            cache.put({"r", tag + std::to_string(i)}, document(std::string(256 * 1024, tag), 42));
+    };
+    {
+        MetadataCache cache(db);
+        write_many(cache, 'a');
+        EXPECT_GT(fs::file_size(db), 3u << 20); // checkpointed along the way
+    }
+    const auto before = fs::file_size(db);
+    {
+        MetadataCache cache(db);
+        cache.defer_checkpoints();
+        write_many(cache, 'b');
+        EXPECT_EQ(fs::file_size(db), before); // all of it still in the WAL
+        MetadataCache reader(db);             // where other connections read it
+        EXPECT_EQ(reader.get({"r", "b23"})->body, std::string(256 * 1024, 'b'));
+    }
+    EXPECT_GT(fs::file_size(db), before + (5u << 20)); // the last close checkpointed it
+    MetadataCache again(db);
+    EXPECT_EQ(again.get({"r", "b0"})->body, std::string(256 * 1024, 'b'));
+    EXPECT_EQ(again.get({"r", "a23"})->body, std::string(256 * 1024, 'a'));
+}
+
 TEST(MetadataCache, ANewerSchemaIsRefusedNotRewritten) {
     TempDir tmp;
     sqlite3* db = nullptr;
