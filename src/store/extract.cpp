@@ -3,6 +3,7 @@
 // O_NOFOLLOW in a tree where no symbolic link exists until the last entry has been read.
 #include "cairn/store/extract.hpp"
 
+#include "file_writers.hpp"
 #include "fs_ops.hpp"
 #include "tree_manifest.hpp"
 
@@ -17,7 +18,9 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstring>
 #include <deque>
+#include <memory>
 #include <optional>
 #include <vector>
 
@@ -133,6 +136,22 @@ private:
                            std::string_view target) const;
     void finish_links();
     void check_limits(std::string_view raw, std::uint64_t extra, const Source& source);
+    // Reads the entry's data, hashing it and counting it against the limits (sparse holes
+    // as the zeros they are), handing each piece to `put(offset, bytes, length)`; then the
+    // hole that ends a sparse file, if any, is counted the same. Returns the file's size
+    // and content digest, and the length of that final hole.
+    struct ReadData {
+        std::uint64_t size = 0;
+        std::uint64_t final_hole = 0;
+        std::string sha256;
+    };
+    template <typename Put>
+    ReadData read_data(struct archive* a, struct archive_entry* e, std::string_view raw,
+                       const Source& source, Put&& put);
+    void wait_for_writers() {
+        if (m_writers)
+            m_writers->drain();
+    }
 
     fs::path m_root;
     const ExtractOptions& m_options;
@@ -144,6 +163,7 @@ private:
     std::map<std::string, std::string> m_link_names; // rel -> entry name as archived
     std::uint64_t m_entries = 0;
     std::uint64_t m_bytes = 0;
+    std::unique_ptr<detail::FileWriters> m_writers; // a large archive's small files
 };
 
 std::vector<std::string> Extractor::entry_path(std::string_view raw) const {
@@ -205,90 +225,109 @@ void Extractor::check_limits(std::string_view raw, std::uint64_t extra, const So
             fmt::format("{} bytes unpacked from {} compressed bytes", unpacked, source.consumed));
 }
 
+template <typename Put>
+Extractor::ReadData Extractor::read_data(struct archive* a, struct archive_entry* e,
+                                         std::string_view raw, const Source& source, Put&& put) {
+    Hasher hasher(DigestAlgorithm::sha256);
+    std::vector<std::uint8_t> zeros;
+    auto hash_zeros = [&](std::uint64_t count) {
+        if (zeros.empty() && count > 0)
+            zeros.resize(1 << 16); // only sparse files have holes
+        for (std::uint64_t left = count; left > 0;) {
+            std::size_t n = static_cast<std::size_t>(std::min<std::uint64_t>(left, zeros.size()));
+            hasher.update(std::span<const std::uint8_t>(zeros.data(), n));
+            left -= n;
+        }
+    };
+    ReadData read;
+    const bool sized = archive_entry_size_is_set(e);
+    const auto declared_size = sized ? static_cast<std::uint64_t>(archive_entry_size(e)) : 0;
+    const void* block = nullptr;
+    size_t length = 0;
+    la_int64_t offset = 0;
+    for (;;) {
+        int rc = archive_read_data_block(a, &block, &length, &offset);
+        if (rc == ARCHIVE_EOF)
+            break;
+        if (rc != ARCHIVE_OK && rc != ARCHIVE_WARN)
+            throw entry_error(Code::archive_invalid, raw, "cannot be read",
+                              archive_error_string(a) ? archive_error_string(a)
+                                                      : "unknown libarchive error");
+        // Sparse holes arrive as gaps between offsets: they count toward the limits like
+        // the zeros they are, and are hashed as zeros.
+        auto at = static_cast<std::uint64_t>(offset);
+        // (A buffer handed to a writer thread is as large as the declared size, no larger.)
+        if (sized && (at > declared_size || length > declared_size - at))
+            throw entry_error(Code::archive_invalid, raw, "has data past its declared size");
+        std::uint64_t gap = at > read.size ? at - read.size : 0;
+        check_limits(raw, gap + length, source);
+        m_bytes += gap;
+        hash_zeros(gap);
+        const auto* bytes = static_cast<const std::uint8_t*>(block);
+        put(at, bytes, length);
+        hasher.update(std::span<const std::uint8_t>(bytes, length));
+        m_bytes += length;
+        read.size = at + length;
+    }
+    if (declared_size > read.size) {
+        // A sparse file ending in a hole.
+        read.final_hole = declared_size - read.size;
+        check_limits(raw, read.final_hole, source);
+        m_bytes += read.final_hole;
+        hash_zeros(read.final_hole);
+        read.size = declared_size;
+    }
+    read.sha256 = hasher.finish().hex();
+    return read;
+}
+
 void Extractor::write_file(struct archive* a, struct archive_entry* e, std::string_view raw,
                            const std::string& rel, unsigned mode, const Source& source) {
     fs::path path = m_root / rel;
     // The tree is private until complete (its root is 0700), so the mode may be there
     // from the start: one fchmod less per file, when the umask would not change it.
     bool mode_at_creation = m_umask && (mode & *m_umask) == 0;
-    int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-                    mode_at_creation ? mode : 0600);
-    if (fd < 0)
-        throw detail::io_error("create", path, errno);
-    Hasher hasher(DigestAlgorithm::sha256);
-    std::uint64_t size = 0;
-    try {
-        const void* block = nullptr;
-        size_t length = 0;
-        la_int64_t offset = 0;
-        for (;;) {
-            int rc = archive_read_data_block(a, &block, &length, &offset);
-            if (rc == ARCHIVE_EOF)
-                break;
-            if (rc != ARCHIVE_OK && rc != ARCHIVE_WARN)
-                throw entry_error(Code::archive_invalid, raw, "cannot be read",
-                                  archive_error_string(a) ? archive_error_string(a)
-                                                          : "unknown libarchive error");
-            // Sparse holes arrive as gaps between offsets: they count toward the limits like
-            // the zeros they are, and are hashed as zeros.
-            auto at = static_cast<std::uint64_t>(offset);
-            std::uint64_t gap = at > size ? at - size : 0;
-            check_limits(raw, gap + length, source);
-            m_bytes += gap;
-            if (gap > 0) {
-                std::vector<std::uint8_t> zeros(std::min<std::uint64_t>(at - size, 1 << 16));
-                for (std::uint64_t left = at - size; left > 0;) {
-                    std::size_t n =
-                        static_cast<std::size_t>(std::min<std::uint64_t>(left, zeros.size()));
-                    hasher.update(std::span<const std::uint8_t>(zeros.data(), n));
-                    left -= n;
-                }
-            }
-            const auto* bytes = static_cast<const std::uint8_t*>(block);
-            std::size_t done = 0;
-            while (done < length) {
-                ssize_t n =
-                    ::pwrite(fd, bytes + done, length - done, static_cast<off_t>(at + done));
-                if (n < 0 && errno == EINTR)
-                    continue;
-                if (n < 0)
-                    throw detail::io_error("write", path, errno);
-                done += static_cast<std::size_t>(n);
-            }
-            hasher.update(std::span<const std::uint8_t>(bytes, length));
-            m_bytes += length;
-            size = at + length;
-        }
-        la_int64_t declared = archive_entry_size_is_set(e) ? archive_entry_size(e) : 0;
-        if (declared > 0 && static_cast<std::uint64_t>(declared) > size) {
-            // A sparse file ending in a hole.
-            std::uint64_t hole = static_cast<std::uint64_t>(declared) - size;
-            check_limits(raw, hole, source);
-            m_bytes += hole;
-            if (::ftruncate(fd, declared) != 0)
+    constexpr la_int64_t k_handed_over_at_most = 1 << 20;
+    ReadData read;
+    if (m_writers && archive_entry_size_is_set(e) &&
+        archive_entry_size(e) <= k_handed_over_at_most) {
+        // Read whole here, created and written by a writer thread while the next is read.
+        detail::WholeFile file{path, mode, mode_at_creation, {}};
+        file.data.reserve(static_cast<std::size_t>(archive_entry_size(e)));
+        read = read_data(a, e, raw, source,
+                         [&](std::uint64_t at, const std::uint8_t* bytes, std::size_t length) {
+                             if (file.data.size() < at + length)
+                                 file.data.resize(at + length); // a hole reads as zeros
+                             std::memcpy(file.data.data() + at, bytes, length);
+                         });
+        file.data.resize(read.size);
+        m_writers->add(std::move(file));
+    } else {
+        int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+                        mode_at_creation ? mode : 0600);
+        if (fd < 0)
+            throw detail::io_error("create", path, errno);
+        try {
+            read = read_data(a, e, raw, source,
+                             [&](std::uint64_t at, const std::uint8_t* bytes, std::size_t length) {
+                                 detail::write_all(fd, bytes, length, at, path);
+                             });
+            if (read.final_hole > 0 && ::ftruncate(fd, static_cast<off_t>(read.size)) != 0)
                 throw detail::io_error("write", path, errno);
-            std::vector<std::uint8_t> zeros(1 << 16);
-            for (std::uint64_t left = static_cast<std::uint64_t>(declared) - size; left > 0;) {
-                std::size_t n =
-                    static_cast<std::size_t>(std::min<std::uint64_t>(left, zeros.size()));
-                hasher.update(std::span<const std::uint8_t>(zeros.data(), n));
-                left -= n;
-            }
-            size = static_cast<std::uint64_t>(declared);
+            if (!mode_at_creation && ::fchmod(fd, mode) != 0)
+                throw detail::io_error("set the mode of", path, errno);
+        } catch (...) {
+            ::close(fd);
+            throw;
         }
-        if (!mode_at_creation && ::fchmod(fd, mode) != 0)
-            throw detail::io_error("set the mode of", path, errno);
-    } catch (...) {
-        ::close(fd);
-        throw;
+        if (::close(fd) != 0)
+            throw detail::io_error("write", path, errno);
     }
-    if (::close(fd) != 0)
-        throw detail::io_error("write", path, errno);
     ManifestEntry entry;
     entry.kind = EntryKind::file;
     entry.mode = mode;
-    entry.size = size;
-    entry.content = hasher.finish().hex();
+    entry.size = read.size;
+    entry.content = std::move(read.sha256);
     m_nodes[rel] = entry;
 }
 
@@ -312,6 +351,7 @@ void Extractor::add_hardlink(std::string_view raw, const std::string& rel,
         throw entry_error(
             Code::archive_invalid, raw, "is a broken hard link",
             fmt::format("{} is not a regular file earlier in the archive", text::quote(target)));
+    wait_for_writers(); // the target may still be being written
     if (::link((m_root / target_rel).c_str(), (m_root / rel).c_str()) != 0)
         throw detail::io_error("create the hard link", m_root / rel, errno);
     m_nodes[rel] = it->second;
@@ -370,6 +410,8 @@ void Extractor::add_symlink(std::string_view raw, const std::vector<std::string>
 }
 
 void Extractor::finish_links() {
+    // Every file is written before links go in and folders get their modes.
+    wait_for_writers();
     // Every target again, over the final tree: a later entry may have replaced a link
     // that an earlier link's target goes through.
     for (const auto& rel : m_links) {
@@ -434,9 +476,11 @@ void Extractor::process(struct archive* a, struct archive_entry* e, const Source
             throw entry_error(Code::archive_invalid, raw, "is ambiguous",
                               fmt::format("an earlier entry made {} a {}", text::quote(rel),
                                           was_dir ? "folder" : "file or link"));
-        if (!is_dir && existing->second.kind == EntryKind::file &&
-            ::unlink((m_root / rel).c_str()) != 0)
-            throw detail::io_error("replace", m_root / rel, errno);
+        if (!is_dir && existing->second.kind == EntryKind::file) {
+            wait_for_writers(); // the earlier file may still be being written
+            if (::unlink((m_root / rel).c_str()) != 0)
+                throw detail::io_error("replace", m_root / rel, errno);
+        }
     }
     if (hardlink) {
         add_hardlink(raw, rel, hardlink);
@@ -488,6 +532,9 @@ ExtractResult Extractor::run(const fs::path& archive_path) {
     }
     if (::mkdir(m_root.c_str(), 0700) != 0)
         throw detail::io_error("create the folder", m_root, errno);
+    if (struct stat st{}; ::fstat(source.fd, &st) == 0 &&
+                          static_cast<std::uint64_t>(st.st_size) >= m_options.parallel_writes_from)
+        m_writers = std::make_unique<detail::FileWriters>(2);
     std::string last_entry;
     for (;;) {
         struct archive_entry* entry = nullptr;

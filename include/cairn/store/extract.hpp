@@ -47,6 +47,10 @@ struct ExtractOptions {
     // When set, the archive's bytes are hashed while they are read (the whole file,
     // trailing bytes included) and a mismatch is Code::cache_corrupt.
     std::optional<Digest> expected;
+    // Archives of at least this many bytes have their files of 1 MiB or less created on
+    // two threads of their own while the archive is read on (the listing, hashes and
+    // limits stay the reading thread's).
+    std::uint64_t parallel_writes_from = 256 * 1024;
 };
 
 struct ExtractResult {

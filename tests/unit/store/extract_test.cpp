@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include <fstream>
+#include <limits>
 
 namespace cairn::test {
 namespace {
@@ -227,6 +228,97 @@ TEST(Extract, StandaloneIntoAFolderThatMustNotExist) {
     auto error = error_of([&] { store::extract_archive(tmp / "a.tgz", tmp / "out", {}); });
     ASSERT_TRUE(error);
     EXPECT_EQ(error->code(), Code::io);
+}
+
+// The same archive extracted with every file written by the reading thread, and with the
+// small files written on threads of their own (ExtractOptions::parallel_writes_from).
+struct BothWays {
+    store::ExtractResult in_turn, on_threads;
+    fs::path in_turn_dir, on_threads_dir;
+};
+
+BothWays extract_both_ways(const TempDir& tmp, const std::string& archive) {
+    write_file(tmp / "a.tar", archive);
+    store::ExtractOptions in_turn;
+    in_turn.parallel_writes_from = std::numeric_limits<std::uint64_t>::max();
+    store::ExtractOptions on_threads;
+    on_threads.parallel_writes_from = 0;
+    BothWays both{store::extract_archive(tmp / "a.tar", tmp / "in-turn", in_turn),
+                  store::extract_archive(tmp / "a.tar", tmp / "on-threads", on_threads),
+                  tmp / "in-turn", tmp / "on-threads"};
+    return both;
+}
+
+TEST(Extract, FilesWrittenOnThreadsMakeTheSameTree) {
+    TempDir tmp;
+    std::vector<TarEntry> entries{dir_entry("bin", 0755), dir_entry("private", 0700)};
+    for (int i = 0; i < 120; ++i) {
+        std::string dir = i % 3 == 0 ? "lib" : i % 3 == 1 ? "lib/deep/er" : "";
+        std::string path = (dir.empty() ? "" : dir + "/") + "f" + std::to_string(i) + ".js";
+        entries.push_back(file_entry(path,
+                                     std::string(static_cast<std::size_t>(i) * 37, 'a' + i % 26),
+                                     i % 5 == 0 ? 0755 : 0644));
+    }
+    entries.push_back(file_entry("bin/tool", "#!/bin/sh\n", 0755));
+    entries.push_back(file_entry("private/key", "secret", 0600));
+    entries.push_back(file_entry("empty", ""));
+    entries.push_back(file_entry("big.bin", std::string((1 << 20) + 5, 'b'))); // written in turn
+    entries.push_back(file_entry("lib/f0.js", "replaced by a later entry"));
+    entries.push_back(hardlink_entry("lib/same.js", "lib/f3.js"));
+    entries.push_back(symlink_entry("link.js", "lib/f3.js"));
+    BothWays both = extract_both_ways(tmp, make_tar(entries, Compression::gzip));
+    EXPECT_EQ(both.on_threads.manifest, both.in_turn.manifest);
+    EXPECT_EQ(both.on_threads.files, both.in_turn.files);
+    EXPECT_EQ(both.on_threads.bytes, both.in_turn.bytes);
+    EXPECT_EQ(store::tree_manifest(both.on_threads_dir), both.on_threads.manifest);
+    EXPECT_EQ(snapshot(both.on_threads_dir), snapshot(both.in_turn_dir));
+    EXPECT_EQ(read_file(both.on_threads_dir / "lib" / "f0.js"), "replaced by a later entry");
+    EXPECT_EQ(mode_of(both.on_threads_dir / "bin" / "tool"), 0755u);
+    EXPECT_EQ(mode_of(both.on_threads_dir / "private" / "key"), 0600u);
+    EXPECT_EQ(mode_of(both.on_threads_dir / "lib" / "deep" / "er" / "f1.js"), 0644u);
+}
+
+TEST(Extract, SparseFilesWrittenOnThreadsReadTheSame) {
+    TempDir tmp;
+    BothWays both = extract_both_ways(tmp, make_sparse_tar("holes", 3, 64 << 10, 1000, "data"));
+    EXPECT_EQ(both.on_threads.manifest, both.in_turn.manifest);
+    EXPECT_EQ(snapshot(both.on_threads_dir), snapshot(both.in_turn_dir));
+    EXPECT_EQ(fs::file_size(both.on_threads_dir / "holes2"), 64u << 10);
+}
+
+TEST(Extract, DataPastTheDeclaredSizeIsRefused) {
+    // A sparse map whose data region lies past the file's size: a file of 100 bytes would
+    // get a buffer, or a write, at 1 MiB.
+    TempDir tmp;
+    write_file(tmp / "a.tar", make_sparse_tar("x", 1, 100, 1 << 20, "data"));
+    for (std::uint64_t from : {std::numeric_limits<std::uint64_t>::max(), std::uint64_t{0}}) {
+        store::ExtractOptions options;
+        options.parallel_writes_from = from;
+        auto error = error_of([&] { store::extract_archive(tmp / "a.tar", tmp / "out", options); });
+        ASSERT_TRUE(error) << from;
+        EXPECT_EQ(error->code(), Code::archive_invalid) << from;
+        EXPECT_FALSE(fs::exists(tmp / "out")) << from;
+    }
+}
+
+TEST(Extract, AFileAWriterThreadCannotCreateFailsTheExtraction) {
+    TempDir tmp;
+    // Too long a name for the filesystem (255 bytes a component on Linux filesystems).
+    std::string archive =
+        make_tar({file_entry("ok.js", "1"), file_entry(std::string(300, 'n'), "2"),
+                  file_entry("after.js", "3")});
+    write_file(tmp / "a.tgz", archive);
+    for (std::uint64_t from : {std::numeric_limits<std::uint64_t>::max(), std::uint64_t{0}}) {
+        store::ExtractOptions options;
+        options.parallel_writes_from = from;
+        auto error = error_of([&] { store::extract_archive(tmp / "a.tgz", tmp / "out", options); });
+        ASSERT_TRUE(error) << from;
+        EXPECT_EQ(error->code(), Code::io) << from;
+        EXPECT_EQ(error->message(),
+                  "cannot create " + (tmp / "out" / std::string(300, 'n')).string())
+            << from;
+        EXPECT_FALSE(fs::exists(tmp / "out")) << from; // nothing is left behind
+    }
 }
 
 } // namespace
