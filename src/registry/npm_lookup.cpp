@@ -342,16 +342,27 @@ bool NpmLookup::idle(std::chrono::milliseconds at_most) {
     if (m_decoder->help())
         return true;
     if (!m_unstored.empty()) {
-        store_answers();
+        // A batch at a time, so that an answer coming meanwhile waits for one commit only.
+        constexpr std::size_t k_rows_per_commit = 64;
+        store_oldest(k_rows_per_commit);
         return true;
     }
     return m_decoder->help_or_wait(at_most);
 }
 
 void NpmLookup::store_answers() {
-    if (m_unstored.empty())
+    store_oldest(m_unstored.size());
+}
+
+void NpmLookup::store_oldest(std::size_t count) {
+    count = std::min(count, m_unstored.size());
+    if (count == 0)
         return;
-    auto rows = std::exchange(m_unstored, {});
+    // Taken out first: rows a failed transaction did not store are not tried again.
+    std::vector<std::pair<store::IndexKey, store::CachedDocument>> rows(
+        std::make_move_iterator(m_unstored.begin()),
+        std::make_move_iterator(m_unstored.begin() + static_cast<std::ptrdiff_t>(count)));
+    m_unstored.erase(m_unstored.begin(), m_unstored.begin() + static_cast<std::ptrdiff_t>(count));
     m_cache.transaction([&] {
         for (const auto& [key, row] : rows)
             m_cache.put(key, row);

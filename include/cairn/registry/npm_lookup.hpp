@@ -150,6 +150,8 @@ private:
     enum class Step { found, absent, skipped };
     Step finish(Pending& pending, std::size_t index, NpmLookupResult& result);
     store::UnixSeconds now() const;
+    // Stores the `count` answers read first and not stored yet, in one transaction.
+    void store_oldest(std::size_t count);
 
     const FormatRegistries& m_npm;
     SourceMapping m_mapping;
