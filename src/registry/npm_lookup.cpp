@@ -128,6 +128,8 @@ void NpmLookup::start(std::string_view name) {
 }
 
 void NpmLookup::forget(std::string_view name) {
+    // Asked again, the name is looked up anew: its answer must be in the cache by then.
+    store_answers();
     auto it = m_pending.find(name);
     if (it != m_pending.end() && (it->second->result || it->second->error))
         m_pending.erase(it);

@@ -412,6 +412,18 @@ TEST(NpmLookupServer, ManyAnswersInFlightAreEachReadOnce) {
     EXPECT_EQ(h.cache->count(), 41u);
 }
 
+TEST(NpmLookupServer, AForgottenAnswerIsReadAgainFromTheCache) {
+    FaultServer server;
+    server.script("/a", Reply::ok(packument("a", {"1.0.0", "1.1.0"})));
+    Harness h;
+    auto run = h.run(one_registry(server.base_url()), net::NetworkMode::online);
+    ASSERT_NE(run.metadata->releases("a"), nullptr);
+    run.metadata->forget("a");
+    ASSERT_NE(run.metadata->releases("a"), nullptr);
+    EXPECT_EQ(run.metadata->releases("a")->size(), 2u);
+    EXPECT_EQ(server.request_count("/a"), 1u); // fresh in the cache: not asked again
+}
+
 TEST(NpmLookupServer, AnswersNotStoredYetAreStoredAtTheEnd) {
     FaultServer server;
     std::vector<resolve::npm::Edge> roots;
