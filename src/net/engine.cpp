@@ -114,7 +114,10 @@ ClientStatistics Client::Engine::statistics() const {
 }
 
 void Client::Engine::enqueue(JobPtr job, bool front) {
-    Host& host = m_hosts[job->url.origin()];
+    auto [it, added] = m_hosts.try_emplace(job->url.origin());
+    Host& host = it->second;
+    if (added)
+        host.state.waits_for_first = job->url.scheme() != "https";
     if (front)
         host.queue.push_front(std::move(job));
     else
@@ -126,7 +129,7 @@ bool Client::Engine::admit() {
     for (auto& [origin, host] : m_hosts) {
         while (!host.queue.empty() && m_in_flight < m_options.max_connections &&
                host.state.in_flight < m_options.max_per_host &&
-               (host.state.warmed || host.state.in_flight == 0)) {
+               (host.state.warmed || !host.state.waits_for_first || host.state.in_flight == 0)) {
             JobPtr job = std::move(host.queue.front());
             host.queue.pop_front();
             job->host = &host.state;
