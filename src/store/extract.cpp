@@ -240,7 +240,7 @@ Extractor::ReadData Extractor::read_data(struct archive* a, struct archive_entry
         }
     };
     ReadData read;
-    const bool sized = archive_entry_size_is_set(e);
+    const bool sized = archive_entry_size_is_set(e) && archive_entry_size(e) >= 0;
     const auto declared_size = sized ? static_cast<std::uint64_t>(archive_entry_size(e)) : 0;
     const void* block = nullptr;
     size_t length = 0;
@@ -289,7 +289,7 @@ void Extractor::write_file(struct archive* a, struct archive_entry* e, std::stri
     bool mode_at_creation = m_umask && (mode & *m_umask) == 0;
     constexpr la_int64_t k_handed_over_at_most = 1 << 20;
     ReadData read;
-    if (m_writers && archive_entry_size_is_set(e) &&
+    if (m_writers && archive_entry_size_is_set(e) && archive_entry_size(e) >= 0 &&
         archive_entry_size(e) <= k_handed_over_at_most) {
         // Read whole here, created and written by a writer thread while the next is read.
         detail::WholeFile file{path, mode, mode_at_creation, {}};
