@@ -55,6 +55,11 @@ int archive_read_open(struct archive* a, void* client_data, archive_open_callbac
     return real(a, client_data, open, read, close);
 }
 
+int archive_read_open_memory(struct archive* a, const void* buffer, size_t size) {
+    CAIRN_LAZY_REAL(k_archive, archive_read_open_memory);
+    return real(a, buffer, size);
+}
+
 int archive_read_next_header(struct archive* a, struct archive_entry** entry) {
     CAIRN_LAZY_REAL(k_archive, archive_read_next_header);
     return real(a, entry);

@@ -60,6 +60,11 @@ struct ExtractResult {
     std::uint64_t entries = 0;
     std::uint64_t files = 0;
     std::uint64_t bytes = 0;
+    // How the archive was read: a gzip archive inflated whole in memory (libdeflate), or
+    // a stream through libarchive's filters (any other archive, or one the whole-buffer
+    // inflation did not take: several gzip members, trailing bytes, damage, sizes beyond
+    // the limits).
+    bool inflated_whole = false;
 };
 
 // Extracts `archive` into `destination`, which must not exist yet; on error nothing is

@@ -230,6 +230,84 @@ TEST(Extract, StandaloneIntoAFolderThatMustNotExist) {
     EXPECT_EQ(error->code(), Code::io);
 }
 
+// A gzip member holding `data` in stored (uncompressed) deflate blocks, its trailer's size
+// field `size_delta` off the truth.
+std::string gzip_member(std::string_view data, std::int64_t size_delta = 0) {
+    std::uint32_t crc = 0xffffffffu;
+    for (unsigned char c : data) {
+        crc ^= c;
+        for (int k = 0; k < 8; ++k)
+            crc = (crc >> 1) ^ (0xedb88320u & (0u - (crc & 1u)));
+    }
+    crc = ~crc;
+    std::string out("\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff", 10);
+    auto put16 = [&](std::uint32_t v) {
+        out += static_cast<char>(v & 0xff), out += static_cast<char>(v >> 8 & 0xff);
+    };
+    std::size_t at = 0;
+    do {
+        std::size_t n = std::min<std::size_t>(data.size() - at, 65535);
+        out += static_cast<char>(at + n == data.size() ? 1 : 0); // BFINAL, stored
+        put16(static_cast<std::uint32_t>(n));
+        put16(static_cast<std::uint32_t>(~n & 0xffff));
+        out.append(data.substr(at, n));
+        at += n;
+    } while (at < data.size());
+    auto size = static_cast<std::uint32_t>(static_cast<std::int64_t>(data.size()) + size_delta);
+    for (std::uint32_t v : {crc, size})
+        for (int k = 0; k < 4; ++k)
+            out += static_cast<char>(v >> (8 * k) & 0xff);
+    return out;
+}
+
+std::vector<TarEntry> some_files() {
+    std::vector<TarEntry> entries;
+    for (int i = 0; i < 20; ++i)
+        entries.push_back(file_entry("package/f" + std::to_string(i), std::string(700, 'a' + i)));
+    return entries;
+}
+
+TEST(Extract, AGzipTarballIsInflatedWhole) {
+    TempDir tmp;
+    std::string tar = make_tar(some_files(), Compression::none);
+    write_file(tmp / "a.tgz", make_tar(some_files(), Compression::gzip));
+    write_file(tmp / "a.tar", tar);
+    write_file(tmp / "b.tgz", gzip_member(tar));
+    auto gz = store::extract_archive(tmp / "a.tgz", tmp / "gz", {});
+    auto plain = store::extract_archive(tmp / "a.tar", tmp / "plain", {});
+    auto stored = store::extract_archive(tmp / "b.tgz", tmp / "stored", {});
+    EXPECT_TRUE(gz.inflated_whole);
+    EXPECT_FALSE(plain.inflated_whole);
+    EXPECT_TRUE(stored.inflated_whole);
+    EXPECT_EQ(gz.manifest, plain.manifest);
+    EXPECT_EQ(stored.manifest, plain.manifest);
+    EXPECT_EQ(snapshot(tmp / "gz"), snapshot(tmp / "plain"));
+}
+
+TEST(Extract, WhatTheWholeInflationDoesNotTakeIsStreamed) {
+    TempDir tmp;
+    std::string tar = make_tar(some_files(), Compression::none);
+    write_file(tmp / "a.tar", tar);
+    auto plain = store::extract_archive(tmp / "a.tar", tmp / "plain", {});
+    // Two gzip members (as `cat a.gz b.gz` makes): the stream reads both.
+    std::size_t half = tar.size() / 1024 * 512;
+    write_file(tmp / "two.tgz", gzip_member(tar.substr(0, half)) + gzip_member(tar.substr(half)));
+    auto two = store::extract_archive(tmp / "two.tgz", tmp / "two", {});
+    EXPECT_FALSE(two.inflated_whole);
+    EXPECT_EQ(two.manifest, plain.manifest);
+    // A trailer whose size is wrong: the whole-buffer inflation refuses it, and the stream
+    // reads it as it always did (libarchive does not check that field).
+    write_file(tmp / "lies.tgz", gzip_member(tar, 512));
+    auto lies = store::extract_archive(tmp / "lies.tgz", tmp / "lies", {});
+    EXPECT_FALSE(lies.inflated_whole);
+    EXPECT_EQ(lies.manifest, plain.manifest);
+    // Bytes after the gzip member: the same.
+    write_file(tmp / "tail.tgz", gzip_member(tar) + std::string(64, '\0'));
+    auto tail = store::extract_archive(tmp / "tail.tgz", tmp / "tail", {});
+    EXPECT_FALSE(tail.inflated_whole);
+    EXPECT_EQ(tail.manifest, plain.manifest);
+}
+
 // The same archive extracted with every file written by the reading thread, and with the
 // small files written on threads of their own (ExtractOptions::parallel_writes_from).
 struct BothWays {
