@@ -6,6 +6,7 @@
 #include "file_writers.hpp"
 #include "fs_ops.hpp"
 #include "tree_manifest.hpp"
+#include "whole_inflate.hpp"
 
 #include "cairn/core/error.hpp"
 #include "cairn/core/text.hpp"
@@ -14,7 +15,6 @@
 #include <archive_entry.h>
 #include <fcntl.h>
 #include <fmt/format.h>
-#include <libdeflate.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -23,6 +23,7 @@
 #include <deque>
 #include <memory>
 #include <optional>
+#include <utility>
 #include <vector>
 
 namespace cairn::store {
@@ -60,62 +61,6 @@ la_ssize_t read_source(struct archive*, void* data, const void** out) {
                 std::span<const std::uint8_t>(source->buffer.data(), static_cast<std::size_t>(n)));
         return n;
     }
-}
-
-// A gzip archive read and inflated whole: the tar bytes, when libdeflate took the whole
-// file as one gzip member whose size the trailer gives and the limits allow. Hashes and
-// counts the file as read_source would; nullopt (nothing read) when it does not apply.
-struct Inflated {
-    std::unique_ptr<std::uint8_t[]> bytes;
-    std::size_t size = 0;
-};
-
-std::optional<Inflated> inflate_whole(Source& source, const ExtractLimits& limits) {
-    // Larger archives are streamed: their memory would be the inflated size at once (on
-    // each unpacking thread). npm's tarballs are mostly well below: the medium bench
-    // project's largest inflates to 27 MiB.
-    constexpr std::uint64_t k_most_compressed = 16u << 20;
-    constexpr std::uint64_t k_most_inflated = 64u << 20;
-    struct stat st {};
-    if (::fstat(source.fd, &st) != 0 || st.st_size < 18 ||
-        static_cast<std::uint64_t>(st.st_size) > k_most_compressed)
-        return std::nullopt;
-    auto size = static_cast<std::size_t>(st.st_size);
-    auto in = std::make_unique_for_overwrite<std::uint8_t[]>(size);
-    for (std::size_t done = 0; done < size;) {
-        ssize_t n = ::pread(source.fd, in.get() + done, size - done, static_cast<off_t>(done));
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return std::nullopt; // the stream reports it
-        done += static_cast<std::size_t>(n);
-    }
-    if (in[0] != 0x1f || in[1] != 0x8b || in[2] != 8)
-        return std::nullopt;
-    // ISIZE, the inflated size modulo 2^32: a tar is at least its 1024-byte end marker,
-    // and what would pass the limits' size or ratio is left to the stream's checks.
-    std::uint64_t inflated = std::uint64_t{in[size - 4]} | std::uint64_t{in[size - 3]} << 8 |
-                             std::uint64_t{in[size - 2]} << 16 | std::uint64_t{in[size - 1]} << 24;
-    if (inflated < 1024 || inflated > k_most_inflated || inflated > limits.max_bytes ||
-        (inflated > limits.ratio_grace_bytes && inflated / size > limits.max_ratio))
-        return std::nullopt;
-    std::unique_ptr<libdeflate_decompressor, void (*)(libdeflate_decompressor*)> decompressor(
-        libdeflate_alloc_decompressor(), libdeflate_free_decompressor);
-    if (!decompressor)
-        return std::nullopt;
-    Inflated out{std::make_unique_for_overwrite<std::uint8_t[]>(inflated),
-                 static_cast<std::size_t>(inflated)};
-    std::size_t used = 0, produced = 0;
-    if (libdeflate_gzip_decompress_ex(decompressor.get(), in.get(), size, out.bytes.get(), out.size,
-                                      &used, &produced) != LIBDEFLATE_SUCCESS ||
-        used != size || produced != out.size)
-        return std::nullopt; // another member, trailing bytes, damage: the stream decides
-    if (source.hasher)
-        source.hasher->update(std::span<const std::uint8_t>(in.get(), size));
-    source.consumed = size;
-    if (::lseek(source.fd, 0, SEEK_END) < 0) // read: the digest check finds nothing more
-        return std::nullopt;
-    return out;
 }
 
 struct ArchiveDeleter {
@@ -583,7 +528,10 @@ ExtractResult Extractor::run(const fs::path& archive_path) {
     archive_read_support_filter_xz(a.get());
     // Most npm tarballs: inflated whole by libdeflate (2.6 times zlib's speed), then read
     // as a plain tar; the rest as a stream.
-    std::optional<Inflated> inflated = inflate_whole(source, m_options.limits);
+    std::optional<detail::Inflated> inflated = detail::inflate_whole(
+        source.fd, source.hasher ? &*source.hasher : nullptr, m_options.limits);
+    if (inflated)
+        source.consumed = inflated->compressed_size;
     int opened = inflated ? archive_read_open_memory(a.get(), inflated->bytes.get(), inflated->size)
                           : archive_read_open(a.get(), &source, nullptr, read_source, nullptr);
     if (opened != ARCHIVE_OK) {

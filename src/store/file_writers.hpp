@@ -39,7 +39,7 @@ void create_whole_file(const WholeFile& file);
 // failure is thrown by the next add() or drain(); files not started by then are dropped.
 class FileWriters {
 public:
-    explicit FileWriters(unsigned threads, std::size_t budget_bytes = std::size_t{16} << 20);
+    explicit FileWriters(unsigned threads, std::size_t budget_bytes = std::size_t{4} << 20);
     // Stops the threads: files not started yet are dropped (the caller removes the tree).
     ~FileWriters();
     FileWriters(const FileWriters&) = delete;

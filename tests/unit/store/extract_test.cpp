@@ -284,6 +284,16 @@ TEST(Extract, AGzipTarballIsInflatedWhole) {
     EXPECT_EQ(snapshot(tmp / "gz"), snapshot(tmp / "plain"));
 }
 
+TEST(Extract, ATarballLargerThanTheBudgetIsStreamed) {
+    TempDir tmp;
+    std::string big(16 << 20, 'z'); // the budget (src/store/whole_inflate.hpp)
+    std::string tar = make_tar({file_entry("package/big", big)}, Compression::none);
+    write_file(tmp / "big.tgz", gzip_member(tar));
+    auto result = store::extract_archive(tmp / "big.tgz", tmp / "big", {});
+    EXPECT_FALSE(result.inflated_whole); // 16 MiB of data and its headers: past the budget
+    EXPECT_EQ(fs::file_size(tmp / "big" / "package" / "big"), big.size());
+}
+
 TEST(Extract, WhatTheWholeInflationDoesNotTakeIsStreamed) {
     TempDir tmp;
     std::string tar = make_tar(some_files(), Compression::none);
