@@ -91,8 +91,10 @@ struct ClientOptions {
     // Transfers in flight and connections to one host (scheme, name, port).
     int max_per_host = 64;
     // Hedging (Request::hedge): a request is sent again when its response headers have
-    // taken more than four times the median wait of its host's recent exchanges (eight at
-    // least, so a slow registry is not asked twice for everything), and at least this long.
+    // taken more than four times the median wait of its host's recent exchanges, and at
+    // least this long. The median counts once eight exchanges were seen, and being
+    // relative it keeps a registry whose every answer is slow from being asked twice for
+    // everything.
     // Zero turns hedging off (`network.hedging: false`). A registry's answers are mostly
     // quick, and a few take 50-80 ms before their first byte: on a resolution's chain of
     // dependencies, each of those waits is the whole install's.
