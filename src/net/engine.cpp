@@ -216,11 +216,9 @@ std::optional<Clock::duration> Client::Engine::hedge_delay(const Job& job) const
     if (!job.request.hedge || job.request.on_body || job.hedged || job.headers_done || !job.host ||
         m_options.hedge_floor.count() <= 0)
         return std::nullopt;
-    constexpr std::size_t k_waits_needed = 8;
-    auto median = job.host->median_wait(k_waits_needed);
-    if (!median)
+    if (!job.host->median_wait)
         return std::nullopt;
-    return std::max<Clock::duration>(m_options.hedge_floor, 4 * *median);
+    return std::max<Clock::duration>(m_options.hedge_floor, 4 * *job.host->median_wait);
 }
 
 void Client::Engine::hedge_slow_requests() {

@@ -149,14 +149,15 @@ void set(CURL* easy, CURLoption option, T value) {
 Job::Job(Request request_, std::uint64_t id_)
     : request(std::move(request_)), id(id_), url(request.url.without_userinfo()) {}
 
-std::optional<Clock::duration> HostState::median_wait(std::size_t at_least) const {
+void HostState::record_wait(Clock::duration wait) {
+    waits[waits_seen++ % k_waits_kept] = wait;
+    if (waits_seen < k_waits_needed)
+        return;
     std::size_t kept = std::min(waits_seen, k_waits_kept);
-    if (kept == 0 || waits_seen < at_least)
-        return std::nullopt;
     std::array<Clock::duration, k_waits_kept> sorted = waits;
     auto middle = sorted.begin() + static_cast<std::ptrdiff_t>(kept / 2);
     std::nth_element(sorted.begin(), middle, sorted.begin() + static_cast<std::ptrdiff_t>(kept));
-    return *middle;
+    median_wait = *middle;
 }
 
 std::unique_ptr<Job> Job::hedge_of(Job& original, std::uint64_t id) {

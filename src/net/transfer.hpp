@@ -37,13 +37,14 @@ struct HostState {
     bool warmed = false;
     bool waits_for_first = true; // plain HTTP
     // How long its recent exchanges waited for their response headers (the last
-    // k_waits_kept), for hedging.
+    // k_waits_kept), for hedging, and their median once k_waits_needed were seen: worked
+    // out once per answer, where the network thread asks for it on every turn of its loop.
     static constexpr std::size_t k_waits_kept = 32;
+    static constexpr std::size_t k_waits_needed = 8;
     std::array<Clock::duration, k_waits_kept> waits{};
     std::size_t waits_seen = 0;
-    void record_wait(Clock::duration wait) { waits[waits_seen++ % k_waits_kept] = wait; }
-    // The median of the waits kept; nullopt before `at_least` were seen.
-    std::optional<Clock::duration> median_wait(std::size_t at_least) const;
+    std::optional<Clock::duration> median_wait;
+    void record_wait(Clock::duration wait);
 };
 
 // Why the client itself cut an exchange short.

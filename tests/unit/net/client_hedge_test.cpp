@@ -65,7 +65,8 @@ TEST(ClientHedge, TheFirstExchangeWinsWhenItAnswersFirst) {
     FaultServer server;
     Client client(hedging_options());
     warm_up(client, server);
-    server.script("/doc", {after(400ms, Reply::ok("first")), after(20s, Reply::ok("second"))});
+    // 1 s leaves the hedge, due after 100 ms, time to start even on a loaded machine.
+    server.script("/doc", {after(1s, Reply::ok("first")), after(20s, Reply::ok("second"))});
     EXPECT_EQ(client.fetch(hedged(server.url("/doc"))).body, "first");
     EXPECT_EQ(server.request_count("/doc"), 2u);
     EXPECT_EQ(client.statistics().hedged, 1u);
@@ -76,7 +77,7 @@ TEST(ClientHedge, AFailedHedgeLeavesTheFirstExchangeAlone) {
     Client client(hedging_options());
     warm_up(client, server);
     // The hedge's 503 would be retried for a request of its own; a hedge is dropped instead.
-    server.script("/doc", {after(400ms, Reply::ok("first")), Reply::status_only(503)});
+    server.script("/doc", {after(1s, Reply::ok("first")), Reply::status_only(503)});
     EXPECT_EQ(client.fetch(hedged(server.url("/doc"))).body, "first");
     EXPECT_EQ(server.request_count("/doc"), 2u);
 }
@@ -86,8 +87,7 @@ TEST(ClientHedge, AFailedFirstExchangeHandsTheRequestToItsHedge) {
     Client client(hedging_options());
     warm_up(client, server);
     // No retries: alone, the first exchange's 503 would fail the request.
-    server.script("/doc",
-                  {after(300ms, Reply::status_only(503)), after(600ms, Reply::ok("second"))});
+    server.script("/doc", {after(1s, Reply::status_only(503)), after(1500ms, Reply::ok("second"))});
     Response response = client.fetch(hedged(server.url("/doc"), 0));
     EXPECT_EQ(response.body, "second");
     EXPECT_EQ(server.request_count("/doc"), 2u);
