@@ -34,11 +34,6 @@ int archive_read_support_format_tar(struct archive* a) {
     return real(a);
 }
 
-int archive_read_support_filter_gzip(struct archive* a) {
-    CAIRN_LAZY_REAL(k_archive, archive_read_support_filter_gzip);
-    return real(a);
-}
-
 int archive_read_support_filter_xz(struct archive* a) {
     CAIRN_LAZY_REAL(k_archive, archive_read_support_filter_xz);
     return real(a);
@@ -53,11 +48,6 @@ int archive_read_open(struct archive* a, void* client_data, archive_open_callbac
                       archive_read_callback* read, archive_close_callback* close) {
     CAIRN_LAZY_REAL(k_archive, archive_read_open);
     return real(a, client_data, open, read, close);
-}
-
-int archive_read_open_memory(struct archive* a, const void* buffer, size_t size) {
-    CAIRN_LAZY_REAL(k_archive, archive_read_open_memory);
-    return real(a, buffer, size);
 }
 
 int archive_read_next_header(struct archive* a, struct archive_entry** entry) {

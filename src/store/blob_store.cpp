@@ -3,10 +3,11 @@
 //
 // Durability: a blob is never fsynced. The link into place is atomic, so a killed process
 // leaves either no blob or a whole one; a power loss may leave a torn one under its name,
-// and that is caught where every stored blob is read again: unpacking hashes the bytes
-// against the digest, quarantines a mismatch, and the install fetches it again (offline:
-// Code::cache_corrupt). One fsync per blob, and one per folder, cost about as much as the
-// whole download of a small package (7 ms each on a virtio disk).
+// and that is caught where a stored blob is read again by a later process: unpacking
+// hashes the bytes against the digest, quarantines a mismatch, and the install fetches it
+// again (offline: Code::cache_corrupt). (The process that wrote a blob does not hash it
+// again while it is unchanged: store.hpp.) One fsync per blob, and one per folder, cost about as
+// much as the whole download of a small package (7 ms each on a virtio disk).
 #include "fs_ops.hpp"
 
 #include "cairn/core/error.hpp"
@@ -129,6 +130,7 @@ BlobInfo BlobWriter::commit() {
     // link() never replaces: the first complete copy wins, later ones are dropped.
     if (::link(m_temp.c_str(), info.path.c_str()) == 0) {
         discard();
+        m_store->remember_written(info.path);
         return info;
     }
     int err = errno;
@@ -146,6 +148,7 @@ BlobInfo BlobWriter::commit() {
         }
         m_temp.clear();
         info.already_present = false;
+        m_store->remember_written(info.path);
     }
     discard();
     return info;
@@ -187,6 +190,35 @@ BlobInfo Store::add_blob_file(const Digest& expected, const fs::path& file) cons
         writer.write(std::span<const std::byte>(buffer.data(), static_cast<std::size_t>(n)));
     }
     return writer.commit();
+}
+
+std::optional<Store::WrittenBlob> Store::identify(const fs::path& path) {
+    struct stat st {};
+    if (::lstat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode))
+        return std::nullopt;
+    return WrittenBlob{static_cast<std::uint64_t>(st.st_dev), static_cast<std::uint64_t>(st.st_ino),
+                       static_cast<std::uint64_t>(st.st_size),
+                       static_cast<std::uint64_t>(st.st_mtim.tv_sec) * 1'000'000'000u +
+                           static_cast<std::uint64_t>(st.st_mtim.tv_nsec)};
+}
+
+void Store::remember_written(const fs::path& path) const {
+    if (auto identity = identify(path)) {
+        std::lock_guard lock(m_written_mutex);
+        m_written[path.string()] = *identity;
+    }
+}
+
+bool Store::written_here_unchanged(const fs::path& path) const {
+    std::optional<WrittenBlob> written;
+    {
+        std::lock_guard lock(m_written_mutex);
+        auto it = m_written.find(path.string());
+        if (it == m_written.end())
+            return false;
+        written = it->second;
+    }
+    return identify(path) == written;
 }
 
 bool Store::contains_blob(const Digest& digest) const {

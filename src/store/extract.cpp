@@ -3,10 +3,11 @@
 // O_NOFOLLOW in a tree where no symbolic link exists until the last entry has been read.
 #include "cairn/store/extract.hpp"
 
+#include "content_hash.hpp"
 #include "file_writers.hpp"
 #include "fs_ops.hpp"
+#include "gzip_inflater.hpp"
 #include "tree_manifest.hpp"
-#include "whole_inflate.hpp"
 
 #include "cairn/core/error.hpp"
 #include "cairn/core/text.hpp"
@@ -35,32 +36,60 @@ namespace fs = std::filesystem;
 
 constexpr int k_max_link_hops = 40;
 
-// Reads the archive file for libarchive, hashing and counting what it hands over.
+// Reads the archive file for libarchive, hashing and counting the file's bytes; a gzip
+// archive is inflated here (gzip_inflater.hpp) and libarchive reads the tar inside.
 struct Source {
     int fd = -1;
-    std::vector<std::uint8_t> buffer = std::vector<std::uint8_t>(1 << 18);
+    std::vector<std::uint8_t> buffer;
     std::optional<Hasher> hasher;
-    std::uint64_t consumed = 0;
-    int error = 0;
+    std::uint64_t consumed = 0; // bytes of the file read
+    int error = 0;              // errno of a failed read
+    std::unique_ptr<detail::GzipInflater> gzip;
 };
 
-la_ssize_t read_source(struct archive*, void* data, const void** out) {
-    auto* source = static_cast<Source*>(data);
+// The file's next bytes, hashed and counted: how many, 0 at its end, -1 when the read
+// failed (Source::error).
+std::ptrdiff_t read_file(Source& source, std::uint8_t* into, std::size_t size) {
     for (;;) {
-        ssize_t n = ::read(source->fd, source->buffer.data(), source->buffer.size());
+        ssize_t n = ::read(source.fd, into, size);
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0) {
-            source->error = errno;
+            source.error = errno;
             return -1;
         }
-        *out = source->buffer.data();
-        source->consumed += static_cast<std::uint64_t>(n);
-        if (source->hasher)
-            source->hasher->update(
-                std::span<const std::uint8_t>(source->buffer.data(), static_cast<std::size_t>(n)));
+        source.consumed += static_cast<std::uint64_t>(n);
+        if (source.hasher)
+            source.hasher->update(std::span<const std::uint8_t>(into, static_cast<std::size_t>(n)));
         return n;
     }
+}
+
+la_ssize_t read_source(struct archive*, void* data, const void** out) {
+    auto* source = static_cast<Source*>(data);
+    if (source->gzip) {
+        auto inflated = source->gzip->next();
+        if (!inflated)
+            return -1;
+        *out = inflated->data();
+        return static_cast<la_ssize_t>(inflated->size());
+    }
+    if (source->buffer.empty())
+        source->buffer.resize(1 << 18);
+    *out = source->buffer.data();
+    return read_file(*source, source->buffer.data(), source->buffer.size());
+}
+
+// Why libarchive failed: the inflater's finding or the failed read first, as libarchive
+// only knows that its read callback failed.
+std::string read_failure(struct archive* a, const Source& source,
+                         const char* otherwise = "unknown libarchive error") {
+    if (source.gzip && !source.gzip->failure().empty())
+        return source.gzip->failure();
+    if (source.error)
+        return fmt::format("reading the archive failed: {}", std::strerror(source.error));
+    const char* said = archive_error_string(a);
+    return said ? said : otherwise;
 }
 
 struct ArchiveDeleter {
@@ -126,6 +155,10 @@ public:
     ExtractResult run(const fs::path& archive_path);
 
 private:
+    void read_archive(Source& source); // the entries, into the tree
+    // With ExtractOptions::expected, reads the rest of the file and throws
+    // Error(Code::cache_corrupt) when the bytes do not hash to it.
+    void check_digest(Source& source) const;
     void process(struct archive* a, struct archive_entry* e, const Source& source);
     std::vector<std::string> entry_path(std::string_view raw) const;
     void make_parents(std::string_view raw, const std::vector<std::string>& parts);
@@ -145,7 +178,7 @@ private:
     struct ReadData {
         std::uint64_t size = 0;
         std::uint64_t final_hole = 0;
-        std::string sha256;
+        std::string content; // ContentHasher's hex
     };
     template <typename Put>
     ReadData read_data(struct archive* a, struct archive_entry* e, std::string_view raw,
@@ -230,7 +263,7 @@ void Extractor::check_limits(std::string_view raw, std::uint64_t extra, const So
 template <typename Put>
 Extractor::ReadData Extractor::read_data(struct archive* a, struct archive_entry* e,
                                          std::string_view raw, const Source& source, Put&& put) {
-    Hasher hasher(DigestAlgorithm::sha256);
+    detail::ContentHasher hasher;
     std::vector<std::uint8_t> zeros;
     auto hash_zeros = [&](std::uint64_t count) {
         if (zeros.empty() && count > 0)
@@ -253,8 +286,7 @@ Extractor::ReadData Extractor::read_data(struct archive* a, struct archive_entry
             break;
         if (rc != ARCHIVE_OK && rc != ARCHIVE_WARN)
             throw entry_error(Code::archive_invalid, raw, "cannot be read",
-                              archive_error_string(a) ? archive_error_string(a)
-                                                      : "unknown libarchive error");
+                              read_failure(a, source));
         // Sparse holes arrive as gaps between offsets: they count toward the limits like
         // the zeros they are, and are hashed as zeros.
         auto at = static_cast<std::uint64_t>(offset);
@@ -279,7 +311,7 @@ Extractor::ReadData Extractor::read_data(struct archive* a, struct archive_entry
         hash_zeros(read.final_hole);
         read.size = declared_size;
     }
-    read.sha256 = hasher.finish().hex();
+    read.content = hasher.hex();
     return read;
 }
 
@@ -329,7 +361,7 @@ void Extractor::write_file(struct archive* a, struct archive_entry* e, std::stri
     entry.kind = EntryKind::file;
     entry.mode = mode;
     entry.size = read.size;
-    entry.content = std::move(read.sha256);
+    entry.content = std::move(read.content);
     m_nodes[rel] = entry;
 }
 
@@ -520,24 +552,55 @@ ExtractResult Extractor::run(const fs::path& archive_path) {
     } closer{source.fd};
     if (m_options.expected)
         source.hasher.emplace(m_options.expected->algorithm());
+    try {
+        read_archive(source);
+    } catch (const Error&) {
+        // A blob damaged on disk reads as a damaged archive: its digest tells which it is.
+        check_digest(source);
+        throw;
+    }
+    check_digest(source);
+    ExtractResult result{detail::manifest_digest(m_nodes)};
+    result.entries = m_entries;
+    result.bytes = m_bytes;
+    for (const auto& [rel, entry] : m_nodes)
+        if (entry.kind == EntryKind::file)
+            ++result.files;
+    return result;
+}
 
+void Extractor::check_digest(Source& source) const {
+    if (!source.hasher)
+        return;
+    // Bytes after the tar's end marker belong to the blob's digest too.
+    std::vector<std::uint8_t> rest(1 << 16);
+    while (read_file(source, rest.data(), rest.size()) > 0) {
+    }
+    Digest actual = source.hasher->finish();
+    if (actual != *m_options.expected) {
+        Error error(Code::cache_corrupt, "the stored archive does not match its digest");
+        error.caused_by(fmt::format("expected {}, the bytes hash to {}", m_options.expected->sri(),
+                                    actual.sri()));
+        throw error;
+    }
+}
+
+void Extractor::read_archive(Source& source) {
     std::unique_ptr<struct archive, ArchiveDeleter> a(archive_read_new());
     archive_read_support_format_tar(a.get());
-    archive_read_support_filter_gzip(a.get());
     archive_read_support_filter_zstd(a.get());
     archive_read_support_filter_xz(a.get());
-    // Most npm tarballs: inflated whole by libdeflate (2.6 times zlib's speed), then read
-    // as a plain tar; the rest as a stream.
-    std::optional<detail::Inflated> inflated = detail::inflate_whole(
-        source.fd, source.hasher ? &*source.hasher : nullptr, m_options.limits);
-    if (inflated)
-        source.consumed = inflated->compressed_size;
-    int opened = inflated ? archive_read_open_memory(a.get(), inflated->bytes.get(), inflated->size)
-                          : archive_read_open(a.get(), &source, nullptr, read_source, nullptr);
-    if (opened != ARCHIVE_OK) {
+    // gzip (nearly every npm tarball) is inflated here, faster than libarchive's zlib.
+    std::uint8_t head[2] = {};
+    if (::pread(source.fd, head, sizeof head, 0) == static_cast<ssize_t>(sizeof head) &&
+        detail::GzipInflater::is_gzip(head))
+        source.gzip =
+            std::make_unique<detail::GzipInflater>([&source](std::uint8_t* into, std::size_t size) {
+                return read_file(source, into, size);
+            });
+    if (archive_read_open(a.get(), &source, nullptr, read_source, nullptr) != ARCHIVE_OK) {
         Error error(Code::archive_invalid, "the archive cannot be read");
-        error.caused_by(archive_error_string(a.get()) ? archive_error_string(a.get())
-                                                      : "not a tar archive");
+        error.caused_by(read_failure(a.get(), source, "not a tar archive"));
         throw error;
     }
     if (::mkdir(m_root.c_str(), 0700) != 0)
@@ -554,8 +617,7 @@ ExtractResult Extractor::run(const fs::path& archive_path) {
         // ARCHIVE_RETRY (a damaged header libarchive could skip) is an error here: skipping
         // would make cairn's listing differ from other tools'.
         if (rc != ARCHIVE_OK && rc != ARCHIVE_WARN) {
-            std::string cause = archive_error_string(a.get()) ? archive_error_string(a.get())
-                                                              : "unknown libarchive error";
+            std::string cause = read_failure(a.get(), source);
             if (m_entries == 0) {
                 Error error(Code::archive_invalid, "the archive cannot be read");
                 error.caused_by(cause);
@@ -571,27 +633,20 @@ ExtractResult Extractor::run(const fs::path& archive_path) {
         throw Error(Code::archive_invalid, "the archive has no entries");
     finish_links();
 
-    if (source.hasher) {
-        // Trailing bytes after the tar end marker belong to the blob's digest too.
-        const void* ignored = nullptr;
-        while (read_source(nullptr, &source, &ignored) > 0) {
-        }
-        Digest actual = source.hasher->finish();
-        if (actual != *m_options.expected) {
-            Error error(Code::cache_corrupt, "the stored archive does not match its digest");
-            error.caused_by(fmt::format("expected {}, the bytes hash to {}",
-                                        m_options.expected->sri(), actual.sri()));
-            throw error;
+    // libarchive stops at the tar's end marker: the rest of a gzip member is inflated (and
+    // dropped) for its trailer to be checked.
+    if (source.gzip) {
+        for (;;) {
+            auto rest = source.gzip->next();
+            if (!rest) {
+                Error error(Code::archive_invalid, "the archive cannot be read to its end");
+                error.caused_by(read_failure(a.get(), source));
+                throw error;
+            }
+            if (rest->empty())
+                break;
         }
     }
-    ExtractResult result{detail::manifest_digest(m_nodes)};
-    result.inflated_whole = inflated.has_value();
-    result.entries = m_entries;
-    result.bytes = m_bytes;
-    for (const auto& [rel, entry] : m_nodes)
-        if (entry.kind == EntryKind::file)
-            ++result.files;
-    return result;
 }
 
 } // namespace

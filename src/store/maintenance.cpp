@@ -12,6 +12,8 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <tuple>
+
 namespace cairn::store {
 
 namespace fs = std::filesystem;
@@ -166,15 +168,26 @@ GcReport gc_store(const Store& store) {
                 ? fs::path(entry.string().substr(0, entry.string().size() - k_marker_suffix.size()))
                 : entry;
         std::error_code ec;
-        bool tree_there = fs::exists(fs::symlink_status(tree, ec));
-        bool marker_there = fs::exists(marker_of(tree), ec);
-        if (tree_there == marker_there)
+        // A marker of an older layout (unpack_marker.hpp) vouches for nothing any more.
+        auto state = [&] {
+            bool tree_there = fs::exists(fs::symlink_status(tree, ec));
+            bool marker_there = fs::exists(marker_of(tree), ec);
+            bool outdated = marker_there && !detail::marker_is_current(marker_of(tree));
+            return std::tuple{tree_there, marker_there, outdated};
+        };
+        auto [tree_there, marker_there, outdated] = state();
+        if (tree_there == marker_there && !outdated)
             continue;
         auto lock = store.try_lock_entry("unpack-" + tree.filename().string());
         if (!lock)
             continue; // being unpacked right now
-        tree_there = fs::exists(fs::symlink_status(tree, ec));
-        marker_there = fs::exists(marker_of(tree), ec);
+        std::tie(tree_there, marker_there, outdated) = state();
+        if (outdated) {
+            fs::remove(marker_of(tree), ec); // first: from then on nothing trusts the tree
+            marker_there = false;
+            if (!tree_there)
+                ++report.trees_removed;
+        }
         if (tree_there && !marker_there) {
             report.bytes_freed += detail::disk_usage(tree).bytes;
             detail::remove_tree(tree);

@@ -1,5 +1,6 @@
 #include "tree_manifest.hpp"
 
+#include "content_hash.hpp"
 #include "fs_ops.hpp"
 
 #include "cairn/store/extract.hpp"
@@ -19,7 +20,7 @@ std::string file_content_hex(const fs::path& path) {
     int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0)
         throw io_error("read", path, errno);
-    Hasher hasher(DigestAlgorithm::sha256);
+    ContentHasher hasher;
     try {
         read_chunks(fd, path, 1 << 16, [&](std::string_view bytes) {
             hasher.update(bytes);
@@ -30,7 +31,7 @@ std::string file_content_hex(const fs::path& path) {
         throw;
     }
     ::close(fd);
-    return hasher.finish().hex();
+    return hasher.hex();
 }
 
 void scan(const fs::path& root, const std::string& prefix, Manifest& out) {
@@ -75,7 +76,7 @@ void scan(const fs::path& root, const std::string& prefix, Manifest& out) {
 
 Digest manifest_digest(const Manifest& manifest) {
     Hasher hasher(DigestAlgorithm::sha256);
-    hasher.update("cairn-tree-manifest 1\n");
+    hasher.update("cairn-tree-manifest 2\n"); // 1: sha256 file contents
     for (const auto& [path, entry] : manifest) {
         std::string line;
         switch (entry.kind) {

@@ -17,7 +17,7 @@ struct ManifestEntry {
     EntryKind kind = EntryKind::file;
     unsigned mode = 0;      // permission bits (directories and files)
     std::uint64_t size = 0; // files
-    std::string content;    // files: sha256 hex of the bytes
+    std::string content;    // files: XXH3-128 hex of the bytes (content_hash.hpp)
     std::string target;     // links
 };
 

@@ -23,8 +23,19 @@ namespace fs = std::filesystem;
 namespace detail {
 
 std::string format_marker(const UnpackMarker& marker) {
-    return fmt::format("cairn-unpacked 1\nblob {}\nmanifest {}\nfiles {}\nbytes {}\n",
+    return fmt::format("{}blob {}\nmanifest {}\nfiles {}\nbytes {}\n", k_marker_header,
                        marker.blob.sri(), marker.manifest.sri(), marker.files, marker.bytes);
+}
+
+bool marker_is_current(const fs::path& path, int dir) {
+    int fd = ::openat(dir < 0 ? AT_FDCWD : dir, path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0)
+        return false;
+    char header[k_marker_header.size()];
+    ssize_t got = ::pread(fd, header, sizeof header, 0);
+    ::close(fd);
+    return got == static_cast<ssize_t>(sizeof header) &&
+           std::string_view(header, sizeof header) == k_marker_header;
 }
 
 std::optional<UnpackMarker> read_marker(const fs::path& path) {
@@ -56,7 +67,7 @@ std::optional<UnpackMarker> read_marker(const fs::path& path) {
         std::string_view value = space == std::string_view::npos ? "" : line.substr(space + 1);
         try {
             if (key == "cairn-unpacked")
-                header = value == "1";
+                header = std::string(key) + " " + std::string(value) + "\n" == k_marker_header;
             else if (key == "blob")
                 blob = Digest::parse(value);
             else if (key == "manifest")
@@ -90,19 +101,11 @@ std::optional<fs::path> Store::complete_tree(const Digest& digest, StripComponen
     // The marker is written atomically and last (unpack()): there, and of this format, it
     // vouches for the tree. Its first line is checked (what find_unpacked() and unpack()
     // would reject is not linked from), the rest is not parsed.
-    constexpr std::string_view k_header = "cairn-unpacked 1\n";
     int dir = unpacked_fd();
     if (dir < 0)
         return std::nullopt;
     std::string name = unpacked_name(digest, strip);
-    int fd = ::openat(dir, (name + ".complete").c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-    if (fd < 0)
-        return std::nullopt;
-    char header[k_header.size()];
-    ssize_t got = ::pread(fd, header, sizeof header, 0);
-    ::close(fd);
-    if (got != static_cast<ssize_t>(sizeof header) ||
-        std::string_view(header, sizeof header) != k_header)
+    if (!detail::marker_is_current(name + ".complete", dir))
         return std::nullopt;
     struct stat st {};
     if (::fstatat(dir, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISDIR(st.st_mode))
@@ -127,7 +130,8 @@ UnpackedTree Store::unpack(const Digest& digest, const UnpackOptions& options) c
     ExtractOptions extract;
     extract.limits = options.limits;
     extract.strip = options.strip;
-    extract.expected = digest;
+    if (!written_here_unchanged(*blob)) // else hashed on its way in, moments ago
+        extract.expected = digest;
     ExtractResult result = [&] {
         try {
             return extract_archive(*blob, staging, extract);

@@ -54,17 +54,12 @@ struct ExtractOptions {
 };
 
 struct ExtractResult {
-    // sha256 over the sorted listing of the tree (paths, types, modes, sizes, content
-    // sha256, link targets): what `cairn cache verify` recomputes from the disk.
+    // sha256 over the sorted listing of the tree (paths, types, modes, sizes, each file's
+    // XXH3-128, link targets): what `cairn cache verify` recomputes from the disk.
     Digest manifest;
     std::uint64_t entries = 0;
     std::uint64_t files = 0;
     std::uint64_t bytes = 0;
-    // How the archive was read: a gzip archive inflated whole in memory (libdeflate), or
-    // a stream through libarchive's filters (any other archive, or one the whole-buffer
-    // inflation did not take: several gzip members, trailing bytes, damage, sizes beyond
-    // the limits).
-    bool inflated_whole = false;
 };
 
 // Extracts `archive` into `destination`, which must not exist yet; on error nothing is

@@ -1,4 +1,4 @@
-// libcurl, libarchive and libcrypto are loaded on first use: not before, once after,
+// libcurl, libarchive, ISA-L and libcrypto are loaded on first use: not before, once after,
 // with a clear error when a library or a function is missing, and with every kind of
 // variadic curl option passed through unchanged.
 #include "cairn/core/digest.hpp"
@@ -9,8 +9,10 @@
 #include <archive_entry.h>
 #include <curl/curl.h>
 #include <gtest/gtest.h>
+#include <isa-l/igzip_lib.h>
 #include <openssl/evp.h>
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -22,6 +24,7 @@ namespace {
 const bool k_curl_at_start = is_loaded(libcurl.soname);
 const bool k_archive_at_start = is_loaded(libarchive.soname);
 const bool k_crypto_at_start = is_loaded(libcrypto.soname);
+const bool k_isal_at_start = is_loaded(libisal.soname);
 
 std::size_t ignore_body(char*, std::size_t size, std::size_t count, void*) {
     return size * count;
@@ -45,6 +48,25 @@ TEST(Lazy, ArchiveIsLoadedByItsFirstCallOnly) {
     EXPECT_EQ(archive_read_support_format_tar(reader), ARCHIVE_OK);
     EXPECT_EQ(archive_read_free(reader), ARCHIVE_OK);
     EXPECT_TRUE(is_loaded(libarchive.soname));
+}
+
+TEST(Lazy, IsalIsLoadedByItsFirstCallOnly) {
+    EXPECT_FALSE(k_isal_at_start) << libisal.soname << " was loaded at start";
+    // A gzip member of "hi" (one stored deflate block).
+    unsigned char gz[] = {0x1f, 0x8b, 8,   0,   0,    0,    0,    0,    0, 0xff, 1, 2, 0,
+                          0xfd, 0xff, 'h', 'i', 0xac, 0x2a, 0x93, 0xd8, 2, 0,    0, 0};
+    auto state = std::make_unique<inflate_state>();
+    isal_inflate_init(state.get());
+    state->crc_flag = ISAL_GZIP;
+    state->next_in = gz;
+    state->avail_in = sizeof gz;
+    unsigned char out[8] = {};
+    state->next_out = out;
+    state->avail_out = sizeof out;
+    EXPECT_EQ(isal_inflate(state.get()), ISAL_DECOMP_OK);
+    EXPECT_EQ(state->block_state, ISAL_BLOCK_FINISH);
+    EXPECT_EQ(std::string(reinterpret_cast<char*>(out), sizeof out - state->avail_out), "hi");
+    EXPECT_TRUE(is_loaded(libisal.soname));
 }
 
 TEST(Lazy, CryptoIsLoadedByTheFirstDigestOnly) {

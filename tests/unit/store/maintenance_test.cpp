@@ -104,6 +104,35 @@ TEST(Maintenance, GcRemovesWhatDeadProcessesLeftAndKeepsWhatLiveOnesHold) {
     EXPECT_TRUE(store.find_blob(filled.blob_b));
 }
 
+TEST(Maintenance, TreesOfAnOlderMarkerFormatAreUnpackedAgainOrRemovedByGc) {
+    // Version 1 markers vouch for manifests of sha256 file digests, which this cairn no
+    // longer computes.
+    TempDir tmp;
+    Store store(tmp / "s");
+    auto filled = fill(store);
+    UnpackOptions options;
+    options.strip = StripComponents::first;
+    fs::path marker = store.marker_path(filled.blob_a, StripComponents::first);
+    std::string text = read_file(marker);
+    ASSERT_TRUE(text.starts_with("cairn-unpacked 2\n"));
+    auto make_old = [&] { write_file(marker, "cairn-unpacked 1\n" + text.substr(17)); };
+
+    make_old();
+    EXPECT_FALSE(store.find_unpacked(filled.blob_a, StripComponents::first));
+    auto again = store.unpack(filled.blob_a, options); // replaces the tree, writes a new marker
+    EXPECT_FALSE(again.already_present);
+    EXPECT_EQ(read_file(marker), text);
+
+    make_old();
+    auto report = gc_store(store);
+    EXPECT_EQ(report.trees_removed, 1u);
+    EXPECT_FALSE(fs::exists(marker));
+    EXPECT_FALSE(fs::exists(filled.tree.path));
+    EXPECT_TRUE(store.find_blob(filled.blob_a)); // kept: the tree comes back from it
+    EXPECT_EQ(read_file(store.unpack(filled.blob_a, options).path / "index.js"),
+              "exports.x = 1;\n");
+}
+
 TEST(Maintenance, CleanKeepsOnlyTheVersionFile) {
     TempDir tmp;
     Store store(tmp / "s");
