@@ -376,20 +376,22 @@ NpmCrawlHooks prefetch_hooks(NpmMetadata& metadata, const resolve::npm::TreeOpti
     hooks.on_pick = [&metadata, &options, prefetch](std::string_view package,
                                                     const resolve::npm::NpmRelease& release) {
         using resolve::npm::platform_allows;
-        if (options.preferred.contains(std::string(package)) ||
-            !platform_allows(release.os, options.platform.os) ||
+        if (!platform_allows(release.os, options.platform.os) ||
             !platform_allows(release.cpu, options.platform.cpu) ||
             !platform_allows(release.libc, options.platform.libc))
-            return;
+            return false;
+        if (options.preferred.contains(std::string(package)))
+            return true; // the lockfile's release is what gets fetched
         auto source = metadata.source(package, release.version);
         if (!source || source->integrity.empty())
-            return;
+            return true;
         try {
             prefetch->add({source->tarball_url, Digest::parse_sri(source->integrity),
                            fmt::format("npm:{}@{}", package, release.version.to_string())});
         } catch (const Error&) {
             // a malformed integrity: the install meets (and reports) it if this is picked
         }
+        return true;
     };
     hooks.on_wait = [prefetch] { prefetch->poll(); };
     return hooks;

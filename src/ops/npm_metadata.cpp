@@ -159,26 +159,35 @@ void NpmMetadata::prefetch(std::span<const std::string> packages) {
 }
 
 void NpmMetadata::crawl(std::span<const resolve::npm::Edge> roots, const NpmCrawlHooks& hooks) {
-    // Per package: the specs seen and the versions whose dependencies were followed.
+    // Per package: the specs seen, the versions whose dependencies were followed, and those
+    // told to on_pick. A spec is "likely" when some release that will probably be installed
+    // wants it (the root does): the releases of specs that only unlikely releases want are
+    // followed, for the resolver may need them, but not fetched ahead.
     struct Seen {
         std::set<std::string> specs;
+        std::set<std::string> likely_specs;
+        std::set<std::string> root_specs;
         std::set<std::string> followed;
+        std::set<std::string> told;
     };
     std::map<std::string, Seen, std::less<>> seen;
     std::deque<std::string> waiting;
     version::NpmRangeCache ranges({.loose = true}); // as the tree builder reads them
-    auto want = [&](const std::string& package, const std::string& spec) {
+    auto want = [&](const std::string& package, const std::string& spec, bool likely) {
         auto [it, fresh] = seen.try_emplace(package);
         bool new_spec = it->second.specs.insert(spec).second;
+        bool newly_likely = likely && it->second.likely_specs.insert(spec).second;
         if (fresh) {
             m_lookup->start(package);
             waiting.push_back(package);
-        } else if (new_spec && m_entries.contains(package)) {
+        } else if ((new_spec || newly_likely) && m_entries.contains(package)) {
             waiting.push_back(package); // answered already: follow the new spec's pick
         }
     };
-    for (const auto& edge : roots)
-        want(edge.package, edge.spec);
+    for (const auto& edge : roots) {
+        want(edge.package, edge.spec, true);
+        seen[edge.package].root_specs.insert(edge.spec);
+    }
     while (!waiting.empty()) {
         auto next = std::find_if(waiting.begin(), waiting.end(),
                                  [&](const std::string& p) { return m_lookup->ready(p); });
@@ -199,7 +208,7 @@ void NpmMetadata::crawl(std::span<const resolve::npm::Edge> roots, const NpmCraw
         if (!list)
             continue;
         Seen& s = seen[package];
-        for (const auto& spec : s.specs) {
+        auto pick_for = [&](const std::string& spec) {
             const NpmCandidate* pick = nullptr;
             const version::NpmRange* range = ranges.find(spec);
             std::optional<version::Version> tagged;
@@ -210,14 +219,35 @@ void NpmMetadata::crawl(std::span<const resolve::npm::Edge> roots, const NpmCraw
                 if (ok && (!pick || pick->version < r.version))
                     pick = &r;
             }
-            if (!pick || !s.followed.insert(pick->version.to_string()).second)
+            return pick;
+        };
+        // What the root's own edges pick goes to the top of node_modules, where npm reuses
+        // it for every other spec it satisfies: with typescript ~6.0.3 at the root, a
+        // peer's ">=4.8.4" installs no 7.x (a 10 MB platform package comes with it).
+        std::vector<version::Version> at_top;
+        for (const auto& spec : s.root_specs)
+            if (const NpmCandidate* pick = pick_for(spec))
+                at_top.push_back(pick->version);
+        for (const auto& spec : s.specs) {
+            const NpmCandidate* pick = pick_for(spec);
+            if (!pick)
+                continue;
+            const version::NpmRange* range = ranges.find(spec);
+            bool likely = s.likely_specs.contains(spec) &&
+                          std::none_of(at_top.begin(), at_top.end(), [&](const auto& v) {
+                              return range && v != pick->version && range->satisfies(v);
+                          });
+            std::string version = pick->version.to_string();
+            bool first = s.followed.insert(version).second;
+            bool tell = likely && s.told.insert(version).second;
+            if (!first && !tell)
                 continue;
             const NpmRelease& picked = details(package, *pick);
-            if (hooks.on_pick)
-                hooks.on_pick(package, picked);
+            if (tell && hooks.on_pick)
+                likely = hooks.on_pick(package, picked);
             for (const auto& dep : picked.dependencies)
                 if (!(dep.type == EdgeType::peer && dep.peer_optional))
-                    want(dep.package, dep.spec);
+                    want(dep.package, dep.spec, likely);
         }
     }
 }

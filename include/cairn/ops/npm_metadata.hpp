@@ -75,10 +75,14 @@ struct NpmMetadataOptions {
 };
 
 // What NpmMetadata::crawl tells as it goes: `on_pick` hears each release whose
-// dependencies are followed (to start fetching its artifact early); `on_wait` runs while
-// no answer is ready yet.
+// dependencies are followed and that will probably be installed (to start fetching its
+// artifact early), and answers whether it will (false: not on this platform, so neither
+// will what only it depends on). Not likely: a release that only releases not likely to
+// be installed depend on, and one whose spec the release a root edge picks satisfies too
+// (npm places the root's release at the top, where it serves that spec as well).
+// `on_wait` runs while no answer is ready yet.
 struct NpmCrawlHooks {
-    std::function<void(std::string_view package, const resolve::npm::NpmRelease&)> on_pick{};
+    std::function<bool(std::string_view package, const resolve::npm::NpmRelease&)> on_pick{};
     std::function<void()> on_wait{};
 };
 

@@ -134,6 +134,20 @@ TEST(Client, ShortBodyIsRetriedThenTruncated) {
     EXPECT_EQ(server.request_count("/short"), 3u);
 }
 
+TEST(Client, AnAbsurdContentLengthIsNoPromiseOfMemory) {
+    // The body's room is reserved from Content-Length, up to a cap: a petabyte announced
+    // before 40 bytes is a truncated download, not an allocation that fails.
+    FaultServer server;
+    Reply liar = Reply::ok(std::string(40, 'x'));
+    liar.content_length = std::uint64_t{1} << 50;
+    server.script("/liar", liar);
+    Client client;
+    Error error = error_of(client, get(server.url("/liar"), 0));
+    EXPECT_EQ(error.code(), Code::truncated);
+    server.script("/fine", Reply::ok(std::string(3000, 'y')));
+    EXPECT_EQ(client.fetch(get(server.url("/fine"))).body, std::string(3000, 'y'));
+}
+
 TEST(Client, ResetMidBodyIsTruncated) {
     FaultServer server;
     Reply reset = Reply::ok(std::string(100'000, 'r'));

@@ -10,6 +10,8 @@
 
 #include <gtest/gtest.h>
 
+#include <set>
+
 namespace cairn::ops {
 namespace {
 
@@ -183,6 +185,38 @@ TEST(NpmMetadata, CrawlFetchesTheGraphOfTheHighestSatisfyingReleases) {
     auto tree = resolve::npm::build_npm_tree(root, *provider, {});
     EXPECT_EQ(tree.nodes.size(), 5u);                   // root, top, mid, leaf, alias (mid again)
     EXPECT_EQ(provider->statistics().folder_reads, 3u); // nothing left to fetch
+}
+
+TEST(NpmMetadata, CrawlTellsTheReleasesLikelyToBeInstalled) {
+    Harness h;
+    h.fixture.add_version("ts", {.version = "6.0.3"});
+    h.fixture.add_version("ts",
+                          {.version = "7.0.2", .optional_dependencies = {{"ts-native", "7.0.2"}}});
+    h.fixture.add_version("ts-native", {.version = "7.0.2"});
+    h.fixture.add_version("plugin", {.version = "1.0.0",
+                                     .dependencies = {{"wasm-only", "^1"}},
+                                     .peer_dependencies = {{"ts", ">=4.8.4"}}});
+    h.fixture.add_version(
+        "wasm-only",
+        {.version = "1.0.0", .dependencies = {{"wasm-helper", "^1"}}, .cpu = {"wasm32"}});
+    h.fixture.add_version("wasm-helper", {.version = "1.0.0"});
+    h.fixture.write();
+    auto provider = h.provider(default_only(h.fixture.file_url()));
+    // "plugin" first: its peer's spec reaches ts before the root's own does.
+    std::vector<resolve::npm::Edge> root{{"plugin", "plugin", "^1", EdgeType::prod},
+                                         {"ts", "ts", "~6.0.0", EdgeType::dev}};
+    std::set<std::string> told;
+    NpmCrawlHooks hooks;
+    hooks.on_pick = [&](std::string_view package, const resolve::npm::NpmRelease& release) {
+        told.insert(std::string(package) + "@" + release.version.to_string());
+        return release.cpu.empty(); // wasm32 only: not on this machine
+    };
+    provider->crawl(root, hooks);
+    // Not ts 7 (the root's 6.0.3 serves the peer's ">=4.8.4"), nor what only it, or only a
+    // package of another platform, depends on.
+    EXPECT_EQ(told, (std::set<std::string>{"plugin@1.0.0", "ts@6.0.3", "wasm-only@1.0.0"}));
+    // Their metadata is read all the same: the resolver may still want them.
+    EXPECT_EQ(provider->statistics().packages, 5u);
 }
 
 TEST(NpmMetadata, TheShasumStandsInForAMissingIntegrity) {
