@@ -22,6 +22,7 @@
 #include <cerrno>
 #include <cstring>
 #include <deque>
+#include <exception>
 #include <memory>
 #include <optional>
 #include <utility>
@@ -45,6 +46,9 @@ struct Source {
     std::uint64_t consumed = 0; // bytes of the file read
     int error = 0;              // errno of a failed read
     std::unique_ptr<detail::GzipInflater> gzip;
+    // What the read callback caught: nothing may be thrown through libarchive's C frames
+    // (a library ISA-L function loaded on its first call can throw).
+    std::exception_ptr thrown;
 };
 
 // The file's next bytes, hashed and counted: how many, 0 at its end, -1 when the read
@@ -68,11 +72,16 @@ std::ptrdiff_t read_file(Source& source, std::uint8_t* into, std::size_t size) {
 la_ssize_t read_source(struct archive*, void* data, const void** out) {
     auto* source = static_cast<Source*>(data);
     if (source->gzip) {
-        auto inflated = source->gzip->next();
-        if (!inflated)
+        try {
+            auto inflated = source->gzip->next();
+            if (!inflated)
+                return -1;
+            *out = inflated->data();
+            return static_cast<la_ssize_t>(inflated->size());
+        } catch (...) {
+            source->thrown = std::current_exception();
             return -1;
-        *out = inflated->data();
-        return static_cast<la_ssize_t>(inflated->size());
+        }
     }
     if (source->buffer.empty())
         source->buffer.resize(1 << 18);
@@ -81,9 +90,11 @@ la_ssize_t read_source(struct archive*, void* data, const void** out) {
 }
 
 // Why libarchive failed: the inflater's finding or the failed read first, as libarchive
-// only knows that its read callback failed.
+// only knows that its read callback failed. What the callback caught is thrown again.
 std::string read_failure(struct archive* a, const Source& source,
                          const char* otherwise = "unknown libarchive error") {
+    if (source.thrown)
+        std::rethrow_exception(source.thrown);
     if (source.gzip && !source.gzip->failure().empty())
         return source.gzip->failure();
     if (source.error)
