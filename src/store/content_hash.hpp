@@ -12,8 +12,8 @@
 // from libxxhash. A manifest guards an unpacked tree against damage (a write torn by a
 // power loss, a file edited through one of its hard links in some node_modules), not
 // against someone who can write to the store and so could rewrite the marker as well: it
-// needs no cryptographic hash. sha256 took 123 ms of CPU for the 210 MB of the medium
-// bench project's trees; XXH3 takes a tenth of that.
+// needs no cryptographic hash. Over the 210 MB of the medium bench project's trees, in a
+// C loop: sha256 123 ms, XXH3 46 ms (bound by memory more than by the hash).
 namespace cairn::store::detail {
 
 class ContentHasher {
