@@ -208,9 +208,9 @@ void NpmMetadata::crawl(std::span<const resolve::npm::Edge> roots, const NpmCraw
         if (!list)
             continue;
         Seen& s = seen[package];
-        auto pick_for = [&](const std::string& spec) {
+        // The highest release satisfying `spec` (`range`, its range; null for a dist-tag).
+        auto pick_for = [&](const std::string& spec, const version::NpmRange* range) {
             const NpmCandidate* pick = nullptr;
-            const version::NpmRange* range = ranges.find(spec);
             std::optional<version::Version> tagged;
             if (!range)
                 tagged = dist_tag(package, spec);
@@ -226,13 +226,13 @@ void NpmMetadata::crawl(std::span<const resolve::npm::Edge> roots, const NpmCraw
         // peer's ">=4.8.4" installs no 7.x (a 10 MB platform package comes with it).
         std::vector<version::Version> at_top;
         for (const auto& spec : s.root_specs)
-            if (const NpmCandidate* pick = pick_for(spec))
+            if (const NpmCandidate* pick = pick_for(spec, ranges.find(spec)))
                 at_top.push_back(pick->version);
         for (const auto& spec : s.specs) {
-            const NpmCandidate* pick = pick_for(spec);
+            const version::NpmRange* range = ranges.find(spec);
+            const NpmCandidate* pick = pick_for(spec, range);
             if (!pick)
                 continue;
-            const version::NpmRange* range = ranges.find(spec);
             bool likely = s.likely_specs.contains(spec) &&
                           std::none_of(at_top.begin(), at_top.end(), [&](const auto& v) {
                               return range && v != pick->version && range->satisfies(v);
