@@ -369,6 +369,8 @@ struct TreeCopier {
             break;
         }
         if (type == S_IFDIR) {
+            if (folder->depth == 0 && options.top_folders)
+                options.top_folders->emplace_back(name);
             if (::mkdirat(folder->dst, name, 0777) != 0 && errno != EEXIST)
                 throw io_error("create the folder", folder->shown_dst / name, errno);
             hand_out([copier = *this, folder, name = std::string(name),

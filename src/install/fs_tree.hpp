@@ -90,6 +90,8 @@ struct TreeCopyOptions {
     // When set, the names of the regular files at the tree's top are added to it, by the
     // thread calling copy_tree and before it returns (the top folder is listed there).
     std::vector<std::string>* top_files = nullptr;
+    // The same for the folders at the tree's top (skipped ones are not listed).
+    std::vector<std::string>* top_folders = nullptr;
 };
 
 // How many files of one folder a task copies at most (with TreeCopyOptions::spawn, when

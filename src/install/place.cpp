@@ -16,6 +16,8 @@
 #include <climits>
 #include <cstdlib>
 #include <functional>
+#include <map>
+#include <string_view>
 #include <vector>
 
 namespace cairn::install::detail {
@@ -96,6 +98,7 @@ struct Placement {
     std::vector<std::string> top_files; // the store tree's, listed while copying it
     Fd dst;
     std::atomic<std::size_t> pending{0}; // its tasks handed out and not yet finished
+    std::vector<Placement*> nested;      // hoisted: started once this one's folder is in place
 };
 
 // The package's folder, made (or opened when it exists). The spreader makes the folders of
@@ -137,10 +140,10 @@ Fd make_package_dir(Run& run, const Placement& placement) {
 // when there is none to take (the package is then linked here).
 std::optional<Fd> take_staged(Run& run, Placement& placement) {
     const Unit& unit = *placement.unit;
-    // Staged folders hold hard links, and nothing else goes into them: a package whose
-    // scripts may write into its folder is copied, and one with planned packages nested in
-    // it shares its folder with them.
-    if (!run.prelinked || unit.run_scripts || !placement.options.skip.empty())
+    // Staged folders hold hard links: a package whose scripts may write into its folder is
+    // copied. One with planned packages nested in it is taken unless it bundles what they
+    // replace (take() checks); they are placed once it is (UnitPlacer).
+    if (!run.prelinked || unit.run_scripts)
         return std::nullopt;
     auto [parent, name] = split_last(unit.package_dir);
     constexpr std::string_view k_node_modules = "node_modules";
@@ -153,9 +156,9 @@ std::optional<Fd> take_staged(Run& run, Placement& placement) {
     } else if (parent != k_node_modules) {
         return std::nullopt;
     }
-    auto taken =
-        run.prelinked->take(unit.first->source, parent_fd, name.c_str(),
-                            run.project / unit.package_dir, placement.top_files, run.counters);
+    auto taken = run.prelinked->take(unit.first->source, parent_fd, name.c_str(),
+                                     run.project / unit.package_dir, placement.options.skip,
+                                     placement.top_files, run.counters);
     if (taken)
         run.prelinked_taken.fetch_add(1);
     return taken;
@@ -313,21 +316,43 @@ public:
                         [this, &placement, task = std::move(task)] { step(placement, task); });
                 };
                 place_files(m_run, placement);
+                start_nested(placement);
                 return;
             }
             if (unit.status != UnitStatus::unchanged)
                 place_link(m_run, unit);
             read_link_info(m_run, unit);
+            start_nested(placement);
         });
     }
 
+    // Packages nested in another one start once its folder is in place: made first by one
+    // of them, it could not be taken from the Prelinker (nor spread, spread.hpp).
     void run(std::vector<Placement>& placements) {
-        for (auto& placement : placements)
-            m_queue.push_back([this, &placement] { start(placement); });
+        std::map<std::string_view, Placement*> by_dir;
+        if (!m_run.isolated())
+            for (auto& placement : placements)
+                by_dir.emplace(placement.unit->dir, &placement);
+        constexpr std::string_view k_nested = "/node_modules/";
+        for (auto& placement : placements) {
+            std::string_view dir = placement.unit->dir;
+            auto at = dir.rfind(k_nested);
+            auto parent =
+                at == std::string_view::npos ? by_dir.end() : by_dir.find(dir.substr(0, at));
+            if (parent != by_dir.end())
+                parent->second->nested.push_back(&placement);
+            else
+                m_queue.push_back([this, &placement] { start(placement); });
+        }
         m_queue.run(m_run.jobs);
     }
 
 private:
+    void start_nested(Placement& placement) {
+        for (Placement* nested : placement.nested)
+            m_queue.push_back([this, nested] { start(*nested); });
+    }
+
     // Runs one task of the unit; the last one to finish completes it.
     void step(Placement& placement, const std::function<void()>& task) {
         Unit& unit = *placement.unit;

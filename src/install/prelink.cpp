@@ -164,6 +164,7 @@ void Prelinker::Impl::stage(Tree& tree) {
         options.mode = detail::FileMode::hardlink;
         options.counters = &tree.counters;
         options.top_files = &tree.top_files;
+        options.top_folders = &tree.top_folders;
         options.spawn = [this, &tree](std::function<void()> task) {
             if (!m_queue.wants_tasks()) {
                 task();
@@ -202,8 +203,23 @@ void Prelinker::Impl::finish() {
         m_runner.join();
 }
 
+namespace {
+
+// Whether a path of `skip` ("node_modules/b") starts in one of the top folders listed.
+bool holds_any(const std::vector<std::string>& top_folders, const std::set<std::string>& skip) {
+    for (const auto& path : skip) {
+        std::string_view first = std::string_view(path).substr(0, path.find('/'));
+        if (std::find(top_folders.begin(), top_folders.end(), first) != top_folders.end())
+            return true;
+    }
+    return false;
+}
+
+} // namespace
+
 std::optional<Fd> Prelinker::Impl::take(const fs::path& source, int parent, const char* name,
-                                        const fs::path& shown, std::vector<std::string>& top_files,
+                                        const fs::path& shown, const std::set<std::string>& skip,
+                                        std::vector<std::string>& top_files,
                                         detail::CopyCounters& counters) {
     Tree* tree = nullptr;
     {
@@ -217,7 +233,7 @@ std::optional<Fd> Prelinker::Impl::take(const fs::path& source, int parent, cons
     tree->done.wait(false);
     // A tree whose tasks the staging threads dropped (pending above 0) is not complete.
     if (tree->pending.load() != 0 || tree->failed || !tree->staged ||
-        !m_spreader.move_into(*tree->staged, parent, name))
+        holds_any(tree->top_folders, skip) || !m_spreader.move_into(*tree->staged, parent, name))
         return std::nullopt;
     tree->placed = true;
     Fd fd(::openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));

@@ -12,6 +12,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -35,12 +36,14 @@ struct Prelinker::Impl {
 
     // Moves the staged tree of `source` to `name` in `parent` (never replacing anything
     // there) and returns the folder, open; nullopt when there is none (not added, taken
-    // already, or its staging failed) or the move failed (the caller then links it). Waits
-    // for the tree to be staged. Adds the names of the files at its top to `top_files`, and
-    // the files it holds to `counters`. `shown` names the place in messages. Thread-safe,
-    // after close().
+    // already, or its staging failed), when it holds a path of `skip` (TreeCopyOptions: a
+    // bundled package that one nested in the plan replaces) or when the move failed (the
+    // caller then links it). Waits for the tree to be staged. Adds the names of the files at
+    // its top to `top_files`, and the files it holds to `counters`. `shown` names the place
+    // in messages. Thread-safe, after close().
     std::optional<detail::Fd> take(const std::filesystem::path& source, int parent,
                                    const char* name, const std::filesystem::path& shown,
+                                   const std::set<std::string>& skip,
                                    std::vector<std::string>& top_files,
                                    detail::CopyCounters& counters);
 
@@ -63,6 +66,7 @@ private:
         detail::TreeCopyOptions options;
         detail::CopyCounters counters;
         std::vector<std::string> top_files;
+        std::vector<std::string> top_folders;
         std::atomic<std::size_t> pending{1}; // its copy's tasks not yet finished
         // Set when the last of them has finished, or when the staging threads stopped
         // (a queue that stopped early drops tasks: pending then never reaches 0).

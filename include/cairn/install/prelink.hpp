@@ -13,8 +13,8 @@
 // it waits, keeps the calling thread: the two overlap on a machine with two cores. When the
 // plan is known, materialize() moves each staged folder to where the plan puts that package
 // (one rename) as soon as it is staged, and links the rest as it always does: a package placed
-// twice, one whose scripts run (those are copies), one with planned packages nested in it (its
-// folder is shared), and any the resolver did not pick ahead.
+// twice, one whose scripts run (those are copies), one bundling a package that the plan nests
+// in it instead, and any the resolver did not pick ahead.
 //
 // Staged folders are nobody's. materialize() removes the ones no package of the plan takes
 // once it has placed the others (before the state file vouches for node_modules); all of

@@ -51,11 +51,12 @@ TEST_F(PrelinkTest, StagedTreesAreTakenWhereThePlanPutsThem) {
          {"@s/c", "node_modules/@s/c"},
          {"d", "node_modules/d"}});
     auto report = install_with(plan, prelinker.get());
-    // Taken: b@1, b@2 (nested), @s/c, and d at one of its two places. a shares its folder
-    // with the packages nested in it: linked in place, as is d's second copy.
-    EXPECT_EQ(report.prelinked, 4u);
+    // Taken: a, then the packages nested in it, b@1, @s/c, and d at one of its two places
+    // (its second copy is linked in place).
+    EXPECT_EQ(report.prelinked, 5u);
     EXPECT_EQ(report.added, 6u);
-    // x's staged folder and a's went with the placing, before the state was written.
+    // x's staged folder and d's second one went with the placing, before the state was
+    // written.
     EXPECT_EQ(listing(project / "node_modules"),
               (std::vector<std::string>{".bin",
                                         ".bin/c",
@@ -94,6 +95,38 @@ TEST_F(PrelinkTest, StagedTreesAreTakenWhereThePlanPutsThem) {
     EXPECT_EQ(stat_of(c / "cli.js").st_mode & 0777, 0644u);
     CAIRN_NEED_NODE();
     EXPECT_EQ(node_eval("require('a').dep + ' ' + require('b').version"), "2.0.0 1.0.0");
+}
+
+// A package bundling a package that the plan nests in it is linked in place, without the
+// bundled copy; its staged folder (which holds that copy) is not used.
+TEST_F(PrelinkTest, APackageBundlingWhatThePlanNestsIsLinkedInPlace) {
+    fs::path a = make_tree({"a",
+                            "1.0.0",
+                            "",
+                            {{"node_modules/b/package.json", R"({"name":"b","version":"0.1.0"})"},
+                             {"node_modules/b/index.js", "module.exports = 'bundled';"},
+                             {"node_modules/e/index.js", "module.exports = 'kept';"}},
+                            {}});
+    fs::path b = make_tree({"b", "2.0.0", "", {}, {}});
+    auto prelinker = Prelinker::for_new_node_modules(project, 2);
+    ASSERT_TRUE(prelinker);
+    prelinker->add(a);
+    prelinker->add(b);
+    auto plan = plan_of(
+        {package("node_modules/a", "a", "1.0.0", a, {{"b", "node_modules/a/node_modules/b"}}),
+         package("node_modules/a/node_modules/b", "b", "2.0.0", b)},
+        {{"a", "node_modules/a"}});
+    auto report = install_with(plan, prelinker.get());
+    EXPECT_EQ(report.prelinked, 1u); // b
+    EXPECT_EQ(report.added, 2u);
+    EXPECT_TRUE(same_inode(project / "node_modules/a/node_modules/b/index.js", b / "index.js"));
+    EXPECT_TRUE(fs::exists(project / "node_modules/a/node_modules/e/index.js"));
+    EXPECT_TRUE(same_inode(project / "node_modules/a/index.js", a / "index.js"));
+    for (const auto& entry : fs::directory_iterator(project / "node_modules/.cairn")) {
+        if (entry.is_directory()) {
+            EXPECT_TRUE(fs::is_empty(entry.path())) << entry.path();
+        }
+    }
 }
 
 TEST_F(PrelinkTest, TheIsolatedLayoutTakesThemToo) {
