@@ -368,11 +368,19 @@ std::string describe_root_difference(const lock::LockedRoot& manifest,
 
 // The crawl's picks, fetched while resolution goes on: those on this platform that no
 // lockfile prefers another version of (the lockfile's choice is what the resolver keeps).
+// They are picked for node's version once it is known (`node`, asked beside the crawl).
 NpmCrawlHooks prefetch_hooks(NpmMetadata& metadata, const resolve::npm::TreeOptions& options,
-                             detail::ArtifactPipeline* prefetch) {
+                             detail::ArtifactPipeline* prefetch,
+                             const std::shared_future<std::optional<version::Version>>& node) {
     NpmCrawlHooks hooks;
     if (!prefetch)
         return hooks;
+    hooks.node_version = [&node]() -> const version::Version* {
+        if (node.wait_for(std::chrono::seconds(0)) != std::future_status::ready)
+            return nullptr;
+        const auto& known = node.get();
+        return known ? &*known : nullptr;
+    };
     hooks.on_pick = [&metadata, &options, prefetch](std::string_view package,
                                                     const resolve::npm::NpmRelease& release) {
         using resolve::npm::platform_allows;
@@ -448,7 +456,7 @@ lock::Lockfile resolve_project(const NpmProjectContext& context, const NpmProjec
         detail::OverridingProvider overriding(project.manifest, base);
         auto edges = overriding.apply_to_root(detail::root_edges(project.manifest));
         if (!use_index) // fetch the whole graph's metadata at network speed
-            metadata.crawl(edges, prefetch_hooks(metadata, options, prefetch));
+            metadata.crawl(edges, prefetch_hooks(metadata, options, prefetch, node_version));
         options.node_version = node_version.get();
         auto tree = resolve::npm::build_npm_tree(edges, overriding, options);
         CombinedRecords records(&metadata, use_index ? &index : nullptr, project.lock);

@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <deque>
 #include <set>
+#include <tuple>
 
 namespace cairn::ops {
 
@@ -165,10 +166,12 @@ void NpmMetadata::crawl(std::span<const resolve::npm::Edge> roots, const NpmCraw
     // followed, for the resolver may need them, but not fetched ahead.
     struct Seen {
         std::set<std::string> specs;
+        std::vector<std::string> arrival; // the specs in the order they came (npm's, breadth first)
         std::set<std::string> likely_specs;
         std::set<std::string> root_specs;
         std::set<std::string> followed;
         std::set<std::string> told;
+        std::vector<version::Version> told_versions;
     };
     std::map<std::string, Seen, std::less<>> seen;
     std::deque<std::string> waiting;
@@ -176,6 +179,8 @@ void NpmMetadata::crawl(std::span<const resolve::npm::Edge> roots, const NpmCraw
     auto want = [&](const std::string& package, const std::string& spec, bool likely) {
         auto [it, fresh] = seen.try_emplace(package);
         bool new_spec = it->second.specs.insert(spec).second;
+        if (new_spec)
+            it->second.arrival.push_back(spec);
         bool newly_likely = likely && it->second.likely_specs.insert(spec).second;
         if (fresh) {
             m_lookup->start(package);
@@ -208,16 +213,35 @@ void NpmMetadata::crawl(std::span<const resolve::npm::Edge> roots, const NpmCraw
         if (!list)
             continue;
         Seen& s = seen[package];
-        // The highest release satisfying `spec` (`range`, its range; null for a dist-tag).
+        // The release the tree builder picks for `spec` (`range`, its range; null for a
+        // dist-tag): the `latest` tag's when it satisfies, is not deprecated and node runs
+        // it, else the highest satisfying, non-deprecated first, then those node runs. (On
+        // node 20, jest-dom's ^6.9.0 installs 6.9.1: 6.10.0 wants node 22.)
+        const version::Version* node = hooks.node_version ? hooks.node_version() : nullptr;
+        auto engine_ok = [&](const NpmCandidate& r) {
+            if (!node || r.engines_node.empty())
+                return true;
+            const version::NpmRange* engines = ranges.find(r.engines_node);
+            return !engines || engines->satisfies(*node);
+        };
+        std::optional<version::Version> latest = dist_tag(package, "latest");
         auto pick_for = [&](const std::string& spec, const version::NpmRange* range) {
             const NpmCandidate* pick = nullptr;
+            std::tuple<bool, bool> pick_rank;
             std::optional<version::Version> tagged;
             if (!range)
                 tagged = dist_tag(package, spec);
             for (const auto& r : *list) {
                 bool ok = range ? range->satisfies(r.version) : tagged && *tagged == r.version;
-                if (ok && (!pick || pick->version < r.version))
+                if (!ok)
+                    continue;
+                if (range && latest && r.version == *latest && !r.deprecated && engine_ok(r))
+                    return &r;
+                std::tuple<bool, bool> rank{!r.deprecated, engine_ok(r)};
+                if (!pick || pick_rank < rank || (pick_rank == rank && pick->version < r.version)) {
                     pick = &r;
+                    pick_rank = rank;
+                }
             }
             return pick;
         };
@@ -228,18 +252,27 @@ void NpmMetadata::crawl(std::span<const resolve::npm::Edge> roots, const NpmCraw
         for (const auto& spec : s.root_specs)
             if (const NpmCandidate* pick = pick_for(spec, ranges.find(spec)))
                 at_top.push_back(pick->version);
-        for (const auto& spec : s.specs) {
+        // So does the first release of a package placed anywhere (npm hoists it): a spec it
+        // satisfies is met there. With jsdom ^26 met first, a peer's "*" installs no other
+        // jsdom. Specs are taken in the order they came, as npm places breadth first.
+        auto served = [&](const version::NpmRange* range, const version::Version& picked) {
+            auto serves = [&](const version::Version& v) {
+                return range && v != picked && range->satisfies(v);
+            };
+            return std::any_of(at_top.begin(), at_top.end(), serves) ||
+                   std::any_of(s.told_versions.begin(), s.told_versions.end(), serves);
+        };
+        for (const auto& spec : s.arrival) {
             const version::NpmRange* range = ranges.find(spec);
             const NpmCandidate* pick = pick_for(spec, range);
             if (!pick)
                 continue;
-            bool likely = s.likely_specs.contains(spec) &&
-                          std::none_of(at_top.begin(), at_top.end(), [&](const auto& v) {
-                              return range && v != pick->version && range->satisfies(v);
-                          });
+            bool likely = s.likely_specs.contains(spec) && !served(range, pick->version);
             std::string version = pick->version.to_string();
             bool first = s.followed.insert(version).second;
             bool tell = likely && s.told.insert(version).second;
+            if (tell)
+                s.told_versions.push_back(pick->version);
             if (!first && !tell)
                 continue;
             const NpmRelease& picked = details(package, *pick);

@@ -78,12 +78,15 @@ struct NpmMetadataOptions {
 // dependencies are followed and that will probably be installed (to start fetching its
 // artifact early), and answers whether it will (false: not on this platform, so neither
 // will what only it depends on). Not likely: a release that only releases not likely to
-// be installed depend on, and one whose spec the release a root edge picks satisfies too
-// (npm places the root's release at the top, where it serves that spec as well).
-// `on_wait` runs while no answer is ready yet.
+// be installed depend on, and one whose spec a release placed earlier satisfies too (npm
+// places the first release of a package at the top, where it serves that spec as well).
+// `on_wait` runs while no answer is ready yet. `node_version`, when set, gives the node
+// version that releases' engines.node must admit, or null while it is not known yet: a
+// release is picked as the tree builder picks it.
 struct NpmCrawlHooks {
     std::function<bool(std::string_view package, const resolve::npm::NpmRelease&)> on_pick{};
     std::function<void()> on_wait{};
+    std::function<const version::Version*()> node_version{};
 };
 
 class NpmMetadata : public resolve::npm::NpmTreeProvider {

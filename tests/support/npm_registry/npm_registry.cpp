@@ -67,6 +67,8 @@ Json manifest(const std::string& name, const NpmFixtureVersion& v) {
         m["cpu"] = v.cpu;
     if (!v.libc.empty())
         m["libc"] = v.libc;
+    if (v.engines_node)
+        m["engines"] = Json{{"node", *v.engines_node}};
     return m;
 }
 

@@ -29,6 +29,7 @@ struct NpmFixtureVersion {
     std::map<std::string, std::string> bin{};
     std::map<std::string, std::string> scripts{};
     std::vector<std::string> os{}, cpu{}, libc{};
+    std::optional<std::string> engines_node{}; // engines.node
     std::optional<std::string> deprecated{};
     std::optional<std::string> time{}; // time[version], ISO 8601 ("2024-01-02T03:04:05.000Z")
     // Files under package/ besides package.json; when none is named "index.js", an

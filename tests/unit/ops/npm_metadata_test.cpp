@@ -219,6 +219,48 @@ TEST(NpmMetadata, CrawlTellsTheReleasesLikelyToBeInstalled) {
     EXPECT_EQ(provider->statistics().packages, 5u);
 }
 
+// The crawl tells the release the tree builder will pick: the `latest` tag's, one that this
+// node runs, and none for a spec that a release told before satisfies (npm places that one
+// first, at the top, where the spec finds it).
+TEST(NpmMetadata, CrawlTellsWhatTheTreeBuilderWillPick) {
+    Harness h;
+    h.fixture.add_version(
+        "env", {.version = "1.0.0", .dependencies = {{"abstract", "^1"}, {"dom", "^26"}}});
+    h.fixture.add_version("abstract", {.version = "1.0.0", .peer_dependencies = {{"dom", "*"}}});
+    h.fixture.add_version("dom", {.version = "26.1.0", .engines_node = ">=18"});
+    h.fixture.add_version("dom", {.version = "29.1.1", .engines_node = ">=20"});
+    h.fixture.add_version("dom", {.version = "31.0.1", .engines_node = ">=22"});
+    h.fixture.add_version("matchers", {.version = "6.9.1"});
+    h.fixture.add_version("matchers", {.version = "6.10.0"});
+    h.fixture.add_version("matchers", {.version = "7.0.0"});
+    h.fixture.package("matchers").dist_tags = {{"latest", "6.9.1"}};
+    h.fixture.add_version("old", {.version = "2.0.0"});
+    h.fixture.add_version("old", {.version = "2.1.0", .deprecated = "use 2.0.0"});
+    h.fixture.write();
+    auto provider = h.provider(default_only(h.fixture.file_url()));
+    std::vector<resolve::npm::Edge> root{{"env", "env", "^1", EdgeType::prod},
+                                         {"matchers", "matchers", "^6.9.0", EdgeType::dev},
+                                         {"old", "old", "^2", EdgeType::prod}};
+    std::set<std::string> told;
+    version::Version node = v("20.11.0");
+    NpmCrawlHooks hooks;
+    hooks.on_pick = [&](std::string_view package, const resolve::npm::NpmRelease& release) {
+        told.insert(std::string(package) + "@" + release.version.to_string());
+        return true;
+    };
+    hooks.node_version = [&] { return &node; };
+    provider->crawl(root, hooks);
+    EXPECT_EQ(told, (std::set<std::string>{"abstract@1.0.0", "dom@26.1.0", "env@1.0.0",
+                                           "matchers@6.9.1", "old@2.0.0"}));
+    resolve::npm::TreeOptions options;
+    options.node_version = node;
+    auto tree = resolve::npm::build_npm_tree(root, *provider, options);
+    std::set<std::string> placed;
+    for (std::size_t i = 1; i < tree.nodes.size(); ++i)
+        placed.insert(tree.nodes[i].name + "@" + tree.nodes[i].version->to_string());
+    EXPECT_EQ(placed, told);
+}
+
 TEST(NpmMetadata, TheShasumStandsInForAMissingIntegrity) {
     Harness h;
     std::string sha1 = "5b8a3a7765dfe001261dde915589e782f8c94d1e";
