@@ -35,6 +35,9 @@ struct NpmProjectRequest {
     std::vector<std::string> allow_scripts; // --allow-scripts NAME (with config scripts.allow)
     // Progress: a phase name ("resolving", "fetching", "linking") and done/total.
     std::function<void(std::string_view phase, std::size_t done, std::size_t total)> progress;
+    // The process exits once the run returns (the command line): the lockfile, the plan
+    // and the project's texts are then left to the exit instead of being freed one by one.
+    bool process_exits_after = false;
 };
 
 // One direct dependency that changed, for the summary ("+ express 5.1.0").

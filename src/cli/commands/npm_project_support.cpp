@@ -90,6 +90,7 @@ ops::NpmProjectRequest make_request(const fs::path& project, const InstallFlags&
     else if (flags.layout == "hoisted")
         request.layout = ops::NpmLayout::hoisted;
     request.allow_scripts = flags.allow_scripts;
+    request.process_exits_after = true; // a command is one run
     return request;
 }
 
