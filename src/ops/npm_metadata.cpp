@@ -168,15 +168,16 @@ void NpmMetadata::crawl(std::span<const resolve::npm::Edge> roots, const NpmCraw
         std::set<std::string> specs;
         std::vector<std::string> arrival; // the specs in the order they came (npm's, breadth first)
         std::set<std::string> likely_specs;
-        std::set<std::string> root_specs;
         std::set<std::string> followed;
         std::set<std::string> told;
         std::vector<version::Version> told_versions;
     };
     std::map<std::string, Seen, std::less<>> seen;
-    std::deque<std::string> waiting;
+    std::deque<std::string> root_waiting;           // the root's packages, followed first
+    std::deque<std::string> waiting;                // the others, in the order they came
     version::NpmRangeCache ranges({.loose = true}); // as the tree builder reads them
-    auto want = [&](const std::string& package, const std::string& spec, bool likely) {
+    auto want = [&](const std::string& package, const std::string& spec, bool likely,
+                    std::deque<std::string>& queue) {
         auto [it, fresh] = seen.try_emplace(package);
         bool new_spec = it->second.specs.insert(spec).second;
         if (new_spec)
@@ -184,26 +185,52 @@ void NpmMetadata::crawl(std::span<const resolve::npm::Edge> roots, const NpmCraw
         bool newly_likely = likely && it->second.likely_specs.insert(spec).second;
         if (fresh) {
             m_lookup->start(package);
-            waiting.push_back(package);
+            queue.push_back(package);
         } else if ((new_spec || newly_likely) && m_entries.contains(package)) {
-            waiting.push_back(package); // answered already: follow the new spec's pick
+            queue.push_back(package); // answered already: follow the new spec's pick
         }
     };
-    for (const auto& edge : roots) {
-        want(edge.package, edge.spec, true);
-        seen[edge.package].root_specs.insert(edge.spec);
-    }
-    while (!waiting.empty()) {
-        auto next = std::find_if(waiting.begin(), waiting.end(),
-                                 [&](const std::string& p) { return m_lookup->ready(p); });
-        if (next == waiting.end()) {
+    // What the root's edges ask for, known before any lookup starts (see at_top below).
+    std::map<std::string, std::set<std::string>, std::less<>> root_specs;
+    for (const auto& edge : roots)
+        root_specs[edge.package].insert(edge.spec);
+    // The root's lookups start one at a time, each once the one before it is followed, and
+    // all at once when none is ready (answers come from the network). From a warm cache a
+    // start reads the package's row: a large project's 60 took 7 ms before the first
+    // release was told, and linked ahead.
+    std::size_t next_root = 0;
+    auto start_root = [&] {
+        const auto& edge = roots[next_root++];
+        want(edge.package, edge.spec, true, root_waiting);
+    };
+    auto first_ready = [&](std::deque<std::string>& queue) {
+        return std::find_if(queue.begin(), queue.end(),
+                            [&](const std::string& p) { return m_lookup->ready(p); });
+    };
+    for (;;) {
+        if (root_waiting.empty() && next_root < roots.size())
+            start_root();
+        std::deque<std::string>* queue = &root_waiting;
+        auto next = first_ready(root_waiting);
+        if (next == root_waiting.end()) {
+            queue = &waiting;
+            next = first_ready(waiting);
+        }
+        if (next == queue->end()) {
+            if (next_root < roots.size()) {
+                while (next_root < roots.size())
+                    start_root();
+                continue;
+            }
+            if (root_waiting.empty() && waiting.empty())
+                break;
             if (hooks.on_wait)
                 hooks.on_wait();
             m_lookup->idle(std::chrono::milliseconds(1));
             continue;
         }
         std::string package = *next;
-        waiting.erase(next);
+        queue->erase(next);
         const std::vector<NpmCandidate>* list = nullptr;
         try {
             list = releases(package);
@@ -249,9 +276,10 @@ void NpmMetadata::crawl(std::span<const resolve::npm::Edge> roots, const NpmCraw
         // it for every other spec it satisfies: with typescript ~6.0.3 at the root, a
         // peer's ">=4.8.4" installs no 7.x (a 10 MB platform package comes with it).
         std::vector<version::Version> at_top;
-        for (const auto& spec : s.root_specs)
-            if (const NpmCandidate* pick = pick_for(spec, ranges.find(spec)))
-                at_top.push_back(pick->version);
+        if (auto it = root_specs.find(package); it != root_specs.end())
+            for (const auto& spec : it->second)
+                if (const NpmCandidate* pick = pick_for(spec, ranges.find(spec)))
+                    at_top.push_back(pick->version);
         // So does the first release of a package placed anywhere (npm hoists it): a spec it
         // satisfies is met there. With jsdom ^26 met first, a peer's "*" installs no other
         // jsdom. Specs are taken in the order they came, as npm places breadth first.
@@ -280,7 +308,7 @@ void NpmMetadata::crawl(std::span<const resolve::npm::Edge> roots, const NpmCraw
                 likely = hooks.on_pick(package, picked);
             for (const auto& dep : picked.dependencies)
                 if (!(dep.type == EdgeType::peer && dep.peer_optional))
-                    want(dep.package, dep.spec, likely);
+                    want(dep.package, dep.spec, likely, waiting);
         }
     }
 }

@@ -412,6 +412,42 @@ TEST(NpmLookupServer, ManyAnswersInFlightAreEachReadOnce) {
     EXPECT_EQ(h.cache->count(), 41u);
 }
 
+// The root's lookups start one at a time while the cache answers them, but when the network
+// must: every one is asked before the first answer is followed, none waits for another.
+TEST(NpmLookupServer, TheRootsLookupsAreAllAskedBeforeTheFirstAnswerIsFollowed) {
+    FaultServer server;
+    std::vector<resolve::npm::Edge> roots;
+    for (int i = 0; i < 6; ++i) {
+        std::string name = "r" + std::to_string(i);
+        Reply reply = Reply::ok(packument(name, {"1.0.0"}));
+        reply.delay_before_headers = std::chrono::milliseconds(20);
+        server.script("/" + name, reply);
+        roots.push_back({name, name, "^1"});
+    }
+    Harness h;
+    auto crawl = [&](Harness::Run& run) {
+        // The lookups that had gone to the network when each release was told.
+        std::vector<std::uint64_t> asked;
+        NpmCrawlHooks hooks;
+        hooks.on_pick = [&](std::string_view, const resolve::npm::NpmRelease&) {
+            asked.push_back(run.metadata->statistics().requests);
+            return true;
+        };
+        run.metadata->crawl(roots, hooks);
+        return asked;
+    };
+    {
+        auto cold = h.run(one_registry(server.base_url()), net::NetworkMode::online);
+        EXPECT_EQ(crawl(cold), std::vector<std::uint64_t>(6, 6u));
+        cold.metadata->store_answers();
+    }
+    // From the cache: every release told, no request made.
+    auto warm = h.run(one_registry(server.base_url()), net::NetworkMode::online);
+    EXPECT_EQ(crawl(warm), std::vector<std::uint64_t>(6, 0u));
+    EXPECT_EQ(warm.metadata->statistics().cache_hits, 6u);
+    EXPECT_EQ(server.requests().size(), 6u);
+}
+
 TEST(NpmLookupServer, AForgottenAnswerIsReadAgainFromTheCache) {
     FaultServer server;
     server.script("/a", Reply::ok(packument("a", {"1.0.0", "1.1.0"})));
