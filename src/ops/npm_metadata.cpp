@@ -172,6 +172,9 @@ void NpmMetadata::crawl(std::span<const resolve::npm::Edge> roots, const NpmCraw
         std::set<std::string> told;
         std::vector<version::Version> told_versions;
     };
+    // The crawl's cache reads share read transactions (a warm crawl reads every packument
+    // from the cache).
+    auto reads = m_cache->hold_reads();
     std::map<std::string, Seen, std::less<>> seen;
     std::deque<std::string> root_waiting;           // the root's packages, followed first
     std::deque<std::string> waiting;                // the others, in the order they came

@@ -185,6 +185,7 @@ MetadataCache::MetadataCache(const std::filesystem::path& path, MetadataCacheOpt
 }
 
 MetadataCache::~MetadataCache() {
+    end_reads();
     sqlite3_finalize(m_db->select_row);
     sqlite3_close(m_db->db);
     delete m_db;
@@ -194,11 +195,31 @@ void MetadataCache::defer_checkpoints() {
     m_db->exec("PRAGMA wal_autocheckpoint=16384;", "configure"); // pages of 4 KiB
 }
 
+MetadataCache::ReadHold MetadataCache::hold_reads() const {
+    ++m_holds;
+    return ReadHold(*this);
+}
+
+MetadataCache::ReadHold::~ReadHold() {
+    if (--m_cache.m_holds == 0)
+        m_cache.end_reads();
+}
+
+void MetadataCache::end_reads() const {
+    if (!m_reading)
+        return;
+    m_reading = false;
+    // A read transaction has nothing to commit: this only releases its snapshot, and
+    // cannot fail in a way that loses anything.
+    sqlite3_exec(m_db->db, "COMMIT", nullptr, nullptr, nullptr);
+}
+
 void MetadataCache::transaction(const std::function<void()>& body) {
     if (m_depth > 0) {
         body();
         return;
     }
+    end_reads(); // a write never joins the reads' transaction (its snapshot may be old)
     m_db->exec("BEGIN IMMEDIATE", "update");
     ++m_depth;
     try {
@@ -213,6 +234,10 @@ void MetadataCache::transaction(const std::function<void()>& body) {
 }
 
 std::optional<CachedDocument> MetadataCache::get(const IndexKey& key) const {
+    if (m_holds > 0 && m_depth == 0 && !m_reading) {
+        m_db->exec("BEGIN", "read");
+        m_reading = true;
+    }
     Statement s(m_db->select_row, m_db->db,
                 "SELECT encoding, body, etag, last_modified, fetched_at, sequence FROM "
                 "version_index WHERE registry = ?1 AND package = ?2",

@@ -128,6 +128,36 @@ TEST(MetadataCache, ATransactionThatThrowsLeavesNothing) {
     EXPECT_EQ(cache.count(), 2u);
 }
 
+// Reads under a hold share one transaction: they see the database as it was when it began,
+// until a write of their own (its own transaction) or the hold's end.
+TEST(MetadataCache, HeldReadsShareOneSnapshotAndWritesStillLand) {
+    TempDir tmp;
+    MetadataCache reader(tmp / "meta.sqlite");
+    MetadataCache writer(tmp / "meta.sqlite");
+    reader.put({"r", "a"}, document("1", 1));
+    {
+        auto hold = reader.hold_reads();
+        EXPECT_EQ(reader.get({"r", "a"})->body, "1");
+        writer.put({"r", "a"}, document("2", 2)); // another process, meanwhile
+        EXPECT_EQ(reader.get({"r", "a"})->body, "1") << "the held snapshot";
+        reader.put({"r", "b"}, document("3", 3)); // a write ends the held transaction
+        EXPECT_EQ(reader.get({"r", "a"})->body, "2");
+        EXPECT_EQ(reader.get({"r", "b"})->body, "3");
+        writer.put({"r", "a"}, document("4", 4));
+        EXPECT_EQ(reader.get({"r", "a"})->body, "2");
+    }
+    EXPECT_EQ(reader.get({"r", "a"})->body, "4");
+    EXPECT_EQ(writer.get({"r", "b"})->body, "3");
+    // Holds nest; the last one's end ends the reads' transaction.
+    auto outer = reader.hold_reads();
+    {
+        auto inner = reader.hold_reads();
+        EXPECT_EQ(reader.get({"r", "a"})->body, "4");
+    }
+    writer.put({"r", "a"}, document("5", 5));
+    EXPECT_EQ(reader.get({"r", "a"})->body, "4");
+}
+
 TEST(MetadataCache, PersistsAndUsesWal) {
     TempDir tmp;
     {
