@@ -254,22 +254,35 @@ void NpmMetadata::crawl(std::span<const resolve::npm::Edge> roots, const NpmCraw
             const version::NpmRange* engines = ranges.find(r.engines_node);
             return !engines || engines->satisfies(*node);
         };
-        std::optional<version::Version> latest = dist_tag(package, "latest");
-        auto pick_for = [&](const std::string& spec, const version::NpmRange* range) {
+        // `list` is sorted by version (entry()): a tag's release is found by bisection, and
+        // the highest satisfying release node runs, the usual pick, is met first from the
+        // top; a spec such as "*" no longer tests every release of the package.
+        auto release_of = [&](const std::optional<version::Version>& v) -> const NpmCandidate* {
+            if (!v)
+                return nullptr;
+            auto it = std::lower_bound(
+                list->begin(), list->end(), *v,
+                [](const NpmCandidate& r, const version::Version& x) { return r.version < x; });
+            return it != list->end() && it->version == *v ? &*it : nullptr;
+        };
+        const NpmCandidate* latest = release_of(dist_tag(package, "latest"));
+        auto pick_for = [&](const std::string& spec,
+                            const version::NpmRange* range) -> const NpmCandidate* {
+            if (!range)
+                return release_of(dist_tag(package, spec));
+            if (latest && !latest->deprecated && range->satisfies(latest->version) &&
+                engine_ok(*latest))
+                return latest;
             const NpmCandidate* pick = nullptr;
             std::tuple<bool, bool> pick_rank;
-            std::optional<version::Version> tagged;
-            if (!range)
-                tagged = dist_tag(package, spec);
-            for (const auto& r : *list) {
-                bool ok = range ? range->satisfies(r.version) : tagged && *tagged == r.version;
-                if (!ok)
+            for (auto r = list->rbegin(); r != list->rend(); ++r) {
+                if (!range->satisfies(r->version))
                     continue;
-                if (range && latest && r.version == *latest && !r.deprecated && engine_ok(r))
-                    return &r;
-                std::tuple<bool, bool> rank{!r.deprecated, engine_ok(r)};
-                if (!pick || pick_rank < rank || (pick_rank == rank && pick->version < r.version)) {
-                    pick = &r;
+                std::tuple<bool, bool> rank{!r->deprecated, engine_ok(*r)};
+                if (rank == std::tuple(true, true))
+                    return &*r;
+                if (!pick || pick_rank < rank) {
+                    pick = &*r;
                     pick_rank = rank;
                 }
             }
