@@ -105,6 +105,7 @@ TEST_F(PrelinkTest, APackageBundlingWhatThePlanNestsIsLinkedInPlace) {
                             "",
                             {{"node_modules/b/package.json", R"({"name":"b","version":"0.1.0"})"},
                              {"node_modules/b/index.js", "module.exports = 'bundled';"},
+                             {"node_modules/b/bundled-only.js", "module.exports = 1;"},
                              {"node_modules/e/index.js", "module.exports = 'kept';"}},
                             {}});
     fs::path b = make_tree({"b", "2.0.0", "", {}, {}});
@@ -120,6 +121,8 @@ TEST_F(PrelinkTest, APackageBundlingWhatThePlanNestsIsLinkedInPlace) {
     EXPECT_EQ(report.prelinked, 1u); // b
     EXPECT_EQ(report.added, 2u);
     EXPECT_TRUE(same_inode(project / "node_modules/a/node_modules/b/index.js", b / "index.js"));
+    // Nothing of the bundled copy is mixed into the planned one.
+    EXPECT_FALSE(fs::exists(project / "node_modules/a/node_modules/b/bundled-only.js"));
     EXPECT_TRUE(fs::exists(project / "node_modules/a/node_modules/e/index.js"));
     EXPECT_TRUE(same_inode(project / "node_modules/a/index.js", a / "index.js"));
     for (const auto& entry : fs::directory_iterator(project / "node_modules/.cairn")) {
