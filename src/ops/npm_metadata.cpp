@@ -165,12 +165,10 @@ void NpmMetadata::crawl(std::span<const resolve::npm::Edge> roots, const NpmCraw
     // wants it (the root does): the releases of specs that only unlikely releases want are
     // followed, for the resolver may need them, but not fetched ahead.
     struct Seen {
-        std::set<std::string> specs;
-        std::vector<std::string> arrival; // the specs in the order they came (npm's, breadth first)
+        std::vector<std::string> specs; // in the order they came (npm's, breadth first)
         std::set<std::string> likely_specs;
         std::set<std::string> followed;
-        std::set<std::string> told;
-        std::vector<version::Version> told_versions;
+        std::vector<version::Version> told;
     };
     // The crawl's cache reads share read transactions (a warm crawl reads every packument
     // from the cache).
@@ -182,9 +180,10 @@ void NpmMetadata::crawl(std::span<const resolve::npm::Edge> roots, const NpmCraw
     auto want = [&](const std::string& package, const std::string& spec, bool likely,
                     std::deque<std::string>& queue) {
         auto [it, fresh] = seen.try_emplace(package);
-        bool new_spec = it->second.specs.insert(spec).second;
+        auto& specs = it->second.specs;
+        bool new_spec = std::find(specs.begin(), specs.end(), spec) == specs.end();
         if (new_spec)
-            it->second.arrival.push_back(spec);
+            specs.push_back(spec);
         bool newly_likely = likely && it->second.likely_specs.insert(spec).second;
         if (fresh) {
             m_lookup->start(package);
@@ -304,19 +303,22 @@ void NpmMetadata::crawl(std::span<const resolve::npm::Edge> roots, const NpmCraw
                 return range && v != picked && range->satisfies(v);
             };
             return std::any_of(at_top.begin(), at_top.end(), serves) ||
-                   std::any_of(s.told_versions.begin(), s.told_versions.end(), serves);
+                   std::any_of(s.told.begin(), s.told.end(), serves);
         };
-        for (const auto& spec : s.arrival) {
+        // By index: a package that depends on itself adds to s.specs meanwhile.
+        for (std::size_t k = 0; k < s.specs.size(); ++k) {
+            const std::string spec = s.specs[k];
             const version::NpmRange* range = ranges.find(spec);
             const NpmCandidate* pick = pick_for(spec, range);
             if (!pick)
                 continue;
             bool likely = s.likely_specs.contains(spec) && !served(range, pick->version);
-            std::string version = pick->version.to_string();
-            bool first = s.followed.insert(version).second;
-            bool tell = likely && s.told.insert(version).second;
+            bool first = s.followed.insert(pick->version.to_string()).second;
+            bool tell = likely && std::none_of(s.told.begin(), s.told.end(), [&](const auto& v) {
+                            return v.identical(pick->version);
+                        });
             if (tell)
-                s.told_versions.push_back(pick->version);
+                s.told.push_back(pick->version);
             if (!first && !tell)
                 continue;
             const NpmRelease& picked = details(package, *pick);

@@ -261,6 +261,25 @@ TEST(NpmMetadata, CrawlTellsWhatTheTreeBuilderWillPick) {
     EXPECT_EQ(placed, told);
 }
 
+// A package that depends on itself adds a spec of its own while its specs are followed.
+TEST(NpmMetadata, CrawlFollowsAPackageThatDependsOnItself) {
+    Harness h;
+    h.fixture.add_version("self", {.version = "1.0.0", .dependencies = {{"self", "^2"}}});
+    h.fixture.add_version("self", {.version = "2.0.0", .dependencies = {{"self", "*"}}});
+    h.fixture.write();
+    auto provider = h.provider(default_only(h.fixture.file_url()));
+    std::vector<resolve::npm::Edge> root{{"self", "self", "^1", EdgeType::prod}};
+    std::vector<std::string> told;
+    NpmCrawlHooks hooks;
+    hooks.on_pick = [&](std::string_view package, const resolve::npm::NpmRelease& release) {
+        told.push_back(std::string(package) + "@" + release.version.to_string());
+        return true;
+    };
+    provider->crawl(root, hooks);
+    // ^1, then ^2 (nested under 1.0.0), then "*", which 2.0.0 serves.
+    EXPECT_EQ(told, (std::vector<std::string>{"self@1.0.0", "self@2.0.0"}));
+}
+
 TEST(NpmMetadata, TheShasumStandsInForAMissingIntegrity) {
     Harness h;
     std::string sha1 = "5b8a3a7765dfe001261dde915589e782f8c94d1e";
