@@ -1,6 +1,9 @@
 // A structural skim of a JSON text: whitespace, strings and bracket depth only.
 #include "json_skim.hpp"
 
+#include <array>
+#include <cstring>
+
 namespace cairn::lock::detail {
 namespace {
 
@@ -10,10 +13,17 @@ bool is_space(char c) {
 
 // What may stand outside strings in JSON: whitespace, structure, and the characters of
 // numbers and of true/false/null. Anything else (a merge's conflict markers, say) ends the
-// skim, and the caller parses the whole text, which reports it.
+// skim, and the caller parses the whole text, which reports it. A table: the skim looks at
+// every byte outside strings of a lockfile of megabytes.
+constexpr auto k_structural = [] {
+    std::array<bool, 256> table{};
+    for (unsigned char c : std::string_view(" \t\n\r{}[]:,-+.0123456789eEtrufalsn"))
+        table[c] = true;
+    return table;
+}();
+
 bool structural(char c) {
-    constexpr std::string_view k_allowed = " \t\n\r{}[]:,-+.0123456789eEtrufalsn";
-    return k_allowed.find(c) != std::string_view::npos;
+    return k_structural[static_cast<unsigned char>(c)];
 }
 
 class Skim {
@@ -31,18 +41,27 @@ public:
         return true;
     }
     bool at(char c) const { return m_pos < m_text.size() && m_text[m_pos] == c; }
-    // A string at the position, its raw contents (between the quotes) returned.
+    // A string at the position, its raw contents (between the quotes) returned. The
+    // closing quote is found with memchr (strings are most of a lockfile's bytes); a quote
+    // after an odd run of backslashes is escaped, and the search goes on past it.
     std::optional<std::string_view> string() {
         if (!take('"'))
             return std::nullopt;
         std::size_t start = m_pos;
+        const char* data = m_text.data();
         while (m_pos < m_text.size()) {
-            char c = m_text[m_pos++];
-            if (c == '\\')
-                ++m_pos; // the escaped character, whatever it is
-            else if (c == '"')
-                return m_text.substr(start, m_pos - 1 - start);
+            const void* found = std::memchr(data + m_pos, '"', m_text.size() - m_pos);
+            if (!found)
+                break;
+            std::size_t quote = static_cast<const char*>(found) - data;
+            std::size_t backslashes = 0;
+            while (quote - backslashes > start && data[quote - backslashes - 1] == '\\')
+                ++backslashes;
+            m_pos = quote + 1;
+            if (backslashes % 2 == 0)
+                return m_text.substr(start, quote - start);
         }
+        m_pos = m_text.size();
         return std::nullopt;
     }
     // Any value: a string, a bracketed object or array (strings inside stepped over), or a
