@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <memory>
 #include <vector>
@@ -270,24 +271,81 @@ void copy_file(int src_dir, const char* src_name, int dst_dir, const char* dst_n
 
 namespace {
 
+// Where a tree is copied from and to, as messages name them.
+struct Shown {
+    fs::path src;
+    fs::path dst;
+};
+
 // A folder being copied, shared by the tasks copying its parts. Its descriptors are owned
-// here, except the top folder's destination, which copy_tree's caller keeps open.
+// here, except the top folder's destination, which copy_tree's caller keeps open. Its paths
+// for messages are made only for a message: composing two fs::paths per folder was a
+// tenth of the linking threads' own time in a large project's CI install.
 struct Folder {
     Fd src;
     Fd owned_dst;
     int dst = -1;
-    fs::path shown_src;
-    fs::path shown_dst;
-    std::string rel; // from the tree's top; kept only as deep as skip paths go
+    std::shared_ptr<const Shown> shown;
+    std::string rel; // from the tree's top ("" for the top)
     int depth = 0;
+
+    fs::path shown_src() const { return rel.empty() ? shown->src : shown->src / rel; }
+    fs::path shown_dst() const { return rel.empty() ? shown->dst : shown->dst / rel; }
+    std::string child(const char* name) const {
+        return rel.empty() ? std::string(name) : rel + "/" + name;
+    }
 };
 
 using FolderPtr = std::shared_ptr<const Folder>;
 
-// A file or link to recreate: its name and type (S_IFREG, S_IFLNK).
-struct Entry {
-    std::string name;
-    unsigned type;
+// Files and links to recreate in one folder: their names, one after the other with a NUL
+// after each (one allocation for them all), and their types (S_IFREG, S_IFLNK).
+struct Files {
+    struct Entry {
+        std::uint32_t name; // offset in names
+        unsigned type;
+    };
+    std::string names;
+    std::vector<Entry> entries;
+
+    void add(const char* name, unsigned type) {
+        entries.push_back({static_cast<std::uint32_t>(names.size()), type});
+        names.append(name, std::strlen(name) + 1);
+    }
+    const char* name(const Entry& entry) const { return names.data() + entry.name; }
+    std::size_t size() const { return entries.size(); }
+    void clear() {
+        names.clear();
+        entries.clear();
+    }
+};
+
+// getdents64 buffers, kept per thread: one folder's listing is read while subfolders may be
+// copied on the same thread (without TreeCopyOptions::spawn), so a thread may need several.
+class ListingBuffer {
+public:
+    static constexpr std::size_t k_size = 16 * 1024;
+    ListingBuffer() {
+        if (spare().empty()) {
+            // Not zeroed: the kernel fills what is read (a vector's zeroing was 18% of a
+            // small CI install's instructions).
+            m_buffer = std::make_unique_for_overwrite<char[]>(k_size);
+        } else {
+            m_buffer = std::move(spare().back());
+            spare().pop_back();
+        }
+    }
+    ~ListingBuffer() { spare().push_back(std::move(m_buffer)); }
+    ListingBuffer(const ListingBuffer&) = delete;
+    ListingBuffer& operator=(const ListingBuffer&) = delete;
+    char* get() const { return m_buffer.get(); }
+
+private:
+    static std::vector<std::unique_ptr<char[]>>& spare() {
+        thread_local std::vector<std::unique_ptr<char[]>> buffers;
+        return buffers;
+    }
+    std::unique_ptr<char[]> m_buffer;
 };
 
 struct TreeCopier {
@@ -314,17 +372,14 @@ struct TreeCopier {
     // which it consumes: no second open, no DIR stream) and recreates them: each subfolder
     // is handed out, and so is each run of k_files_per_task files when they are copied.
     void copy_dir(const FolderPtr& folder) const {
-        // Not zeroed: the kernel fills what is read (a vector's zeroing was 18% of a small
-        // CI install's instructions).
-        constexpr std::size_t k_buffer = 16 * 1024;
-        auto buffer = std::make_unique_for_overwrite<char[]>(k_buffer);
-        std::vector<Entry> files;
+        ListingBuffer buffer;
+        Files files;
         for (;;) {
-            ssize_t got = ::getdents64(folder->src.get(), buffer.get(), k_buffer);
+            ssize_t got = ::getdents64(folder->src.get(), buffer.get(), ListingBuffer::k_size);
             if (got < 0) {
                 if (errno == EINTR)
                     continue;
-                throw io_error("list", folder->shown_src, errno);
+                throw io_error("list", folder->shown_src(), errno);
             }
             if (got == 0)
                 break;
@@ -344,15 +399,12 @@ struct TreeCopier {
     }
 
     void add_entry(const FolderPtr& folder, const char* name, unsigned char d_type,
-                   std::vector<Entry>& files) const {
+                   Files& files) const {
         if (std::strcmp(name, ".") == 0 || std::strcmp(name, "..") == 0)
             return;
-        std::string child_rel;
-        if (folder->depth < 3 && !options.skip.empty()) {
-            child_rel = folder->rel.empty() ? std::string(name) : folder->rel + "/" + name;
-            if (options.skip.contains(child_rel))
-                return;
-        }
+        if (folder->depth < 3 && !options.skip.empty() &&
+            options.skip.contains(folder->child(name)))
+            return;
         unsigned type;
         switch (d_type) {
         case DT_DIR:
@@ -372,62 +424,72 @@ struct TreeCopier {
             if (folder->depth == 0 && options.top_folders)
                 options.top_folders->emplace_back(name);
             if (::mkdirat(folder->dst, name, 0777) != 0 && errno != EEXIST)
-                throw io_error("create the folder", folder->shown_dst / name, errno);
-            hand_out([copier = *this, folder, name = std::string(name),
-                      rel = std::move(child_rel)]() mutable {
-                copier.copy_subdir(*folder, name, std::move(rel));
+                throw io_error("create the folder", folder->shown_dst() / name, errno);
+            hand_out([copier = *this, folder, name = std::string(name)] {
+                copier.copy_subdir(folder, name);
             });
         } else if (type == S_IFREG || type == S_IFLNK) {
             if (type == S_IFREG && folder->depth == 0 && options.top_files)
                 options.top_files->emplace_back(name);
-            files.push_back({name, type});
+            files.add(name, type);
         }
         // The store holds no other kind of entry (devices, FIFOs are refused there).
     }
 
-    void copy_subdir(const Folder& parent, const std::string& name, std::string rel) const {
-        Fd src(::openat(parent.src.get(), name.c_str(), k_dir_flags));
+    void copy_subdir(const FolderPtr& parent, const std::string& name) const {
+        Fd src(::openat(parent->src.get(), name.c_str(), k_dir_flags));
         if (!src)
-            throw io_error("open", parent.shown_src / name, errno);
-        auto dst = open_component(parent.dst, name, parent.shown_dst);
-        if (!dst)
-            throw io_error("open", parent.shown_dst / name, ENOENT);
-        int dst_fd = dst->get();
-        copy_dir(std::make_shared<const Folder>(
-            Folder{std::move(src), std::move(*dst), dst_fd, parent.shown_src / name,
-                   parent.shown_dst / name, std::move(rel), parent.depth + 1}));
+            throw io_error("open", parent->shown_src() / name, errno);
+        Fd dst(::openat(parent->dst, name.c_str(), k_dir_flags));
+        if (!dst) {
+            // What is in the way (a link, a file, an unreadable folder) is dealt with there.
+            auto opened = open_component(parent->dst, name, parent->shown_dst());
+            if (!opened)
+                throw io_error("open", parent->shown_dst() / name, ENOENT);
+            dst = std::move(*opened);
+        }
+        int dst_fd = dst.get();
+        copy_dir(std::make_shared<const Folder>(Folder{std::move(src), std::move(dst), dst_fd,
+                                                       parent->shown, parent->child(name.c_str()),
+                                                       parent->depth + 1}));
     }
 
-    void copy_files(const Folder& folder, const std::vector<Entry>& files) const {
-        for (const auto& entry : files) {
-            const char* name = entry.name.c_str();
+    void copy_files(const Folder& folder, const Files& files) const {
+        // Counted here and added once: an atomic shared by every linking thread, added to
+        // for each file, moved its cache line between the cores 31,000 times in a large
+        // project's install.
+        std::uint64_t linked = 0;
+        for (const auto& entry : files.entries) {
+            const char* name = files.name(entry);
             if (entry.type == S_IFREG) {
-                copy_one(folder.src.get(), folder.dst, name, folder.shown_src, folder.shown_dst);
+                linked += copy_one(folder, name);
                 continue;
             }
             auto target = read_link(folder.src.get(), name);
             if (!target)
-                throw io_error("read the link", folder.shown_src / name, errno);
+                throw io_error("read the link", folder.shown_src() / name, errno);
             if (::symlinkat(target->c_str(), folder.dst, name) != 0) {
                 if (errno != EEXIST)
-                    throw io_error("create the link", folder.shown_dst / name, errno);
-                ensure_symlink(folder.dst, name, *target, folder.shown_dst);
+                    throw io_error("create the link", folder.shown_dst() / name, errno);
+                ensure_symlink(folder.dst, name, *target, folder.shown_dst());
             }
         }
+        if (linked)
+            options.counters->linked.fetch_add(linked, std::memory_order_relaxed);
     }
 
-    void copy_one(int src, int dst, const char* name, const fs::path& shown_src,
-                  const fs::path& shown_dst) const {
+    // Links (1 returned) or copies (0) one file.
+    int copy_one(const Folder& folder, const char* name) const {
         CopyCounters& counters = *options.counters;
+        int src = folder.src.get();
+        int dst = folder.dst;
         if (options.mode == FileMode::hardlink &&
             !counters.cross_device.load(std::memory_order_relaxed)) {
             for (int attempt = 0; attempt < 2; ++attempt) {
-                if (::linkat(src, name, dst, name, 0) == 0) {
-                    counters.linked.fetch_add(1, std::memory_order_relaxed);
-                    return;
-                }
+                if (::linkat(src, name, dst, name, 0) == 0)
+                    return 1;
                 if (errno == EEXIST && attempt == 0) {
-                    remove_entry(dst, name, shown_dst);
+                    remove_entry(dst, name, folder.shown_dst());
                     continue;
                 }
                 break;
@@ -436,18 +498,19 @@ struct TreeCopier {
             if (err == EXDEV)
                 counters.cross_device.store(true, std::memory_order_relaxed);
             else if (err != EMLINK && err != EPERM && err != EACCES && err != EOPNOTSUPP)
-                throw io_error("link", shown_dst / name, err);
+                throw io_error("link", folder.shown_dst() / name, err);
         }
         struct stat st {};
         if (::fstatat(src, name, &st, AT_SYMLINK_NOFOLLOW) != 0)
-            throw io_error("read", shown_src / name, errno);
+            throw io_error("read", folder.shown_src() / name, errno);
         // The copy is ours: its owner may write it (a build, a later removal).
         unsigned mode = (st.st_mode & 0777) | 0600;
         if (::faccessat(dst, name, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
-            remove_entry(dst, name, shown_dst);
-        copy_file(src, name, dst, name, mode, shown_src / name);
+            remove_entry(dst, name, folder.shown_dst());
+        copy_file(src, name, dst, name, mode, folder.shown_src() / name);
         // The mode argument went through the umask; the copy keeps the source's bits.
         counters.copied.fetch_add(1, std::memory_order_relaxed);
+        return 0;
     }
 };
 
@@ -455,8 +518,8 @@ struct TreeCopier {
 
 void copy_tree(Fd src, int dst, const TreeCopyOptions& options, const fs::path& shown_src,
                const fs::path& shown_dst) {
-    TreeCopier{options}.copy_dir(std::make_shared<const Folder>(
-        Folder{std::move(src), Fd(), dst, shown_src, shown_dst, "", 0}));
+    TreeCopier{options}.copy_dir(std::make_shared<const Folder>(Folder{
+        std::move(src), Fd(), dst, std::make_shared<const Shown>(shown_src, shown_dst), "", 0}));
 }
 
 void write_file_atomically(int dir, const char* name, std::string_view text,
