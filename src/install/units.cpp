@@ -160,6 +160,7 @@ void validate_plan(const InstallPlan& plan) {
 
 Units build_units(const InstallPlan& plan, const fs::path& project) {
     Units out;
+    out.units.reserve(plan.packages.size());
     std::vector<std::size_t> order(plan.packages.size());
     for (std::size_t i = 0; i < order.size(); ++i)
         order[i] = i;

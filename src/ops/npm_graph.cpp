@@ -153,6 +153,7 @@ install::InstallPlan plan_from_lock(const lock::Lockfile& lock, const fs::path& 
             if (auto target = resolve_path(lock.packages, from, name); target && included(*target))
                 into.emplace(name, *target);
     };
+    plan.packages.reserve(lock.packages.size());
     for (const auto& [path, p] : lock.packages) {
         if (!included(path))
             continue;
@@ -163,7 +164,8 @@ install::InstallPlan plan_from_lock(const lock::Lockfile& lock, const fs::path& 
         planned.version = p.version;
         planned.optional = p.optional;
         planned.run_scripts =
-            allow_scripts.contains(p.package) || allow_scripts.contains("npm:" + p.package);
+            !allow_scripts.empty() &&
+            (allow_scripts.contains(p.package) || allow_scripts.contains("npm:" + p.package));
         if (p.link) {
             planned.link_target = fs::path(*p.link);
             planned.integrity = "link:" + *p.link;
