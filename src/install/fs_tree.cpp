@@ -1,5 +1,7 @@
 #include "fs_tree.hpp"
 
+#include "cairn/core/tree_listing.hpp"
+
 #include <dirent.h>
 #include <fcntl.h>
 #include <fmt/format.h>
@@ -271,10 +273,13 @@ void copy_file(int src_dir, const char* src_name, int dst_dir, const char* dst_n
 
 namespace {
 
-// Where a tree is copied from and to, as messages name them.
+// What the folders of one tree share: where it is copied from and to, as messages name
+// them, and its listing when the caller has it.
 struct Shown {
     fs::path src;
     fs::path dst;
+    std::shared_ptr<const std::string> listing_text; // what `listing` views
+    std::optional<tree_listing::Listing> listing;
 };
 
 // A folder being copied, shared by the tasks copying its parts. Its descriptors are owned
@@ -372,8 +377,21 @@ struct TreeCopier {
     // which it consumes: no second open, no DIR stream) and recreates them: each subfolder
     // is handed out, and so is each run of k_files_per_task files when they are copied.
     void copy_dir(const FolderPtr& folder) const {
-        ListingBuffer buffer;
         Files files;
+        if (const auto* listed = listed_entries(*folder)) {
+            for (const auto& entry : *listed) {
+                add_entry(folder, entry.name.data(), d_type_of(entry.kind), files);
+                if (files.size() == k_files_per_task && copies_data()) {
+                    hand_out([copier = *this, folder, batch = std::move(files)] {
+                        copier.copy_files(*folder, batch);
+                    });
+                    files.clear();
+                }
+            }
+            copy_files(*folder, files);
+            return;
+        }
+        ListingBuffer buffer;
         for (;;) {
             ssize_t got = ::getdents64(folder->src.get(), buffer.get(), ListingBuffer::k_size);
             if (got < 0) {
@@ -396,6 +414,24 @@ struct TreeCopier {
             }
         }
         copy_files(*folder, files);
+    }
+
+    // The folder's entries from the tree's listing; nullptr when there is none (or it
+    // lacks the folder): the folder is listed from the kernel then.
+    static const std::vector<tree_listing::Entry>* listed_entries(const Folder& folder) {
+        return folder.shown->listing ? folder.shown->listing->folder(folder.rel) : nullptr;
+    }
+
+    static unsigned char d_type_of(tree_listing::Kind kind) {
+        switch (kind) {
+        case tree_listing::Kind::folder:
+            return DT_DIR;
+        case tree_listing::Kind::file:
+            return DT_REG;
+        case tree_listing::Kind::link:
+            return DT_LNK;
+        }
+        return DT_UNKNOWN;
     }
 
     void add_entry(const FolderPtr& folder, const char* name, unsigned char d_type,
@@ -478,6 +514,17 @@ struct TreeCopier {
             options.counters->linked.fetch_add(linked, std::memory_order_relaxed);
     }
 
+    // A file the store tree's listing names is not in the tree: the tree was damaged after
+    // it was unpacked (its marker vouches for what it held then).
+    static Error missing_from_store(const Folder& folder, const char* name) {
+        Error error(Code::cache_corrupt, fmt::format("{} is missing from the store",
+                                                     (folder.shown_src() / name).string()));
+        error.caused_by("its tree's listing names it: something removed it from the store");
+        error.hint("run `cairn cache verify`, which removes damaged trees (they are unpacked "
+                   "again from their archives), then install again");
+        return error;
+    }
+
     // Links (1 returned) or copies (0) one file.
     int copy_one(const Folder& folder, const char* name) const {
         CopyCounters& counters = *options.counters;
@@ -495,6 +542,8 @@ struct TreeCopier {
                 break;
             }
             int err = errno;
+            if (err == ENOENT && folder.shown->listing)
+                throw missing_from_store(folder, name);
             if (err == EXDEV)
                 counters.cross_device.store(true, std::memory_order_relaxed);
             else if (err != EMLINK && err != EPERM && err != EACCES && err != EOPNOTSUPP)
@@ -518,8 +567,12 @@ struct TreeCopier {
 
 void copy_tree(Fd src, int dst, const TreeCopyOptions& options, const fs::path& shown_src,
                const fs::path& shown_dst) {
-    TreeCopier{options}.copy_dir(std::make_shared<const Folder>(Folder{
-        std::move(src), Fd(), dst, std::make_shared<const Shown>(shown_src, shown_dst), "", 0}));
+    auto shown = std::make_shared<Shown>(shown_src, shown_dst, options.listing, std::nullopt);
+    // A listing that does not decode is not used: each folder is listed instead.
+    if (options.listing)
+        shown->listing = tree_listing::Listing::decode(*options.listing);
+    TreeCopier{options}.copy_dir(
+        std::make_shared<const Folder>(Folder{std::move(src), Fd(), dst, std::move(shown), "", 0}));
 }
 
 void write_file_atomically(int dir, const char* name, std::string_view text,

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <set>
 #include <string>
@@ -92,6 +93,10 @@ struct TreeCopyOptions {
     std::vector<std::string>* top_files = nullptr;
     // The same for the folders at the tree's top (skipped ones are not listed).
     std::vector<std::string>* top_folders = nullptr;
+    // The source's listing (core/tree_listing.hpp), when its store keeps one: each folder's
+    // entries are taken from it instead of being read from the kernel, and a file it names
+    // that is not there is reported as damage to the store (Code::cache_corrupt).
+    std::shared_ptr<const std::string> listing;
 };
 
 // How many files of one folder a task copies at most (with TreeCopyOptions::spawn, when

@@ -194,6 +194,7 @@ void place_files(Run& run, Placement& placement) {
         throw error;
     }
     placement.dst = make_package_dir(run, placement);
+    options.listing = p.listing;
     copy_tree(std::move(src), placement.dst.get(), options, p.source,
               run.project / unit.package_dir);
 }

@@ -61,9 +61,9 @@ std::unique_ptr<Prelinker> Prelinker::for_new_node_modules(const fs::path& proje
 Prelinker::Prelinker(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
 Prelinker::~Prelinker() = default;
 
-void Prelinker::add(const fs::path& source) noexcept {
+void Prelinker::add(const fs::path& source, std::shared_ptr<const std::string> listing) noexcept {
     try {
-        m_impl->add(source);
+        m_impl->add(source, std::move(listing));
     } catch (...) {
         // a tree not staged is linked by materialize()
     }
@@ -112,9 +112,10 @@ Prelinker::Impl::~Impl() {
     ::unlinkat(m_project_fd.get(), "node_modules", AT_REMOVEDIR);
 }
 
-void Prelinker::Impl::add(const fs::path& source) {
+void Prelinker::Impl::add(const fs::path& source, std::shared_ptr<const std::string> listing) {
     auto made = std::make_unique<Tree>(); // pending 1: its first task, pushed below
     Tree* tree = made.get();
+    tree->options.listing = std::move(listing);
     {
         std::lock_guard lock(m_mutex);
         if (m_closed)

@@ -24,7 +24,7 @@ struct Prelinker::Impl {
     Impl(std::filesystem::path project, detail::Fd project_fd, detail::Fd cairn_dir, unsigned jobs);
     ~Impl();
 
-    void add(const std::filesystem::path& source);
+    void add(const std::filesystem::path& source, std::shared_ptr<const std::string> listing);
 
     // Trees added from here on are ignored; those added before go on being staged. Called
     // by materialize() before it places anything: take() then waits for the tree it takes,

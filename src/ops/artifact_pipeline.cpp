@@ -174,11 +174,11 @@ void ArtifactPipeline::unpack_later(Work& work, std::function<void()> before) {
             auto tree = m_store.unpack(work.artifact.digest, {m_options.strip, m_options.limits});
             {
                 std::lock_guard lock(m_mutex);
-                work.outcome.tree = tree.path;
+                work.outcome.tree = store::CompleteTree{tree.path, tree.listing};
                 ++m_done;
             }
             if (m_options.on_tree)
-                m_options.on_tree(tree.path);
+                m_options.on_tree(*work.outcome.tree);
         } catch (Error& error) {
             if (stored && error.code() == Code::cache_corrupt) {
                 std::lock_guard lock(m_mutex);

@@ -34,8 +34,8 @@ struct NeededArtifact {
 };
 
 struct ArtifactOutcome {
-    std::optional<std::filesystem::path> tree; // the unpacked tree, when it worked
-    std::optional<Error> error;                // why not, otherwise
+    std::optional<store::CompleteTree> tree; // the unpacked tree, when it worked
+    std::optional<Error> error;              // why not, otherwise
     bool downloaded = false;
     std::uint64_t bytes = 0;
 };
@@ -50,7 +50,7 @@ struct PipelineOptions {
     // Called with each artifact's unpacked tree as soon as it is complete (found in the
     // store by add(), or unpacked by a worker): from any thread, possibly at once. It must
     // not throw (the artifact is complete whatever it does).
-    std::function<void(const std::filesystem::path&)> on_tree;
+    std::function<void(const store::CompleteTree&)> on_tree;
 };
 
 // The pipeline as an object artifacts can be added to while other work goes on (the

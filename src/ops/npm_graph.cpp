@@ -137,7 +137,7 @@ lock::Lockfile lock_from_tree(const resolve::npm::Tree& tree, const format::npm:
 }
 
 install::InstallPlan plan_from_lock(const lock::Lockfile& lock, const fs::path& project,
-                                    const std::map<std::string, fs::path>& trees,
+                                    const std::map<std::string, store::CompleteTree>& trees,
                                     const std::set<std::string>& excluded_paths,
                                     install::Layout layout,
                                     const std::set<std::string>& allow_scripts) {
@@ -176,7 +176,8 @@ install::InstallPlan plan_from_lock(const lock::Lockfile& lock, const fs::path& 
                 Error error(Code::internal, fmt::format("no unpacked tree for {}", path));
                 throw error;
             }
-            planned.source = tree->second;
+            planned.source = tree->second.path;
+            planned.listing = tree->second.listing;
             // Its package.json is read for bins and scripts unless its metadata says it has
             // neither (a lockfile of an earlier cairn does not say).
             planned.no_bins_or_scripts = p.has_bin == false && !p.has_install_script;

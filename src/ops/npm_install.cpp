@@ -654,7 +654,9 @@ NpmProjectSummary run(const NpmProjectContext& context, const NpmProjectRequest&
         prelinker = install::Prelinker::for_new_node_modules(project.dir);
     detail::PipelineOptions pipeline;
     if (prelinker)
-        pipeline.on_tree = [&prelinker](const fs::path& tree) { prelinker->add(tree); };
+        pipeline.on_tree = [&prelinker](const store::CompleteTree& tree) {
+            prelinker->add(tree.path, tree.listing);
+        };
     if (request.progress)
         pipeline.progress = [&](std::size_t done, std::size_t total) {
             request.progress("fetching", done, total);
@@ -771,7 +773,7 @@ NpmProjectSummary run(const NpmProjectContext& context, const NpmProjectRequest&
     phase_done("plan fetch");
     auto outcomes = artifacts.results(ids);
     phase_done("fetch");
-    std::map<std::string, fs::path> trees;
+    std::map<std::string, store::CompleteTree> trees;
     std::size_t fetch_failures = 0;
     for (std::size_t i = 0; i < ids.size(); ++i) {
         const auto& outcome = outcomes[i];
@@ -846,7 +848,7 @@ NpmProjectSummary run(const NpmProjectContext& context, const NpmProjectRequest&
             NpmProject project;
             lock::Lockfile lock;
             install::InstallPlan plan;
-            std::map<std::string, fs::path> trees;
+            std::map<std::string, store::CompleteTree> trees;
         };
         new Leftovers{std::move(project), std::move(lock), std::move(plan), std::move(trees)};
     }

@@ -8,6 +8,7 @@
 #include "cairn/lock/lockfile.hpp"
 #include "cairn/ops/npm_metadata.hpp"
 #include "cairn/resolve/npm_tree.hpp"
+#include "cairn/store/store.hpp"
 
 #include <filesystem>
 #include <functional>
@@ -167,7 +168,7 @@ lock::Lockfile lock_from_tree(const resolve::npm::Tree& tree, const format::npm:
 // dev/optional ones left out as asked, dependencies resolved by walking up node_modules.
 install::InstallPlan plan_from_lock(const lock::Lockfile& lock,
                                     const std::filesystem::path& project,
-                                    const std::map<std::string, std::filesystem::path>& trees,
+                                    const std::map<std::string, store::CompleteTree>& trees,
                                     const std::set<std::string>& excluded_paths,
                                     install::Layout layout,
                                     const std::set<std::string>& allow_scripts);

@@ -571,12 +571,13 @@ ExtractResult Extractor::run(const fs::path& archive_path) {
         throw;
     }
     check_digest(source);
-    ExtractResult result{detail::manifest_digest(m_nodes)};
+    ExtractResult result{detail::manifest_digest(m_nodes), 0, 0, 0, {}};
     result.entries = m_entries;
     result.bytes = m_bytes;
     for (const auto& [rel, entry] : m_nodes)
         if (entry.kind == EntryKind::file)
             ++result.files;
+    result.listing = detail::manifest_listing(m_nodes);
     return result;
 }
 

@@ -137,7 +137,11 @@ VerifyReport verify_store(const Store& store) {
         ++report.trees_checked;
         bool good = false;
         try {
-            good = detail::manifest_digest(detail::scan_tree(entry)) == marker->manifest;
+            auto manifest = detail::scan_tree(entry);
+            // The listing installs link by must be the tree's as well.
+            good =
+                detail::manifest_digest(manifest) == marker->manifest &&
+                (marker->listing.empty() || marker->listing == detail::manifest_listing(manifest));
         } catch (const Error&) {
         }
         if (!good) {

@@ -3,6 +3,7 @@
 #include "content_hash.hpp"
 #include "fs_ops.hpp"
 
+#include "cairn/core/tree_listing.hpp"
 #include "cairn/store/extract.hpp"
 
 #include <fcntl.h>
@@ -94,6 +95,25 @@ Digest manifest_digest(const Manifest& manifest) {
         hasher.update(line);
     }
     return hasher.finish();
+}
+
+std::string manifest_listing(const Manifest& manifest) {
+    std::vector<std::pair<std::string, tree_listing::Kind>> entries;
+    entries.reserve(manifest.size());
+    for (const auto& [path, entry] : manifest) {
+        switch (entry.kind) {
+        case EntryKind::directory:
+            entries.emplace_back(path, tree_listing::Kind::folder);
+            break;
+        case EntryKind::file:
+            entries.emplace_back(path, tree_listing::Kind::file);
+            break;
+        case EntryKind::symlink:
+            entries.emplace_back(path, tree_listing::Kind::link);
+            break;
+        }
+    }
+    return tree_listing::encode(entries);
 }
 
 Manifest scan_tree(const fs::path& root) {

@@ -24,6 +24,8 @@ struct ManifestEntry {
 using Manifest = std::map<std::string, ManifestEntry>; // relative '/'-separated path
 
 Digest manifest_digest(const Manifest& manifest);
+// The tree's listing, folder by folder (core/tree_listing.hpp), as its marker keeps it.
+std::string manifest_listing(const Manifest& manifest);
 
 // Walks `root` without following links; throws Error(Code::cache_corrupt) on a special
 // file, Error(Code::io) when something cannot be read.

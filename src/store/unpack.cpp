@@ -22,9 +22,89 @@ namespace fs = std::filesystem;
 
 namespace detail {
 
+namespace {
+
+constexpr std::string_view k_listing_key = "listing ";
+
+// The listing after a marker's "listing N" line, or nullopt when `text` has none; empty
+// when the line is not followed by exactly N bytes.
+std::optional<std::string_view> listing_in(std::string_view text) {
+    std::size_t at = text.starts_with(k_listing_key) ? 0 : text.find("\nlisting ");
+    if (at == std::string_view::npos)
+        return std::nullopt;
+    if (at > 0)
+        ++at; // past the newline
+    std::size_t end = text.find('\n', at);
+    if (end == std::string_view::npos)
+        return std::string_view();
+    std::string_view count =
+        text.substr(at + k_listing_key.size(), end - at - k_listing_key.size());
+    std::uint64_t size = 0;
+    for (char c : count) {
+        if (c < '0' || c > '9' || size > (std::uint64_t(1) << 40))
+            return std::string_view();
+        size = size * 10 + static_cast<std::uint64_t>(c - '0');
+    }
+    std::string_view rest = text.substr(end + 1);
+    if (count.empty() || rest.size() != size)
+        return std::string_view();
+    return rest;
+}
+
+} // namespace
+
 std::string format_marker(const UnpackMarker& marker) {
-    return fmt::format("{}blob {}\nmanifest {}\nfiles {}\nbytes {}\n", k_marker_header,
-                       marker.blob.sri(), marker.manifest.sri(), marker.files, marker.bytes);
+    std::string text =
+        fmt::format("{}blob {}\nmanifest {}\nfiles {}\nbytes {}\n", k_marker_header,
+                    marker.blob.sri(), marker.manifest.sri(), marker.files, marker.bytes);
+    if (!marker.listing.empty()) {
+        text += fmt::format("{}{}\n", k_listing_key, marker.listing.size());
+        text += marker.listing;
+    }
+    return text;
+}
+
+std::optional<std::string> current_marker_listing(int dir, const char* name) {
+    int fd = ::openat(dir, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+    if (fd < 0)
+        return std::nullopt;
+    struct Closer {
+        int fd;
+        ~Closer() { ::close(fd); }
+    } closer{fd};
+    // Most markers, their listing included, are read whole by the first read, on the
+    // stack: an install asks this of every tree it links, on its main thread.
+    char first[4096];
+    ssize_t n;
+    while ((n = ::pread(fd, first, sizeof first, 0)) < 0 && errno == EINTR) {
+    }
+    if (n < 0)
+        return std::nullopt;
+    std::string text(first, static_cast<std::size_t>(n));
+    std::size_t got = text.size();
+    if (got == sizeof first) {
+        for (;;) {
+            if (text.size() >= k_max_marker_bytes)
+                return std::nullopt; // no marker is that long: damaged
+            text.resize(text.size() * 4);
+            n = ::pread(fd, text.data() + got, text.size() - got, static_cast<off_t>(got));
+            if (n < 0) {
+                if (errno == EINTR)
+                    continue;
+                return std::nullopt;
+            }
+            got += static_cast<std::size_t>(n);
+            if (n == 0 || got < text.size())
+                break;
+        }
+    }
+    text.resize(got);
+    if (!text.starts_with(k_marker_header))
+        return std::nullopt;
+    auto listing = listing_in(text);
+    if (!listing || listing->empty())
+        return std::string();
+    return std::string(*listing);
 }
 
 bool marker_is_current(const fs::path& path, int dir) {
@@ -49,9 +129,9 @@ std::optional<UnpackMarker> read_marker(const fs::path& path) {
     }
     std::string text;
     try {
-        read_chunks(fd, path, 1024, [&](std::string_view bytes) {
+        read_chunks(fd, path, 1 << 16, [&](std::string_view bytes) {
             text.append(bytes);
-            return text.size() <= (1 << 16); // no marker is that long: damaged
+            return text.size() <= k_max_marker_bytes; // no marker is that long: damaged
         });
     } catch (...) {
         ::close(fd);
@@ -61,7 +141,15 @@ std::optional<UnpackMarker> read_marker(const fs::path& path) {
     std::optional<Digest> blob, manifest;
     std::uint64_t files = 0, bytes = 0;
     bool header = false;
-    for (auto line : text::split(text, '\n')) {
+    std::string listing;
+    std::string_view fields = text;
+    if (auto found = listing_in(text)) {
+        if (found->empty())
+            return std::nullopt; // cut short or damaged
+        listing = std::string(*found);
+        fields = std::string_view(text).substr(0, text.size() - found->size());
+    }
+    for (auto line : text::split(fields, '\n')) {
         auto space = line.find(' ');
         std::string_view key = line.substr(0, space);
         std::string_view value = space == std::string_view::npos ? "" : line.substr(space + 1);
@@ -82,7 +170,7 @@ std::optional<UnpackMarker> read_marker(const fs::path& path) {
     }
     if (!header || !blob || !manifest)
         return std::nullopt;
-    return UnpackMarker{*blob, *manifest, files, bytes};
+    return UnpackMarker{*blob, *manifest, files, bytes, std::move(listing)};
 }
 
 } // namespace detail
@@ -94,23 +182,32 @@ std::optional<UnpackedTree> Store::find_unpacked(const Digest& digest,
     std::error_code ec;
     if (!marker || marker->blob != digest || !fs::is_directory(fs::symlink_status(path, ec)))
         return std::nullopt;
-    return UnpackedTree{path, marker->manifest, marker->files, marker->bytes, true};
+    std::shared_ptr<const std::string> listing;
+    if (!marker->listing.empty())
+        listing = std::make_shared<const std::string>(std::move(marker->listing));
+    return UnpackedTree{path, marker->manifest,  marker->files, marker->bytes,
+                        true, std::move(listing)};
 }
 
-std::optional<fs::path> Store::complete_tree(const Digest& digest, StripComponents strip) const {
+std::optional<CompleteTree> Store::complete_tree(const Digest& digest,
+                                                 StripComponents strip) const {
     // The marker is written atomically and last (unpack()): there, and of this format, it
     // vouches for the tree. Its first line is checked (what find_unpacked() and unpack()
-    // would reject is not linked from), the rest is not parsed.
+    // would reject is not linked from), and its listing taken; the rest is not parsed.
     int dir = unpacked_fd();
     if (dir < 0)
         return std::nullopt;
     std::string name = unpacked_name(digest, strip);
-    if (!detail::marker_is_current(name + ".complete", dir))
+    auto listing = detail::current_marker_listing(dir, (name + ".complete").c_str());
+    if (!listing)
         return std::nullopt;
     struct stat st {};
     if (::fstatat(dir, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0 || !S_ISDIR(st.st_mode))
         return std::nullopt;
-    return unpacked_dir() / name;
+    CompleteTree tree{unpacked_dir() / name, nullptr};
+    if (!listing->empty())
+        tree.listing = std::make_shared<const std::string>(std::move(*listing));
+    return tree;
 }
 
 UnpackedTree Store::unpack(const Digest& digest, const UnpackOptions& options) const {
@@ -161,13 +258,17 @@ UnpackedTree Store::unpack(const Digest& digest, const UnpackOptions& options) c
         detail::remove_tree(staging);
         throw detail::io_error("move into place", target, err);
     }
-    detail::UnpackMarker marker{digest, result.manifest, result.files, result.bytes};
+    detail::UnpackMarker marker{digest, result.manifest, result.files, result.bytes,
+                                result.listing};
     // Not fsynced: the tree's files are not either (fsync per file would dominate unpack
     // time). A process crash cannot tear the rename; after a power loss `cairn cache
     // verify` finds a damaged tree through its manifest, and it is re-extracted from its blob.
     detail::write_file_atomically(marker_path(digest, options.strip), detail::format_marker(marker),
                                   session_dir(), detail::Durability::process_crash);
-    return UnpackedTree{target, result.manifest, result.files, result.bytes, false};
+    return UnpackedTree{
+        target,       result.manifest,
+        result.files, result.bytes,
+        false,        std::make_shared<const std::string>(std::move(result.listing))};
 }
 
 } // namespace cairn::store

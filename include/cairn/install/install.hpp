@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -77,6 +78,9 @@ struct PlannedPackage {
     std::string version;
     std::string integrity;        // content identity (SRI); equal integrity + path: unchanged
     std::filesystem::path source; // complete unpacked tree in the store (read-only)
+    // The source folder by folder (core/tree_listing.hpp), when the store keeps it: linked
+    // without listing each folder from the kernel. Null: each folder is listed.
+    std::shared_ptr<const std::string> listing;
     // `link:`/`file:` folder dependencies: a symbolic link to this folder instead of files
     // (relative to the project when not absolute). `source` is then unused.
     std::optional<std::filesystem::path> link_target;

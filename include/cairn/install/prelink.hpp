@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <filesystem>
 #include <memory>
+#include <string>
 
 // Linking packages while the resolution still runs.
 //
@@ -34,9 +35,11 @@ public:
     Prelinker(const Prelinker&) = delete;
     Prelinker& operator=(const Prelinker&) = delete;
 
-    // Stages a hard-linked copy of the complete store tree `source` (once per tree). Returns
-    // at once; thread-safe. A tree that cannot be staged is left to materialize().
-    void add(const std::filesystem::path& source) noexcept;
+    // Stages a hard-linked copy of the complete store tree `source` (once per tree), with
+    // its listing when the store keeps one (TreeCopyOptions::listing). Returns at once;
+    // thread-safe. A tree that cannot be staged is left to materialize().
+    void add(const std::filesystem::path& source,
+             std::shared_ptr<const std::string> listing = nullptr) noexcept;
 
     struct Impl; // install's own (materialize() takes the staged folders)
     Impl& impl() { return *m_impl; }

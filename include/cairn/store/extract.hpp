@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <optional>
+#include <string>
 
 // Safe extraction of package archives (tar, plain or compressed with gzip, zstd or xz)
 // with libarchive reading and cairn writing. Every entry is checked before a byte of it is
@@ -60,6 +61,8 @@ struct ExtractResult {
     std::uint64_t entries = 0;
     std::uint64_t files = 0;
     std::uint64_t bytes = 0;
+    // The tree folder by folder (core/tree_listing.hpp), kept in its marker.
+    std::string listing;
 };
 
 // Extracts `archive` into `destination`, which must not exist yet; on error nothing is

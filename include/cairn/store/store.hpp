@@ -71,6 +71,15 @@ struct UnpackedTree {
     std::uint64_t files = 0;
     std::uint64_t bytes = 0;
     bool already_present = false;
+    // The tree folder by folder (core/tree_listing.hpp), from its marker; null when the
+    // marker has none (written before markers kept it).
+    std::shared_ptr<const std::string> listing;
+};
+
+// A complete unpacked tree to link from, and its listing when its marker has one.
+struct CompleteTree {
+    std::filesystem::path path;
+    std::shared_ptr<const std::string> listing;
 };
 
 class Store;
@@ -151,9 +160,9 @@ public:
     // Unpacked trees. find_unpacked trusts a tree only when its marker exists.
     std::optional<UnpackedTree> find_unpacked(const Digest& digest, StripComponents strip) const;
     // The folder of a complete unpacked tree, for linking from: its marker starts as this
-    // format's do and its folder is there (the rest of the marker is not read).
-    std::optional<std::filesystem::path> complete_tree(const Digest& digest,
-                                                       StripComponents strip) const;
+    // format's do and its folder is there (of the rest of the marker, only the listing is
+    // read).
+    std::optional<CompleteTree> complete_tree(const Digest& digest, StripComponents strip) const;
     // Extracts the stored blob (extract.hpp rules) unless its tree is already complete.
     // Safe with other processes unpacking the same blob: one extracts, the others wait
     // for it and reuse the tree. Throws Error(Code::io) when the blob is not stored and

@@ -3,6 +3,8 @@
 #include "install_fixture.hpp"
 #include "worker_pool.hpp"
 
+#include "cairn/core/tree_listing.hpp"
+
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -252,6 +254,86 @@ TEST_F(TreeCopyTest, OnlyCopiedFilesOfOneFolderAreSharedOut) {
     // The folder, then its files in runs of k_files_per_task but for the last run, which
     // its own task copies.
     EXPECT_EQ(parts_handed_out(FileMode::copy, tmp / "copied"), 1u + 100 / k_files_per_task);
+}
+
+// Files of `out`, relative, links and folders left out.
+std::set<std::string> files_in(const fs::path& out) {
+    std::set<std::string> files;
+    for (const auto& entry : fs::recursive_directory_iterator(out))
+        if (!entry.is_symlink() && entry.is_regular_file())
+            files.insert(fs::relative(entry.path(), out).string());
+    return files;
+}
+
+// With the store's listing of the tree, the folders are not listed from the kernel: what
+// the listing does not name is not linked (here a file added to the store tree behind its
+// marker's back), a folder it lacks is listed from the disk, and links and skips are kept.
+TEST_F(TreeCopyTest, ATreeWithAListingIsLinkedByIt) {
+    using tree_listing::Kind;
+    fs::path tree = store / "listed";
+    write_file(tree / "package.json", "{}");
+    write_file(tree / "lib/a.js", "a");
+    write_file(tree / "lib/deep/b.js", "b");
+    write_file(tree / "node_modules/skipped/index.js", "bundled");
+    fs::create_symlink("lib/a.js", tree / "main.js");
+    write_file(tree / "added-later.js", "not in the listing");
+    write_file(tree / "lib/deep/unlisted-folder-file.js", "listed from the disk");
+    std::string text = tree_listing::encode({{"package.json", Kind::file},
+                                             {"lib", Kind::folder},
+                                             {"lib/a.js", Kind::file},
+                                             {"lib/deep", Kind::folder},
+                                             {"node_modules", Kind::folder},
+                                             {"node_modules/skipped", Kind::folder},
+                                             {"node_modules/skipped/index.js", Kind::file},
+                                             {"main.js", Kind::link}});
+    // Its "lib/deep" folder record removed: that folder is read from the disk.
+    std::string record = std::string("/lib/deep") + '\0';
+    auto at = text.find(record);
+    ASSERT_NE(at, std::string::npos);
+    text.erase(at, record.size());
+    CopyCounters counters;
+    TreeCopyOptions options;
+    options.counters = &counters;
+    options.skip = {"node_modules/skipped"};
+    options.listing = std::make_shared<const std::string>(text);
+    fs::path out = tmp / "out";
+    copy_with_queue(tree, out, options, 2);
+    EXPECT_EQ(files_in(out), (std::set<std::string>{"package.json", "lib/a.js", "lib/deep/b.js",
+                                                    "lib/deep/unlisted-folder-file.js"}));
+    EXPECT_EQ(fs::read_symlink(out / "main.js"), "lib/a.js");
+    EXPECT_FALSE(exists_no_follow(out / "node_modules/skipped"));
+    EXPECT_EQ(counters.linked.load(), 4u);
+
+    // A listing that does not decode is not used: every folder is read from the disk.
+    options.listing = std::make_shared<const std::string>("not a listing");
+    CopyCounters again;
+    options.counters = &again;
+    copy_with_queue(tree, tmp / "out2", options, 2);
+    EXPECT_EQ(files_in(tmp / "out2").size(), 5u);
+    EXPECT_TRUE(fs::exists(tmp / "out2/added-later.js"));
+}
+
+// A file the listing names that the store tree no longer has: the store was damaged after
+// the tree was unpacked, and the install says so rather than leave the file out.
+TEST_F(TreeCopyTest, AFileTheListingNamesThatIsGoneIsDamageToTheStore) {
+    using tree_listing::Kind;
+    fs::path tree = store / "damaged";
+    write_file(tree / "package.json", "{}");
+    CopyCounters counters;
+    TreeCopyOptions options;
+    options.counters = &counters;
+    options.listing = std::make_shared<const std::string>(
+        tree_listing::encode({{"package.json", Kind::file}, {"gone.js", Kind::file}}));
+    try {
+        copy_with_queue(tree, tmp / "out", options, 1);
+        FAIL() << "a missing file went unnoticed";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.code(), Code::cache_corrupt);
+        EXPECT_NE(e.message().find("gone.js is missing from the store"), std::string::npos)
+            << e.message();
+        ASSERT_EQ(e.hints().size(), 1u);
+        EXPECT_NE(e.hints()[0].find("cairn cache verify"), std::string::npos) << e.hints()[0];
+    }
 }
 
 TEST_F(TreeCopyTest, AFailureInAPartCopiedByAnotherThreadIsRethrown) {

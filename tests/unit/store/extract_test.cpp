@@ -1,6 +1,8 @@
 #include "archives/archive_writer.hpp"
 #include "store_fixture.hpp"
 
+#include "cairn/core/tree_listing.hpp"
+
 #include <fcntl.h>
 #include <sys/stat.h>
 
@@ -174,7 +176,9 @@ TEST(Unpack, ACompleteTreeHasItsMarkerAndItsFolder) {
     store.add_blob_bytes(digest, tgz);
     EXPECT_FALSE(store.complete_tree(digest, StripComponents::none)); // not unpacked
     auto tree = store.unpack(digest, {});
-    EXPECT_EQ(store.complete_tree(digest, StripComponents::none), tree.path);
+    auto complete = store.complete_tree(digest, StripComponents::none);
+    ASSERT_TRUE(complete);
+    EXPECT_EQ(complete->path, tree.path);
     EXPECT_FALSE(store.complete_tree(digest, StripComponents::first)); // another tree
     fs::path marker = store.marker_path(digest, StripComponents::none);
     std::string text = read_file(marker);
@@ -190,6 +194,75 @@ TEST(Unpack, ACompleteTreeHasItsMarkerAndItsFolder) {
     fs::create_directories(tmp / "elsewhere");
     fs::create_directory_symlink(tmp / "elsewhere", tree.path); // never followed
     EXPECT_FALSE(store.complete_tree(digest, StripComponents::none));
+}
+
+// The marker keeps the tree's listing, folder by folder, for linking without listing each
+// folder again; a marker without one (an earlier cairn's) or with a damaged one still
+// vouches for its tree, which is then listed from the disk.
+TEST(Unpack, TheMarkerKeepsTheTreesListing) {
+    TempDir tmp;
+    Store store(tmp / "s");
+    std::string tgz =
+        make_tar({file_entry("package/package.json", "{}"), file_entry("package/lib/a.js", "a"),
+                  dir_entry("package/empty"), symlink_entry("package/main.js", "lib/a.js")});
+    Digest digest = sha512_of(tgz);
+    store.add_blob_bytes(digest, tgz);
+    UnpackOptions options;
+    options.strip = StripComponents::first;
+    auto tree = store.unpack(digest, options);
+    // In path order, as the tree's manifest has them.
+    std::string expected = tree_listing::encode({{"empty", tree_listing::Kind::folder},
+                                                 {"lib", tree_listing::Kind::folder},
+                                                 {"lib/a.js", tree_listing::Kind::file},
+                                                 {"main.js", tree_listing::Kind::link},
+                                                 {"package.json", tree_listing::Kind::file}});
+    ASSERT_TRUE(tree.listing);
+    EXPECT_EQ(*tree.listing, expected);
+    auto complete = store.complete_tree(digest, StripComponents::first);
+    ASSERT_TRUE(complete && complete->listing);
+    EXPECT_EQ(*complete->listing, expected);
+    auto found = store.find_unpacked(digest, StripComponents::first);
+    ASSERT_TRUE(found && found->listing);
+    EXPECT_EQ(*found->listing, expected);
+
+    fs::path marker = store.marker_path(digest, StripComponents::first);
+    std::string text = read_file(marker);
+    auto at = text.find("listing ");
+    ASSERT_NE(at, std::string::npos);
+    // Written before markers kept listings: the tree is linked all the same.
+    write_file(marker, text.substr(0, at));
+    complete = store.complete_tree(digest, StripComponents::first);
+    ASSERT_TRUE(complete);
+    EXPECT_FALSE(complete->listing);
+    // A listing cut short is not used, and a full read of the marker refuses it.
+    write_file(marker, text.substr(0, text.size() - 3));
+    complete = store.complete_tree(digest, StripComponents::first);
+    ASSERT_TRUE(complete);
+    EXPECT_FALSE(complete->listing);
+    EXPECT_FALSE(store.find_unpacked(digest, StripComponents::first));
+}
+
+// A tree of many entries: its listing is longer than the marker's first read.
+TEST(Unpack, ALongListingIsReadWhole) {
+    TempDir tmp;
+    Store store(tmp / "s");
+    std::vector<TarEntry> entries;
+    for (int i = 0; i < 600; ++i)
+        entries.push_back(file_entry("package/file-with-a-long-name-" + std::to_string(i), "x"));
+    std::string tgz = make_tar(entries);
+    Digest digest = sha512_of(tgz);
+    store.add_blob_bytes(digest, tgz);
+    UnpackOptions options;
+    options.strip = StripComponents::first;
+    auto tree = store.unpack(digest, options);
+    ASSERT_TRUE(tree.listing);
+    EXPECT_GT(tree.listing->size(), 16'000u);
+    auto complete = store.complete_tree(digest, StripComponents::first);
+    ASSERT_TRUE(complete && complete->listing);
+    EXPECT_EQ(*complete->listing, *tree.listing);
+    auto listing = tree_listing::Listing::decode(*complete->listing);
+    ASSERT_TRUE(listing);
+    EXPECT_EQ(listing->folder("")->size(), 600u);
 }
 
 // A one-file tarball stored as a blob.

@@ -1,6 +1,7 @@
 #include "archives/archive_writer.hpp"
 #include "store_fixture.hpp"
 
+#include "cairn/core/tree_listing.hpp"
 #include "cairn/store/maintenance.hpp"
 #include "cairn/store/metadata_cache.hpp"
 
@@ -73,6 +74,27 @@ TEST(Maintenance, VerifyQuarantinesABadBlobAndAnEditedTree) {
     EXPECT_EQ(read_file(rebuilt.path / "index.js"), "exports.x = 1;\n");
     auto after = verify_store(store);
     EXPECT_EQ(after.blobs_bad + after.trees_bad, 0u);
+}
+
+// The listing installs link by must be the tree's: a marker whose listing names a file
+// the tree does not have marks the tree bad.
+TEST(Maintenance, VerifyChecksTheListingInTheMarker) {
+    TempDir tmp;
+    Store store(tmp / "s");
+    auto filled = fill(store);
+    fs::path marker = store.marker_path(filled.blob_a, StripComponents::first);
+    std::string text = read_file(marker);
+    auto at = text.find("listing ");
+    ASSERT_NE(at, std::string::npos);
+    std::string listing = tree_listing::encode({{"index.js", tree_listing::Kind::file},
+                                                {"package.json", tree_listing::Kind::file},
+                                                {"ghost.js", tree_listing::Kind::file}});
+    write_file(marker,
+               text.substr(0, at) + "listing " + std::to_string(listing.size()) + "\n" + listing);
+    auto report = verify_store(store);
+    EXPECT_EQ(report.trees_checked, 1u);
+    EXPECT_EQ(report.trees_bad, 1u);
+    EXPECT_FALSE(store.find_unpacked(filled.blob_a, StripComponents::first));
 }
 
 TEST(Maintenance, GcRemovesWhatDeadProcessesLeftAndKeepsWhatLiveOnesHold) {
