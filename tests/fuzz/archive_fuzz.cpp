@@ -1,9 +1,11 @@
 // Package archives on arbitrary bytes (plain tar, gzip inflated by ISA-L, zstd, xz):
 // extract_archive either makes a tree whose listing on disk is the manifest it returned,
-// or throws a cairn::Error of an archive kind (or io, for a name the filesystem refuses)
-// and leaves nothing behind. Nothing may ever appear beside the destination folder. Every
-// other input also goes through the parallel file writers (ExtractOptions).
+// and is the listing it returned folder by folder (which installs link by), or throws a
+// cairn::Error of an archive kind (or io, for a name the filesystem refuses) and leaves nothing
+// behind. Nothing may ever appear beside the destination folder. Every other input also goes
+// through the parallel file writers (ExtractOptions).
 #include "cairn/core/error.hpp"
+#include "cairn/core/tree_listing.hpp"
 #include "cairn/store/extract.hpp"
 
 #include <unistd.h>
@@ -13,7 +15,10 @@
 #include <filesystem>
 #include <fstream>
 #include <limits>
+#include <set>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace fs = std::filesystem;
 using namespace cairn;
@@ -32,6 +37,37 @@ const fs::path& work_folder() {
         return made;
     }();
     return root;
+}
+
+// Whether each folder of the tree at `top` holds what `text` lists for it, and nothing
+// else, and `text` lists no folder the tree lacks.
+bool listing_is_the_tree(const std::string& text, const fs::path& top) {
+    auto listing = tree_listing::Listing::decode(text);
+    if (!listing)
+        return false;
+    std::size_t folders = 0;
+    std::vector<std::string> pending{""};
+    while (!pending.empty()) {
+        std::string rel = std::move(pending.back());
+        pending.pop_back();
+        ++folders;
+        const auto* listed = listing->folder(rel);
+        if (!listed)
+            return false;
+        std::set<std::pair<char, std::string>> want, have;
+        for (const auto& entry : *listed)
+            want.emplace(static_cast<char>(entry.kind), std::string(entry.name));
+        for (const auto& entry : fs::directory_iterator(rel.empty() ? top : top / rel)) {
+            std::string name = entry.path().filename().string();
+            char kind = entry.is_symlink() ? 'l' : entry.is_directory() ? 'd' : 'f';
+            have.emplace(kind, name);
+            if (kind == 'd')
+                pending.push_back(rel.empty() ? name : rel + "/" + name);
+        }
+        if (want != have)
+            return false;
+    }
+    return folders == listing->folders();
 }
 
 bool only_the_archive_is_left(const fs::path& root) {
@@ -60,6 +96,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     try {
         auto result = store::extract_archive(archive, out, options);
         if (store::tree_manifest(out) != result.manifest)
+            std::abort();
+        if (!listing_is_the_tree(result.listing, out))
             std::abort();
         fs::remove_all(out);
     } catch (const Error& e) {
