@@ -1,5 +1,6 @@
 #include "cairn/core/tree_listing.hpp"
 
+#include <algorithm>
 #include <cstring>
 #include <map>
 
@@ -19,7 +20,11 @@ std::string encode(const std::vector<std::pair<std::string, Kind>>& entries) {
             .push_back(&entry);
     }
     std::string out;
-    for (const auto& [path, children] : folders) {
+    for (auto& [path, children] : folders) {
+        // Names in byte order, as decode() requires (a name twice is no listing).
+        std::sort(children.begin(), children.end(), [](const auto* a, const auto* b) {
+            return a->first < b->first; // the same folder: the names decide
+        });
         out += '/';
         out += path;
         out += '\0';
@@ -60,6 +65,10 @@ std::optional<Listing> Listing::decode(std::string_view text) {
             rest.find('/') != std::string_view::npos)
             return std::nullopt;
         if (kind != 'd' && kind != 'f' && kind != 'l')
+            return std::nullopt;
+        // Names in strictly increasing byte order: a name twice in a folder (two tasks
+        // making one folder, a file where a folder was just made) is no listing.
+        if (!current->empty() && !(current->back().name < rest))
             return std::nullopt;
         current->push_back({static_cast<Kind>(kind), rest});
     }

@@ -340,7 +340,13 @@ public:
             spare().pop_back();
         }
     }
-    ~ListingBuffer() { spare().push_back(std::move(m_buffer)); }
+    ~ListingBuffer() {
+        try {
+            spare().push_back(std::move(m_buffer));
+        } catch (...) {
+            // not kept (out of memory): freed with this
+        }
+    }
     ListingBuffer(const ListingBuffer&) = delete;
     ListingBuffer& operator=(const ListingBuffer&) = delete;
     char* get() const { return m_buffer.get(); }
@@ -475,7 +481,7 @@ struct TreeCopier {
     void copy_subdir(const FolderPtr& parent, const std::string& name) const {
         Fd src(::openat(parent->src.get(), name.c_str(), k_dir_flags));
         if (!src)
-            throw io_error("open", parent->shown_src() / name, errno);
+            throw source_error("open", *parent, name.c_str(), errno);
         Fd dst(::openat(parent->dst, name.c_str(), k_dir_flags));
         if (!dst) {
             // What is in the way (a link, a file, an unreadable folder) is dealt with there.
@@ -503,7 +509,7 @@ struct TreeCopier {
             }
             auto target = read_link(folder.src.get(), name);
             if (!target)
-                throw io_error("read the link", folder.shown_src() / name, errno);
+                throw source_error("read the link", folder, name, errno);
             if (::symlinkat(target->c_str(), folder.dst, name) != 0) {
                 if (errno != EEXIST)
                     throw io_error("create the link", folder.shown_dst() / name, errno);
@@ -514,9 +520,15 @@ struct TreeCopier {
             options.counters->linked.fetch_add(linked, std::memory_order_relaxed);
     }
 
-    // A file the store tree's listing names is not in the tree: the tree was damaged after
-    // it was unpacked (its marker vouches for what it held then).
-    static Error missing_from_store(const Folder& folder, const char* name) {
+    // What failed with the source entry `name` of `folder`. An entry the store tree's
+    // listing names that is not there: the tree was damaged after it was unpacked (its
+    // marker vouches for what it held then).
+    static Error source_error(std::string_view action, const Folder& folder, const char* name,
+                              int err) {
+        if (err != ENOENT || !listed_entries(folder))
+            return err == ENOENT && action == "link"
+                       ? io_error(action, folder.shown_dst() / name, err)
+                       : io_error(action, folder.shown_src() / name, err);
         Error error(Code::cache_corrupt, fmt::format("{} is missing from the store",
                                                      (folder.shown_src() / name).string()));
         error.caused_by("its tree's listing names it: something removed it from the store");
@@ -542,8 +554,8 @@ struct TreeCopier {
                 break;
             }
             int err = errno;
-            if (err == ENOENT && folder.shown->listing)
-                throw missing_from_store(folder, name);
+            if (err == ENOENT)
+                throw source_error("link", folder, name, err);
             if (err == EXDEV)
                 counters.cross_device.store(true, std::memory_order_relaxed);
             else if (err != EMLINK && err != EPERM && err != EACCES && err != EOPNOTSUPP)
@@ -551,7 +563,7 @@ struct TreeCopier {
         }
         struct stat st {};
         if (::fstatat(src, name, &st, AT_SYMLINK_NOFOLLOW) != 0)
-            throw io_error("read", folder.shown_src() / name, errno);
+            throw source_error("read", folder, name, errno);
         // The copy is ours: its owner may write it (a build, a later removal).
         unsigned mode = (st.st_mode & 0777) | 0600;
         if (::faccessat(dst, name, F_OK, AT_SYMLINK_NOFOLLOW) == 0)

@@ -140,7 +140,7 @@ VerifyReport verify_store(const Store& store) {
             auto manifest = detail::scan_tree(entry);
             // The listing installs link by must be the tree's as well.
             good =
-                detail::manifest_digest(manifest) == marker->manifest &&
+                detail::manifest_digest(manifest) == marker->manifest && !marker->listing_damaged &&
                 (marker->listing.empty() || marker->listing == detail::manifest_listing(manifest));
         } catch (const Error&) {
         }

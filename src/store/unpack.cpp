@@ -57,7 +57,7 @@ std::string format_marker(const UnpackMarker& marker) {
     std::string text =
         fmt::format("{}blob {}\nmanifest {}\nfiles {}\nbytes {}\n", k_marker_header,
                     marker.blob.sri(), marker.manifest.sri(), marker.files, marker.bytes);
-    if (!marker.listing.empty()) {
+    if (!marker.listing.empty() && marker.listing.size() <= k_max_listing_bytes) {
         text += fmt::format("{}{}\n", k_listing_key, marker.listing.size());
         text += marker.listing;
     }
@@ -82,24 +82,21 @@ std::optional<std::string> current_marker_listing(int dir, const char* name) {
         return std::nullopt;
     std::string text(first, static_cast<std::size_t>(n));
     std::size_t got = text.size();
-    if (got == sizeof first) {
-        for (;;) {
-            if (text.size() >= k_max_marker_bytes)
-                return std::nullopt; // no marker is that long: damaged
-            text.resize(text.size() * 4);
+    while (got == text.size()) { // full: there may be more
+        if (text.size() >= k_max_marker_bytes)
+            return std::nullopt; // no marker is that long: damaged
+        text.resize(text.size() * 4);
+        do {
             n = ::pread(fd, text.data() + got, text.size() - got, static_cast<off_t>(got));
-            if (n < 0) {
-                if (errno == EINTR)
-                    continue;
-                return std::nullopt;
-            }
-            got += static_cast<std::size_t>(n);
-            if (n == 0 || got < text.size())
-                break;
-        }
+        } while (n < 0 && errno == EINTR);
+        if (n < 0)
+            return std::nullopt;
+        got += static_cast<std::size_t>(n);
+        if (n == 0)
+            break;
     }
     text.resize(got);
-    if (!text.starts_with(k_marker_header))
+    if (!is_current_marker(text))
         return std::nullopt;
     auto listing = listing_in(text);
     if (!listing || listing->empty())
@@ -111,11 +108,12 @@ bool marker_is_current(const fs::path& path, int dir) {
     int fd = ::openat(dir < 0 ? AT_FDCWD : dir, path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
     if (fd < 0)
         return false;
+    static_assert(k_marker_header.size() == k_marker_header_v2.size());
     char header[k_marker_header.size()];
     ssize_t got = ::pread(fd, header, sizeof header, 0);
     ::close(fd);
     return got == static_cast<ssize_t>(sizeof header) &&
-           std::string_view(header, sizeof header) == k_marker_header;
+           is_current_marker(std::string_view(header, sizeof header));
 }
 
 std::optional<UnpackMarker> read_marker(const fs::path& path) {
@@ -143,11 +141,16 @@ std::optional<UnpackMarker> read_marker(const fs::path& path) {
     bool header = false;
     std::string listing;
     std::string_view fields = text;
+    bool listing_damaged = false;
     if (auto found = listing_in(text)) {
-        if (found->empty())
-            return std::nullopt; // cut short or damaged
-        listing = std::string(*found);
-        fields = std::string_view(text).substr(0, text.size() - found->size());
+        if (found->empty() || found->size() > k_max_listing_bytes) {
+            listing_damaged = true; // cut short, or not of a size this cairn writes
+            auto at = text.find("\nlisting ");
+            fields = std::string_view(text).substr(0, at == std::string::npos ? 0 : at + 1);
+        } else {
+            listing = std::string(*found);
+            fields = std::string_view(text).substr(0, text.size() - found->size());
+        }
     }
     for (auto line : text::split(fields, '\n')) {
         auto space = line.find(' ');
@@ -155,7 +158,8 @@ std::optional<UnpackMarker> read_marker(const fs::path& path) {
         std::string_view value = space == std::string_view::npos ? "" : line.substr(space + 1);
         try {
             if (key == "cairn-unpacked")
-                header = std::string(key) + " " + std::string(value) + "\n" == k_marker_header;
+                header = line.size() + 1 == k_marker_header.size() &&
+                         is_current_marker(std::string(line) + "\n");
             else if (key == "blob")
                 blob = Digest::parse(value);
             else if (key == "manifest")
@@ -170,7 +174,7 @@ std::optional<UnpackMarker> read_marker(const fs::path& path) {
     }
     if (!header || !blob || !manifest)
         return std::nullopt;
-    return UnpackMarker{*blob, *manifest, files, bytes, std::move(listing)};
+    return UnpackMarker{*blob, *manifest, files, bytes, std::move(listing), listing_damaged};
 }
 
 } // namespace detail
@@ -180,7 +184,9 @@ std::optional<UnpackedTree> Store::find_unpacked(const Digest& digest,
     auto marker = detail::read_marker(marker_path(digest, strip));
     fs::path path = unpacked_path(digest, strip);
     std::error_code ec;
-    if (!marker || marker->blob != digest || !fs::is_directory(fs::symlink_status(path, ec)))
+    // A damaged listing: the tree is unpacked again, and its marker written anew.
+    if (!marker || marker->blob != digest || marker->listing_damaged ||
+        !fs::is_directory(fs::symlink_status(path, ec)))
         return std::nullopt;
     std::shared_ptr<const std::string> listing;
     if (!marker->listing.empty())
@@ -259,16 +265,15 @@ UnpackedTree Store::unpack(const Digest& digest, const UnpackOptions& options) c
         throw detail::io_error("move into place", target, err);
     }
     detail::UnpackMarker marker{digest, result.manifest, result.files, result.bytes,
-                                result.listing};
+                                std::move(result.listing)};
     // Not fsynced: the tree's files are not either (fsync per file would dominate unpack
     // time). A process crash cannot tear the rename; after a power loss `cairn cache
     // verify` finds a damaged tree through its manifest, and it is re-extracted from its blob.
     detail::write_file_atomically(marker_path(digest, options.strip), detail::format_marker(marker),
                                   session_dir(), detail::Durability::process_crash);
-    return UnpackedTree{
-        target,       result.manifest,
-        result.files, result.bytes,
-        false,        std::make_shared<const std::string>(std::move(result.listing))};
+    auto listing = std::make_shared<const std::string>(std::move(marker.listing));
+    return UnpackedTree{target,       result.manifest, result.files,
+                        result.bytes, false,           std::move(listing)};
 }
 
 } // namespace cairn::store

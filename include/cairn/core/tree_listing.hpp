@@ -15,8 +15,9 @@
 //
 // The encoding is binary: records ended by a NUL byte, which no name holds. A folder's
 // record is '/' and its path from the top ("" for the top itself, "lib/sub"), followed by
-// one record per entry of that folder: 'd' (folder), 'f' (file) or 'l' (symbolic link) and
-// the entry's name. Every folder of the tree has its record, empty ones included.
+// one record per entry of that folder, in byte order of the names: 'd' (folder), 'f'
+// (file) or 'l' (symbolic link) and the entry's name. Every folder of the tree has its
+// record, empty ones included.
 namespace cairn::tree_listing {
 
 enum class Kind : char { folder = 'd', file = 'f', link = 'l' };
@@ -27,7 +28,8 @@ struct Entry {
 };
 
 // Encodes a tree from its entries: each one's path from the top ('/'-separated, no
-// leading or trailing '/') and kind, in any order. Folders are listed in path order.
+// leading or trailing '/') and kind, in any order, each path once. Folders are listed in
+// path order.
 std::string encode(const std::vector<std::pair<std::string, Kind>>& entries);
 
 // A decoded listing: the entries of each folder, viewed in the text (which must outlive
@@ -35,7 +37,8 @@ std::string encode(const std::vector<std::pair<std::string, Kind>>& entries);
 class Listing {
 public:
     // nullopt when the text is not a listing (a record without its end, an unknown kind,
-    // an entry before any folder, a folder twice, a name with '/', "." or "..").
+    // an entry before any folder, a folder twice, a name with '/', "." or "..", names of a
+    // folder out of order or twice).
     static std::optional<Listing> decode(std::string_view text);
 
     // The entries of the folder at `path` ("" for the top); nullptr when the listing has

@@ -96,6 +96,48 @@ TEST_F(Install, AFreshInstallLinksPackagesWhileItResolves) {
     }
 }
 
+// Installs link a store tree by the listing its marker keeps, whichever way they place it
+// (linked while resolving, or after the plan): what the listing does not name is not
+// linked, and a file it names that the tree lost fails the install as damage to the store.
+TEST_F(Install, PackagesAreLinkedByTheirTreesListing) {
+    basic_registry();
+    EXPECT_OK(cairn({"install"}));
+    std::vector<fs::path> trees;
+    for (const auto& entry : fs::directory_iterator(dir / "store/unpacked"))
+        if (entry.is_directory())
+            trees.push_back(entry.path());
+    ASSERT_EQ(trees.size(), 3u);
+    for (const auto& tree : trees)
+        write_file(tree / "smuggled.js", "added behind the marker's back");
+    auto reinstall = [&](std::vector<std::string> args) {
+        fs::remove_all(project / "node_modules");
+        EXPECT_OK(cairn(args));
+        for (const char* package :
+             {"node_modules/a", "node_modules/b", "node_modules/a/node_modules/b"}) {
+            EXPECT_TRUE(fs::exists(project / package / "package.json")) << package;
+            EXPECT_FALSE(fs::exists(project / package / "smuggled.js")) << package;
+        }
+    };
+    reinstall({"install", "--frozen"}); // placed after the plan
+    fs::remove(project / "cairn.lock");
+    reinstall({"install"}); // linked while resolving
+    reinstall({"install", "--offline"});
+
+    for (const auto& tree : trees)
+        fs::remove(tree / "package.json");
+    fs::remove_all(project / "node_modules");
+    auto r = cairn({"install", "--frozen"});
+    EXPECT_EQ(r.status, 6) << r.out << r.err; // cache_corrupt
+    EXPECT_NE(r.err.find("package.json is missing from the store"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("cairn cache verify"), std::string::npos) << r.err;
+    // What the hint says mends it: verify finds the trees bad and quarantines them.
+    auto verified = cairn({"cache", "verify"});
+    EXPECT_NE(verified.out.find("3 unpacked trees: 3 bad"), std::string::npos) << verified.out;
+    fs::remove_all(project / "node_modules");
+    EXPECT_OK(cairn({"install", "--frozen", "--offline"}));
+    EXPECT_EQ(installed_version("node_modules/b"), "2.0.0");
+}
+
 // An install that follows the lockfile skips reading its portable index; when a linked
 // folder's version changes, the lockfile is written again, and its index must survive.
 TEST_F(Install, AFollowedLockfileRewrittenForALinkKeepsItsIndex) {

@@ -35,9 +35,10 @@ TEST(TreeListing, GroupsEntriesByFolder) {
                                              {"empty", Kind::folder},
                                              {"lib0", Kind::file}});
     using namespace std::string_literals;
-    EXPECT_EQ(text, "/\0fpackage.json\0dlib\0lbin\0dempty\0flib0\0"
+    // Folders in path order, names in byte order.
+    EXPECT_EQ(text, "/\0lbin\0dempty\0dlib\0flib0\0fpackage.json\0"
                     "/empty\0"
-                    "/lib\0dsub\0findex.js\0"
+                    "/lib\0findex.js\0dsub\0"
                     "/lib/sub\0fdeep.js\0"s);
     auto listing = Listing::decode(text);
     ASSERT_TRUE(listing);
@@ -45,8 +46,8 @@ TEST(TreeListing, GroupsEntriesByFolder) {
     using Seen = std::vector<std::pair<char, std::string>>;
     EXPECT_EQ(
         entries_of(*listing, ""),
-        (Seen{{'f', "package.json"}, {'d', "lib"}, {'l', "bin"}, {'d', "empty"}, {'f', "lib0"}}));
-    EXPECT_EQ(entries_of(*listing, "lib"), (Seen{{'d', "sub"}, {'f', "index.js"}}));
+        (Seen{{'l', "bin"}, {'d', "empty"}, {'d', "lib"}, {'f', "lib0"}, {'f', "package.json"}}));
+    EXPECT_EQ(entries_of(*listing, "lib"), (Seen{{'f', "index.js"}, {'d', "sub"}}));
     EXPECT_EQ(entries_of(*listing, "lib/sub"), (Seen{{'f', "deep.js"}}));
     ASSERT_NE(listing->folder("empty"), nullptr);
     EXPECT_TRUE(listing->folder("empty")->empty());
@@ -73,6 +74,9 @@ TEST(TreeListing, RefusesWhatIsNotAListing) {
                             "/\0fa/b\0"s,            // a name with a slash
                             "/\0d..\0"s, "/\0f.\0"s, // the folder itself, its parent
                             "/\0\0"s,                // an empty record
+                            "/\0fb\0fa\0"s,          // names out of order
+                            "/\0fa\0fa\0"s,          // a name twice
+                            "/\0da\0fa\0"s,          // a folder and a file of one name
                             "/lib\0fa\0"s}) {        // no top folder either
         EXPECT_FALSE(Listing::decode(bad)) << testing::PrintToString(bad);
     }

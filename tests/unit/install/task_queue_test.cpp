@@ -319,20 +319,30 @@ TEST_F(TreeCopyTest, AFileTheListingNamesThatIsGoneIsDamageToTheStore) {
     using tree_listing::Kind;
     fs::path tree = store / "damaged";
     write_file(tree / "package.json", "{}");
-    CopyCounters counters;
-    TreeCopyOptions options;
-    options.counters = &counters;
-    options.listing = std::make_shared<const std::string>(
-        tree_listing::encode({{"package.json", Kind::file}, {"gone.js", Kind::file}}));
-    try {
-        copy_with_queue(tree, tmp / "out", options, 1);
-        FAIL() << "a missing file went unnoticed";
-    } catch (const Error& e) {
-        EXPECT_EQ(e.code(), Code::cache_corrupt);
-        EXPECT_NE(e.message().find("gone.js is missing from the store"), std::string::npos)
-            << e.message();
-        ASSERT_EQ(e.hints().size(), 1u);
-        EXPECT_NE(e.hints()[0].find("cairn cache verify"), std::string::npos) << e.hints()[0];
+    // A file linked or copied, a link, a folder: each named by the listing, none there.
+    const std::vector<std::pair<std::string, Kind>> gone = {
+        {"gone.js", Kind::file}, {"gone-link", Kind::link}, {"gone-dir", Kind::folder}};
+    int round = 0;
+    for (auto mode : {FileMode::hardlink, FileMode::copy}) {
+        for (const auto& [name, kind] : gone) {
+            CopyCounters counters;
+            TreeCopyOptions options;
+            options.counters = &counters;
+            options.mode = mode;
+            options.listing = std::make_shared<const std::string>(
+                tree_listing::encode({{"package.json", Kind::file}, {name, kind}}));
+            try {
+                copy_with_queue(tree, tmp / ("out" + std::to_string(round++)), options, 1);
+                ADD_FAILURE() << "a missing " << name << " went unnoticed";
+            } catch (const Error& e) {
+                EXPECT_EQ(e.code(), Code::cache_corrupt) << e.message();
+                EXPECT_NE(e.message().find(name + " is missing from the store"), std::string::npos)
+                    << e.message();
+                ASSERT_EQ(e.hints().size(), 1u);
+                EXPECT_NE(e.hints()[0].find("cairn cache verify"), std::string::npos)
+                    << e.hints()[0];
+            }
+        }
     }
 }
 

@@ -184,7 +184,7 @@ TEST(Unpack, ACompleteTreeHasItsMarkerAndItsFolder) {
     std::string text = read_file(marker);
     write_file(marker, ""); // an empty marker vouches for nothing
     EXPECT_FALSE(store.complete_tree(digest, StripComponents::none));
-    for (std::string other : {"cairn-unpacked 1\n", "cairn-unpacked 3\n"}) {
+    for (std::string other : {"cairn-unpacked 1\n", "cairn-unpacked 4\n"}) {
         write_file(marker, other + text.substr(17)); // nor one of another format
         EXPECT_FALSE(store.complete_tree(digest, StripComponents::none));
     }
@@ -229,17 +229,26 @@ TEST(Unpack, TheMarkerKeepsTheTreesListing) {
     std::string text = read_file(marker);
     auto at = text.find("listing ");
     ASSERT_NE(at, std::string::npos);
-    // Written before markers kept listings: the tree is linked all the same.
-    write_file(marker, text.substr(0, at));
+    ASSERT_TRUE(text.starts_with("cairn-unpacked 3\n"));
+    // Written before markers kept listings (version 2): the tree is linked all the same.
+    write_file(marker, "cairn-unpacked 2\n" + text.substr(17, at - 17));
     complete = store.complete_tree(digest, StripComponents::first);
     ASSERT_TRUE(complete);
     EXPECT_FALSE(complete->listing);
-    // A listing cut short is not used, and a full read of the marker refuses it.
+    found = store.find_unpacked(digest, StripComponents::first);
+    ASSERT_TRUE(found);
+    EXPECT_FALSE(found->listing);
+    // A listing cut short is not linked by; a full read of the marker finds it damaged,
+    // and the tree is unpacked again, with its marker written anew.
     write_file(marker, text.substr(0, text.size() - 3));
     complete = store.complete_tree(digest, StripComponents::first);
     ASSERT_TRUE(complete);
     EXPECT_FALSE(complete->listing);
     EXPECT_FALSE(store.find_unpacked(digest, StripComponents::first));
+    auto again = store.unpack(digest, options);
+    ASSERT_TRUE(again.listing);
+    EXPECT_EQ(*again.listing, expected);
+    EXPECT_EQ(read_file(marker), text);
 }
 
 // A tree of many entries: its listing is longer than the marker's first read.

@@ -97,6 +97,20 @@ TEST(Maintenance, VerifyChecksTheListingInTheMarker) {
     EXPECT_FALSE(store.find_unpacked(filled.blob_a, StripComponents::first));
 }
 
+// A marker whose listing is cut short vouches for a tree no install links by its listing:
+// verify counts it bad (and the next unpack makes it anew).
+TEST(Maintenance, VerifyCountsATreeWhoseListingIsCutShortAsBad) {
+    TempDir tmp;
+    Store store(tmp / "s");
+    auto filled = fill(store);
+    fs::path marker = store.marker_path(filled.blob_a, StripComponents::first);
+    std::string text = read_file(marker);
+    write_file(marker, text.substr(0, text.size() - 2));
+    auto report = verify_store(store);
+    EXPECT_EQ(report.trees_checked, 1u);
+    EXPECT_EQ(report.trees_bad, 1u);
+}
+
 TEST(Maintenance, GcRemovesWhatDeadProcessesLeftAndKeepsWhatLiveOnesHold) {
     TempDir tmp;
     Store store(tmp / "s");
@@ -136,7 +150,7 @@ TEST(Maintenance, TreesOfAnOlderMarkerFormatAreUnpackedAgainOrRemovedByGc) {
     options.strip = StripComponents::first;
     fs::path marker = store.marker_path(filled.blob_a, StripComponents::first);
     std::string text = read_file(marker);
-    ASSERT_TRUE(text.starts_with("cairn-unpacked 2\n"));
+    ASSERT_TRUE(text.starts_with("cairn-unpacked 3\n"));
     auto make_old = [&] { write_file(marker, "cairn-unpacked 1\n" + text.substr(17)); };
 
     make_old();
