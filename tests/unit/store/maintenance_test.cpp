@@ -5,6 +5,10 @@
 #include "cairn/store/maintenance.hpp"
 #include "cairn/store/metadata_cache.hpp"
 
+#include <functional>
+#include <string>
+#include <vector>
+
 namespace cairn::test {
 namespace {
 
@@ -77,38 +81,31 @@ TEST(Maintenance, VerifyQuarantinesABadBlobAndAnEditedTree) {
 }
 
 // The listing installs link by must be the tree's: a marker whose listing names a file
-// the tree does not have marks the tree bad.
+// the tree does not have, or whose listing is cut short, marks the tree bad (and the next
+// unpack makes it anew).
 TEST(Maintenance, VerifyChecksTheListingInTheMarker) {
-    TempDir tmp;
-    Store store(tmp / "s");
-    auto filled = fill(store);
-    fs::path marker = store.marker_path(filled.blob_a, StripComponents::first);
-    std::string text = read_file(marker);
-    auto at = text.find("listing ");
-    ASSERT_NE(at, std::string::npos);
-    std::string listing = tree_listing::encode({{"index.js", tree_listing::Kind::file},
-                                                {"package.json", tree_listing::Kind::file},
-                                                {"ghost.js", tree_listing::Kind::file}});
-    write_file(marker,
-               text.substr(0, at) + "listing " + std::to_string(listing.size()) + "\n" + listing);
-    auto report = verify_store(store);
-    EXPECT_EQ(report.trees_checked, 1u);
-    EXPECT_EQ(report.trees_bad, 1u);
-    EXPECT_FALSE(store.find_unpacked(filled.blob_a, StripComponents::first));
-}
-
-// A marker whose listing is cut short vouches for a tree no install links by its listing:
-// verify counts it bad (and the next unpack makes it anew).
-TEST(Maintenance, VerifyCountsATreeWhoseListingIsCutShortAsBad) {
-    TempDir tmp;
-    Store store(tmp / "s");
-    auto filled = fill(store);
-    fs::path marker = store.marker_path(filled.blob_a, StripComponents::first);
-    std::string text = read_file(marker);
-    write_file(marker, text.substr(0, text.size() - 2));
-    auto report = verify_store(store);
-    EXPECT_EQ(report.trees_checked, 1u);
-    EXPECT_EQ(report.trees_bad, 1u);
+    std::string ghost = tree_listing::encode({{"index.js", tree_listing::Kind::file},
+                                              {"package.json", tree_listing::Kind::file},
+                                              {"ghost.js", tree_listing::Kind::file}});
+    auto wrong_listing = [&](const std::string& text) {
+        return text.substr(0, text.find("listing ")) + "listing " + std::to_string(ghost.size()) +
+               "\n" + ghost;
+    };
+    auto cut_short = [](const std::string& text) { return text.substr(0, text.size() - 2); };
+    for (const auto& damage :
+         std::vector<std::function<std::string(const std::string&)>>{wrong_listing, cut_short}) {
+        TempDir tmp;
+        Store store(tmp / "s");
+        auto filled = fill(store);
+        fs::path marker = store.marker_path(filled.blob_a, StripComponents::first);
+        std::string text = read_file(marker);
+        ASSERT_NE(text.find("listing "), std::string::npos);
+        write_file(marker, damage(text));
+        auto report = verify_store(store);
+        EXPECT_EQ(report.trees_checked, 1u);
+        EXPECT_EQ(report.trees_bad, 1u);
+        EXPECT_FALSE(store.find_unpacked(filled.blob_a, StripComponents::first));
+    }
 }
 
 TEST(Maintenance, GcRemovesWhatDeadProcessesLeftAndKeepsWhatLiveOnesHold) {
