@@ -159,16 +159,23 @@ TEST_P(LiveInstall, InstallsLoadsMatchesNpmAndReinstallsOffline) {
                       dir / "package.json");
     }
 
-    // cairn install, online.
+    // cairn install, online, and what npm resolves for the same manifest, now.
     RunResult installed = run_cairn({"install"}, cairn_options(project));
-    ASSERT_EQ(installed.status, 0) << "cairn install failed:\n" << installed.err;
-    EXPECT_TRUE(fs::exists(project / "cairn.lock"));
-    ASSERT_TRUE(fs::is_directory(project / "node_modules"));
-
-    // What npm resolves for the same manifest, now.
     RunResult npm = run({"npm", "install", "--package-lock-only", "--ignore-scripts", "--no-audit",
                          "--no-fund", "--loglevel=error"},
                         in_dir(npm_project));
+    // A registry caught halfway through a release (packages published that depend on a
+    // version of another not published yet: babel's generator and traverse 7.29.15 wanting
+    // parser ^7.29.15, one morning) fails npm's resolution as it fails cairn's. The test
+    // compares the two: with neither able to install the project, it has nothing to judge.
+    if (installed.status != 0 && npm.status != 0)
+        GTEST_SKIP() << "the registry cannot serve the " << project_name
+                     << " project right now: npm fails too.\nnpm:\n"
+                     << npm.err << "cairn:\n"
+                     << installed.err;
+    ASSERT_EQ(installed.status, 0) << "cairn install failed (npm did not):\n" << installed.err;
+    EXPECT_TRUE(fs::exists(project / "cairn.lock"));
+    ASSERT_TRUE(fs::is_directory(project / "node_modules"));
     ASSERT_EQ(npm.status, 0) << "npm install --package-lock-only failed:\n" << npm.err;
     Json npm_lock = read_json(npm_project / "package-lock.json");
     const Json& npm_packages = npm_lock["packages"];
