@@ -26,29 +26,35 @@ namespace {
 
 constexpr std::string_view k_listing_key = "listing ";
 
-// The listing after a marker's "listing N" line, or nullopt when `text` has none; empty
-// when the line is not followed by exactly N bytes.
-std::optional<std::string_view> listing_in(std::string_view text) {
-    std::size_t at = text.starts_with(k_listing_key) ? 0 : text.find("\nlisting ");
+// A marker's text split at its "listing N" line: the fields before it, and the N bytes
+// after it (none when the marker has no such line; `damaged` when they are not N, or more
+// than this cairn writes).
+struct MarkerParts {
+    std::string_view fields;
+    std::string_view listing;
+    bool damaged = false;
+};
+
+MarkerParts split_marker(std::string_view text) {
+    std::size_t at = text.find("\nlisting ");
     if (at == std::string_view::npos)
-        return std::nullopt;
-    if (at > 0)
-        ++at; // past the newline
+        return {text, {}, false};
+    MarkerParts parts{text.substr(0, ++at), {}, true}; // the fields end with their newline
     std::size_t end = text.find('\n', at);
     if (end == std::string_view::npos)
-        return std::string_view();
+        return parts;
     std::string_view count =
         text.substr(at + k_listing_key.size(), end - at - k_listing_key.size());
     std::uint64_t size = 0;
     for (char c : count) {
-        if (c < '0' || c > '9' || size > (std::uint64_t(1) << 40))
-            return std::string_view();
+        if (c < '0' || c > '9' || size > k_max_listing_bytes)
+            return parts;
         size = size * 10 + static_cast<std::uint64_t>(c - '0');
     }
     std::string_view rest = text.substr(end + 1);
-    if (count.empty() || rest.size() != size)
-        return std::string_view();
-    return rest;
+    if (count.empty() || size == 0 || size > k_max_listing_bytes || rest.size() != size)
+        return parts;
+    return {parts.fields, rest, false};
 }
 
 } // namespace
@@ -98,10 +104,7 @@ std::optional<std::string> current_marker_listing(int dir, const char* name) {
     text.resize(got);
     if (!is_current_marker(text))
         return std::nullopt;
-    auto listing = listing_in(text);
-    if (!listing || listing->empty())
-        return std::string();
-    return std::string(*listing);
+    return std::string(split_marker(text).listing);
 }
 
 bool marker_is_current(const fs::path& path, int dir) {
@@ -138,29 +141,13 @@ std::optional<UnpackMarker> read_marker(const fs::path& path) {
     ::close(fd);
     std::optional<Digest> blob, manifest;
     std::uint64_t files = 0, bytes = 0;
-    bool header = false;
-    std::string listing;
-    std::string_view fields = text;
-    bool listing_damaged = false;
-    if (auto found = listing_in(text)) {
-        if (found->empty() || found->size() > k_max_listing_bytes) {
-            listing_damaged = true; // cut short, or not of a size this cairn writes
-            auto at = text.find("\nlisting ");
-            fields = std::string_view(text).substr(0, at == std::string::npos ? 0 : at + 1);
-        } else {
-            listing = std::string(*found);
-            fields = std::string_view(text).substr(0, text.size() - found->size());
-        }
-    }
-    for (auto line : text::split(fields, '\n')) {
+    auto parts = split_marker(text);
+    for (auto line : text::split(parts.fields, '\n')) {
         auto space = line.find(' ');
         std::string_view key = line.substr(0, space);
         std::string_view value = space == std::string_view::npos ? "" : line.substr(space + 1);
         try {
-            if (key == "cairn-unpacked")
-                header = line.size() + 1 == k_marker_header.size() &&
-                         is_current_marker(std::string(line) + "\n");
-            else if (key == "blob")
+            if (key == "blob")
                 blob = Digest::parse(value);
             else if (key == "manifest")
                 manifest = Digest::parse(value);
@@ -172,9 +159,9 @@ std::optional<UnpackMarker> read_marker(const fs::path& path) {
             return std::nullopt;
         }
     }
-    if (!header || !blob || !manifest)
+    if (!is_current_marker(text) || !blob || !manifest)
         return std::nullopt;
-    return UnpackMarker{*blob, *manifest, files, bytes, std::move(listing), listing_damaged};
+    return UnpackMarker{*blob, *manifest, files, bytes, std::string(parts.listing), parts.damaged};
 }
 
 } // namespace detail
