@@ -5,6 +5,8 @@
 #include <fmt/format.h>
 #include <sqlite3.h>
 
+#include <limits>
+
 namespace cairn::store {
 
 namespace {
@@ -109,12 +111,6 @@ public:
     std::string column_text(int i) const {
         const auto* p = sqlite3_column_text(m_stmt, i);
         return p ? std::string(reinterpret_cast<const char*>(p),
-                               static_cast<std::size_t>(sqlite3_column_bytes(m_stmt, i)))
-                 : std::string();
-    }
-    std::string column_blob(int i) const {
-        const void* p = sqlite3_column_blob(m_stmt, i);
-        return p ? std::string(static_cast<const char*>(p),
                                static_cast<std::size_t>(sqlite3_column_bytes(m_stmt, i)))
                  : std::string();
     }
@@ -238,9 +234,12 @@ std::optional<CachedDocument> MetadataCache::get(const IndexKey& key) const {
         m_db->exec("BEGIN", "read");
         m_reading = true;
     }
+    // The body is read apart, straight into its string: selected with the row, SQLite
+    // would gather its overflow pages into a buffer of its own first (a large warm
+    // resolution reads some 16 MB of bodies).
     Statement s(m_db->select_row, m_db->db,
-                "SELECT encoding, body, etag, last_modified, fetched_at, sequence FROM "
-                "version_index WHERE registry = ?1 AND package = ?2",
+                "SELECT encoding, rowid, length(body), etag, last_modified, fetched_at, sequence "
+                "FROM version_index WHERE registry = ?1 AND package = ?2",
                 [&] { return m_db->error("read"); });
     s.text(1, key.registry).text(2, key.package);
     int rc = s.step();
@@ -250,13 +249,31 @@ std::optional<CachedDocument> MetadataCache::get(const IndexKey& key) const {
         throw m_db->error("read");
     CachedDocument doc;
     doc.encoding = s.column_text(0);
-    doc.body = s.column_blob(1);
-    doc.validators.etag = s.column_text(2);
-    doc.validators.last_modified = s.column_text(3);
-    doc.fetched_at = s.column_int(4);
-    if (!s.column_null(5))
-        doc.sequence = static_cast<std::uint64_t>(s.column_int(5));
+    doc.body = read_body(s.column_int(1), s.column_int(2));
+    doc.validators.etag = s.column_text(3);
+    doc.validators.last_modified = s.column_text(4);
+    doc.fetched_at = s.column_int(5);
+    if (!s.column_null(6))
+        doc.sequence = static_cast<std::uint64_t>(s.column_int(6));
     return doc;
+}
+
+std::string MetadataCache::read_body(std::int64_t row, std::int64_t size) const {
+    std::string body;
+    if (size <= 0)
+        return body;
+    if (size > std::numeric_limits<int>::max())
+        throw m_db->error("read"); // never written: put() binds a body's size as an int
+    sqlite3_blob* blob = nullptr;
+    int rc = sqlite3_blob_open(m_db->db, "main", "version_index", "body", row, 0, &blob);
+    if (rc == SQLITE_OK) {
+        body.resize(static_cast<std::size_t>(size));
+        rc = sqlite3_blob_read(blob, body.data(), static_cast<int>(size), 0);
+    }
+    sqlite3_blob_close(blob); // a no-op on null
+    if (rc != SQLITE_OK)
+        throw m_db->error("read");
+    return body;
 }
 
 void MetadataCache::put(const IndexKey& key, const CachedDocument& doc) {

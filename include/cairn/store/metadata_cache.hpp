@@ -125,6 +125,8 @@ public:
 private:
     struct Connection;
     void end_reads() const;
+    // A row's body, read by SQLite's incremental blob I/O.
+    std::string read_body(std::int64_t row, std::int64_t size) const;
     Connection* m_db;
     int m_depth = 0;
     mutable int m_holds = 0;        // ReadHolds alive

@@ -7,6 +7,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <random>
+
 namespace cairn::test {
 namespace {
 
@@ -98,6 +100,31 @@ TEST(MetadataCache, PutGetValidatorsTouchAndErase) {
     EXPECT_TRUE(cache.erase(key));
     EXPECT_FALSE(cache.erase(key));
     EXPECT_EQ(cache.count(), 1u);
+}
+
+// Bodies are read apart from their row (incremental blob I/O): empty, within one page,
+// across overflow pages, several MiB, with every byte value, each comes back whole, and a
+// body replaced by a shorter one comes back at its new length.
+TEST(MetadataCache, BodiesOfEverySizeComeBackWhole) {
+    TempDir tmp;
+    MetadataCache cache(tmp / "meta.sqlite");
+    std::mt19937 random(7);
+    for (std::size_t size : {std::size_t(0), std::size_t(1), std::size_t(4095), std::size_t(4096),
+                             std::size_t(100'003), std::size_t(3) << 20}) {
+        std::string body(size, '\0');
+        for (auto& c : body)
+            c = static_cast<char>(random());
+        IndexKey key{"public", "npm:size-" + std::to_string(size)};
+        cache.put(key, CachedDocument{"npm-packument/1", body, {}, 1, std::nullopt});
+        auto got = cache.get(key);
+        ASSERT_TRUE(got) << size;
+        EXPECT_EQ(got->body.size(), size);
+        EXPECT_TRUE(got->body == body) << size;
+    }
+    IndexKey key{"public", "npm:size-100003"};
+    cache.put(key, CachedDocument{"npm-packument/1", "short", {}, 2, std::nullopt});
+    EXPECT_EQ(cache.get(key)->body, "short");
+    EXPECT_EQ(cache.get(key)->fetched_at, 2);
 }
 
 TEST(MetadataCache, SequenceNumbersOnlyMoveForward) {
