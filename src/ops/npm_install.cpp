@@ -6,6 +6,7 @@
 
 #include "cairn/core/digest.hpp"
 #include "cairn/core/error.hpp"
+#include "cairn/core/thread_name.hpp"
 #include "cairn/install/prelink.hpp"
 #include "cairn/net/client_config.hpp"
 #include "cairn/ops/npm_config.hpp"
@@ -23,6 +24,8 @@
 #include <functional>
 #include <future>
 #include <sstream>
+#include <system_error>
+#include <thread>
 
 namespace cairn::ops {
 
@@ -682,6 +685,17 @@ NpmProjectSummary run(const NpmProjectContext& context, const NpmProjectRequest&
 
     if (!lock_current && project.lock)
         lock::read_skipped_index(*project.lock, whole_lock_text(project), lock::k_lockfile_name);
+    // Closing the metadata (its answers not stored yet, then the cache's WAL checkpointed into
+    // its database: 20 ms of the large bench project's cold install, 9 of the medium one's,
+    // on this thread between the resolution and the linking) is left to a thread of its
+    // own: nothing after the resolution reads the cache. Joined before the run returns (by
+    // its destructor on the way out of an error); declared after the client its requests
+    // use, so it is joined first.
+    std::jthread metadata_closing;
+    auto metadata_closed = [&metadata_closing] {
+        if (metadata_closing.joinable())
+            metadata_closing.join();
+    };
     lock::Lockfile lock;
     if (lock_current) {
         lock = std::move(*project.lock);
@@ -699,14 +713,22 @@ NpmProjectSummary run(const NpmProjectContext& context, const NpmProjectRequest&
             request.progress("resolving", 0, 0);
         phase_done("prepare");
         // The metadata lives only as long as the resolution: what follows has the lockfile.
-        NpmMetadata metadata(context.config, project.dir, context.store_root, context.env,
-                             &network());
+        auto metadata = std::make_unique<NpmMetadata>(context.config, project.dir,
+                                                      context.store_root, context.env, &network());
         bool prefetch = goal != Goal::lock_only &&
                         net::client_options(context.config).mode != net::NetworkMode::offline;
-        lock = resolve_project(context, request, project, summary, store, metadata,
+        lock = resolve_project(context, request, project, summary, store, *metadata,
                                prefetch ? &artifacts : nullptr);
         summary.resolved = true;
         phase_done("resolve");
+        try {
+            metadata_closing = std::jthread([closing = std::move(metadata)]() mutable {
+                name_this_thread("cairn-close");
+                closing.reset();
+            });
+        } catch (const std::system_error&) {
+            // no thread: the metadata closes here, as the lambda holding it goes
+        }
         for (const auto& [key, value] :
              project.lock ? project.lock->sections : std::map<std::string, nlohmann::json>{})
             lock.sections.emplace(key, value);
@@ -765,6 +787,7 @@ NpmProjectSummary run(const NpmProjectContext& context, const NpmProjectRequest&
         summary.packages = lock.packages.size();
         write_lock();
         leave_to_exit(std::move(project), std::move(lock), {}, {});
+        metadata_closed();
         return finish();
     }
 
@@ -859,6 +882,7 @@ NpmProjectSummary run(const NpmProjectContext& context, const NpmProjectRequest&
                                                  excluded, linked_keys));
     phase_done("fingerprint");
     leave_to_exit(std::move(project), std::move(lock), std::move(plan), std::move(trees));
+    metadata_closed();
     return finish();
 }
 
