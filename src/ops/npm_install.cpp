@@ -286,6 +286,8 @@ public:
     all(std::string_view package,
         const std::function<bool(const version::Version&)>& wanted) override {
         std::vector<protocol::npm::PackumentRelease> out;
+        if (!m_index && m_metadata)
+            return m_metadata->index_releases(package, wanted);
         resolve::npm::NpmTreeProvider* provider =
             m_index ? static_cast<resolve::npm::NpmTreeProvider*>(m_index) : m_metadata;
         if (!provider)

@@ -481,6 +481,31 @@ std::optional<NpmDescribedRelease> NpmMetadata::describe(std::string_view packag
     return described;
 }
 
+std::vector<npm::PackumentRelease>
+NpmMetadata::index_releases(std::string_view package,
+                            const std::function<bool(const version::Version&)>& wanted) {
+    Entry& e = entry(package);
+    std::vector<std::uint32_t> picked; // first, for one allocation of the (large) records
+    for (std::size_t i = 0; i < e.releases.size(); ++i)
+        if (wanted(e.releases[i].version))
+            picked.push_back(static_cast<std::uint32_t>(i));
+    std::vector<npm::PackumentRelease> out;
+    out.reserve(picked.size());
+    for (std::uint32_t i : picked) {
+        const registry::NpmFound& found = e.found(i);
+        npm::PackumentRelease r = found.packument->release_untimed(e.origins[i].index);
+        if (r.integrity.empty()) {
+            if (r.shasum.empty())
+                continue;
+            r.integrity = Digest::parse_hex(DigestAlgorithm::sha1, r.shasum).sri();
+        }
+        r.shasum.clear();
+        r.tarball = found.base.resolve(r.tarball);
+        out.push_back(std::move(r));
+    }
+    return out;
+}
+
 std::optional<NpmReleaseSource> NpmMetadata::source(std::string_view package,
                                                     const version::Version& version) {
     auto described = describe(package, version);

@@ -132,6 +132,13 @@ public:
                                                 const version::Version& version);
     std::optional<NpmReleaseSource> source(std::string_view package,
                                            const version::Version& version);
+    // The releases `wanted` picks, as a lockfile's portable index keeps them: by version,
+    // each with its tarball URL resolved, its integrity (dist.integrity, else "sha1-..." from
+    // dist.shasum) and no shasum or time; a release with neither digest is left out. One
+    // pass over the package's releases, rather than describe() for each.
+    std::vector<protocol::npm::PackumentRelease>
+    index_releases(std::string_view package,
+                   const std::function<bool(const version::Version&)>& wanted);
     // The raw lookup (every registry that answered), for `explain`-style output.
     const registry::NpmLookupResult& lookup(std::string_view package);
 

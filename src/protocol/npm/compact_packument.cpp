@@ -15,6 +15,7 @@ struct Layout {
     int format = compact::k_format;
     std::string_view name;
     std::string_view tarball_base;
+    bool with_published = true; // decode `published` into the release (else left empty)
 };
 
 // The one walk of a release's layout, from the reader's position: every length checked;
@@ -80,9 +81,9 @@ ReleaseSummary walk_release(compact::Reader& r, const Layout& layout, PackumentR
         if (conventional)
             out->tarball = std::string(layout.tarball_base) +
                            compact::conventional_tarball_path(layout.name, summary.version);
-        if (published_text)
+        if (layout.with_published && published_text)
             out->published = std::string(*published_text);
-        else if (summary.published_ms)
+        else if (layout.with_published && summary.published_ms)
             out->published = compact::format_iso_time(*summary.published_ms);
     }
     return summary;
@@ -140,6 +141,13 @@ PackumentRelease CompactPackument::release(std::size_t i) const {
     compact::Reader r(m_bytes, m_starts[i]);
     PackumentRelease release;
     walk_release(r, Layout{m_format, m_name, m_tarball_base}, &release);
+    return release;
+}
+
+PackumentRelease CompactPackument::release_untimed(std::size_t i) const {
+    compact::Reader r(m_bytes, m_starts[i]);
+    PackumentRelease release;
+    walk_release(r, Layout{m_format, m_name, m_tarball_base, false}, &release);
     return release;
 }
 

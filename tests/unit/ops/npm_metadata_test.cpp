@@ -295,6 +295,44 @@ TEST(NpmMetadata, TheShasumStandsInForAMissingIntegrity) {
     EXPECT_EQ(source->tarball_url, "http://127.0.0.1:1/old-0.1.0.tgz"); // absolute: kept
 }
 
+// The portable index's releases: those wanted, by version, each with its tarball resolved,
+// its integrity (the sha1 of dist.shasum where dist.integrity is missing), no shasum or time,
+// and a release with neither digest left out; as describe() tells them.
+TEST(NpmMetadata, IndexReleasesAreTheWantedOnesWithTheirDigests) {
+    Harness h;
+    std::string sha1 = "5b8a3a7765dfe001261dde915589e782f8c94d1e";
+    test::write_file(h.tmp / "registry/mixed/index.json",
+                     R"({"name":"mixed","dist-tags":{"latest":"1.2.0"},
+                       "time":{"1.0.0":"2024-01-01T00:00:00.000Z"},"versions":{
+                       "1.2.0":{"name":"mixed","version":"1.2.0","dependencies":{"a":"^1"},
+                         "dist":{"tarball":"mixed-1.2.0.tgz","integrity":"sha512-AAAA"}},
+                       "1.0.0":{"name":"mixed","version":"1.0.0",
+                         "dist":{"tarball":"http://127.0.0.1:1/mixed-1.0.0.tgz","shasum":")" +
+                         sha1 + R"("}},
+                       "1.1.0":{"name":"mixed","version":"1.1.0",
+                         "dist":{"tarball":"http://127.0.0.1:1/mixed-1.1.0.tgz"}},
+                       "2.0.0":{"name":"mixed","version":"2.0.0",
+                         "dist":{"tarball":"http://127.0.0.1:1/mixed-2.0.0.tgz",
+                                 "integrity":"sha512-BBBB"}}}})");
+    auto provider = h.provider(default_only(h.fixture.file_url()));
+    auto releases = provider->index_releases(
+        "mixed", [](const version::Version& version) { return version.major() == 1; });
+    ASSERT_EQ(releases.size(), 2u); // 1.1.0 has no digest; 2.0.0 is not wanted
+    EXPECT_EQ(releases[0].version, "1.0.0");
+    EXPECT_EQ(releases[0].integrity, Digest::parse_hex(DigestAlgorithm::sha1, sha1).sri());
+    EXPECT_EQ(releases[0].shasum, "");
+    EXPECT_FALSE(releases[0].published);
+    EXPECT_EQ(releases[1].version, "1.2.0");
+    EXPECT_EQ(releases[1].integrity, "sha512-AAAA");
+    EXPECT_EQ(releases[1].dependencies, (std::vector<protocol::npm::NameRange>{{"a", "^1"}}));
+    for (const auto& release : releases) {
+        auto described = provider->describe("mixed", v(release.version));
+        ASSERT_TRUE(described);
+        EXPECT_EQ(release.tarball, described->source.tarball_url);
+        EXPECT_EQ(release.integrity, described->source.integrity);
+    }
+}
+
 TEST(NpmMetadata, MinimumReleaseAgeLeavesOutYoungReleases) {
     Harness h;
     h.fixture.add_version("fresh", {.version = "1.0.0", .time = "2024-01-01T00:00:00.000Z"});

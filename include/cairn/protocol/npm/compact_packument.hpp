@@ -51,6 +51,9 @@ public:
     std::size_t size() const { return m_starts.size(); }
     ReleaseSummary summary(std::size_t i) const;
     PackumentRelease release(std::size_t i) const;
+    // The release without `published` (left empty rather than formatted as ISO text: a
+    // lockfile's portable index keeps no time, and holds thousands of releases).
+    PackumentRelease release_untimed(std::size_t i) const;
 
     // Every release decoded.
     Packument decode() const;

@@ -255,6 +255,16 @@ TEST(Packument, CompactReleasesAreReadOneByOne) {
     EXPECT_EQ(view.summary(1).published_ms, 1714557600000); // 2024-05-01T10:00:00Z
     EXPECT_EQ(view.release(1).published, "2024-05-01T10:00:00.000Z");
     EXPECT_EQ(encode_packument(view.decode()), view.bytes());
+    // Untimed: every field but the time.
+    for (std::size_t i = 0; i < view.size(); ++i) {
+        PackumentRelease expected = view.release(i);
+        expected.published.reset();
+        Packument one, other;
+        one.releases = {view.release_untimed(i)};
+        other.releases = {expected};
+        EXPECT_EQ(encode_packument(one), encode_packument(other)) << i;
+    }
+    EXPECT_FALSE(view.release_untimed(1).published);
 }
 
 TEST(Packument, ConventionalTarballsAndTimesAreWrittenShort) {
