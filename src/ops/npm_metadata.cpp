@@ -404,13 +404,25 @@ NpmMetadata::Entry& NpmMetadata::entry(std::string_view package) {
         earlier = kept.size();
     }
     // Of identical versions within one document ("1.0.0", "v1.0.0") the first is kept.
-    e.releases.reserve(kept.size());
-    e.origins.reserve(kept.size());
-    for (std::uint32_t k : kept) {
-        if (!e.releases.empty() && e.releases.back().version.identical(candidates[k].version))
-            continue;
-        e.releases.push_back(std::move(candidates[k]));
-        e.origins.push_back(origin_of[k]);
+    // Cached packuments list their releases by version (registry/packument_decoder.cpp):
+    // then the candidates, in order and each once, are the entry's releases as they are.
+    auto step = [](std::uint32_t a, std::uint32_t b) { return b != a + 1; };
+    auto twins = [](const NpmCandidate& a, const NpmCandidate& b) {
+        return a.version.identical(b.version);
+    };
+    if (std::adjacent_find(kept.begin(), kept.end(), step) == kept.end() &&
+        std::adjacent_find(candidates.begin(), candidates.end(), twins) == candidates.end()) {
+        e.releases = std::move(candidates);
+        e.origins = std::move(origin_of);
+    } else {
+        e.releases.reserve(kept.size());
+        e.origins.reserve(kept.size());
+        for (std::uint32_t k : kept) {
+            if (!e.releases.empty() && e.releases.back().version.identical(candidates[k].version))
+                continue;
+            e.releases.push_back(std::move(candidates[k]));
+            e.origins.push_back(origin_of[k]);
+        }
     }
     if (too_young)
         m_warnings.push_back(fmt::format("{} release(s) of npm:{} are younger than the "

@@ -2,13 +2,54 @@
 
 #include "cairn/core/thread_name.hpp"
 #include "cairn/protocol/npm/registry_request.hpp"
+#include "cairn/version/version.hpp"
 
 #include <algorithm>
+#include <numeric>
+#include <optional>
 #include <utility>
+#include <vector>
 
 namespace cairn::registry::detail {
 
 namespace npm = protocol::npm;
+
+namespace {
+
+// Releases by version, build metadata breaking ties and equals in document order, those
+// that are not versions last: the order a resolution sorts a package's releases into
+// (ops/npm_metadata.cpp), which then finds them sorted when it reads them from the cache.
+// Registries list releases as they were published, backports after later majors: 876 of
+// the large bench project's 987 packuments were out of order, and sorting 69,707 releases
+// on each warm resolution took 3% of its time.
+void order_by_version(npm::Packument& packument) {
+    auto& releases = packument.releases;
+    std::vector<std::optional<version::Version>> versions;
+    versions.reserve(releases.size());
+    for (const auto& release : releases)
+        versions.push_back(version::Version::parse(release.version, version::ParseMode::loose));
+    auto before = [&](std::size_t a, std::size_t b) {
+        const auto& va = versions[a];
+        const auto& vb = versions[b];
+        if (!va || !vb)
+            return va.has_value() && !vb.has_value();
+        if (auto c = *va <=> *vb; c != 0)
+            return c < 0;
+        return va->build() < vb->build();
+    };
+    std::vector<std::size_t> order(releases.size());
+    std::iota(order.begin(), order.end(), std::size_t{0});
+    if (std::is_sorted(order.begin(), order.end(), before))
+        return;
+    std::stable_sort(order.begin(), order.end(), before);
+    std::vector<npm::PackumentRelease> sorted;
+    sorted.reserve(releases.size());
+    for (std::size_t i : order)
+        sorted.push_back(std::move(releases[i]));
+    releases = std::move(sorted);
+}
+
+} // namespace
 
 DecodedPackument decode_packument(net::Response response, const std::string& name,
                                   npm::PackumentParser& parser) {
@@ -20,6 +61,7 @@ DecodedPackument decode_packument(net::Response response, const std::string& nam
         try {
             npm::Packument parsed =
                 parser.parse(response.body, name, response.effective_url.redacted());
+            order_by_version(parsed);
             row = npm::cached_packument(parsed, response, 0);
             packument = std::make_shared<const npm::CompactPackument>(std::move(row->body));
             row->body.clear(); // the bytes are the packument's (DecodedPackument::row)

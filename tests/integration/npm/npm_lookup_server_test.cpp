@@ -140,6 +140,46 @@ TEST(NpmLookupServer, AuthoritiesKeepTheirNamesAndTokensApart) {
     }
 }
 
+// A packument's releases are cached by version (build metadata breaking ties, equals and
+// what is not a version in document order, the latter last), so that a resolution reading
+// them finds them sorted; the releases listed are the same either way, the first of two
+// identical versions ("1.0.0", "v1.0.0") kept.
+TEST(NpmLookupServer, ReleasesAreCachedByVersion) {
+    FaultServer server;
+    auto release = [](std::string version, std::string digest) {
+        return fmt::format(R"("{0}":{{"name":"order","version":"{0}","dist":{{"tarball":)"
+                           R"("http://127.0.0.1:1/{0}.tgz","integrity":"sha512-{1}"}}}})",
+                           version, digest);
+    };
+    server.script("/order",
+                  Reply::ok(R"({"name":"order","dist-tags":{"latest":"2.0.0"},"versions":{)" +
+                            release("2.0.0", "AA") + "," + release("not-a-version", "BB") + "," +
+                            release("1.0.0+b", "CC") + "," + release("1.0.0", "DD") + "," +
+                            release("v1.0.0", "EE") + "," + release("1.0.0-rc.1", "FF") + "}}"));
+    Harness h;
+    {
+        auto r = h.run(one_registry(server.base_url()), net::NetworkMode::online);
+        const auto* releases = r.metadata->releases("order");
+        ASSERT_NE(releases, nullptr);
+        std::vector<std::string> listed;
+        for (const auto& candidate : *releases)
+            listed.push_back(candidate.version.to_string());
+        EXPECT_EQ(listed, (std::vector<std::string>{"1.0.0-rc.1", "1.0.0", "1.0.0+b", "2.0.0"}));
+        EXPECT_EQ(r.metadata->source("order", Version::parse_or_throw("1.0.0"))->integrity,
+                  "sha512-DD"); // not v1.0.0's
+    }
+    std::vector<std::string> cached;
+    for (const auto& key : h.cache->keys()) {
+        auto row = h.cache->get(key);
+        ASSERT_TRUE(row);
+        protocol::npm::CompactPackument packument(row->body);
+        for (std::size_t i = 0; i < packument.size(); ++i)
+            cached.emplace_back(packument.summary(i).version);
+    }
+    EXPECT_EQ(cached, (std::vector<std::string>{"1.0.0-rc.1", "1.0.0", "v1.0.0", "1.0.0+b", "2.0.0",
+                                                "not-a-version"}));
+}
+
 TEST(NpmLookupServer, StaleMetadataIsRevalidatedWithTheCachedEtag) {
     FaultServer server;
     Reply reply = Reply::ok(packument("a", {"1.0.0"}));
