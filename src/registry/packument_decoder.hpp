@@ -82,9 +82,9 @@ private:
     std::deque<Task> m_tasks;
     std::uint64_t m_events = 0; // tasks queued and tasks read by the decoder's thread
     bool m_stop = false;
-    std::thread m_thread;                           // started by the first task
-    protocol::npm::PackumentParser m_parser;        // the decoder's thread only
-    protocol::npm::PackumentParser m_helper_parser; // the asking thread only
+    std::thread m_thread;                               // started by the first task
+    protocol::npm::PackumentParser m_parser{16u << 20}; // the decoder's thread only
+    protocol::npm::PackumentParser m_helper_parser;     // the asking thread only
 };
 
 } // namespace cairn::registry::detail

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <simdjson.h>
 
+#include <algorithm>
 #include <unordered_map>
 
 namespace cairn::protocol::npm {
@@ -171,10 +172,10 @@ PackumentRelease read_release(std::string_view version, object release, const Ti
     return r;
 }
 
-Packument read_document(simdjson::dom::parser& parser, simdjson::padded_string_view json,
-                        std::string_view expected_name, std::string_view source) {
+Packument read_root(simdjson::simdjson_result<element> parsed, std::string_view expected_name,
+                    std::string_view source) {
     element root;
-    if (auto error = parser.parse(json).get(root))
+    if (auto error = parsed.get(root))
         throw bad_document(source, fmt::format("not JSON: {}", simdjson::error_message(error)));
     object doc;
     if (root.get(doc) != simdjson::SUCCESS)
@@ -216,14 +217,19 @@ Packument parse_packument(std::string_view json, std::string_view expected_name,
                           std::string_view source) {
     simdjson::dom::parser parser;
     simdjson::padded_string padded(json);
-    return read_document(parser, padded, expected_name, source);
+    return read_root(parser.parse(padded), expected_name, source);
 }
 
 struct PackumentParser::State {
     simdjson::dom::parser parser;
+    simdjson::dom::document document; // the tape, made as large as the parser's buffers
+    std::size_t capacity = 0;         // of both
+    std::size_t reserved = 0;
 };
 
-PackumentParser::PackumentParser() : m_state(std::make_unique<State>()) {}
+PackumentParser::PackumentParser(std::size_t reserved) : m_state(std::make_unique<State>()) {
+    m_state->reserved = reserved;
+}
 
 PackumentParser::~PackumentParser() = default;
 
@@ -238,9 +244,17 @@ Packument PackumentParser::parse(std::string& json, std::string_view expected_na
         std::size_t length;
         ~Trim() { text.resize(length); }
     } trim{json, length};
-    return read_document(m_state->parser,
-                         simdjson::padded_string_view(json.data(), length, json.size()),
-                         expected_name, source);
+    State& state = *m_state;
+    if (length > state.capacity) {
+        // Made at once for any document up to `reserved` bytes. (When they fail, parsing
+        // makes them itself, as large as the document.)
+        std::size_t capacity = std::max(length, state.reserved);
+        if (state.parser.allocate(capacity) == simdjson::SUCCESS &&
+            state.document.allocate(capacity) == simdjson::SUCCESS)
+            state.capacity = capacity;
+    }
+    return read_root(state.parser.parse_into_document(state.document, json.data(), length, false),
+                     expected_name, source);
 }
 
 const PackumentRelease* Packument::find(std::string_view version) const {

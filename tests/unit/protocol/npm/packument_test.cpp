@@ -4,6 +4,7 @@
 #include "cairn/protocol/npm/compact_packument.hpp"
 #include "cairn/protocol/npm/packument.hpp"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 namespace cairn::protocol::npm {
@@ -169,18 +170,41 @@ TEST(Packument, OnePassReadingKeepsTheLookupRules) {
     EXPECT_EQ(no_dist.causes().at(0), "version 1.0.0 has no dist object");
 }
 
+// A packument of `count` releases, each with a dependency: some hundred kilobytes.
+std::string many_releases(std::size_t count) {
+    std::string json = R"({"name":"many","dist-tags":{"latest":"1.0.0"},"versions":{)";
+    for (std::size_t i = 0; i < count; ++i)
+        json +=
+            fmt::format(R"({}"1.0.{}":{{"name":"many","version":"1.0.{}",)"
+                        R"("dependencies":{{"dep-{}":"^{}.0.0"}},"dist":{{"tarball":)"
+                        R"("https://r.example/many/-/many-1.0.{}.tgz","integrity":"sha512-{}"}}}})",
+                        i ? "," : "", i, i, i % 7, i % 5, i, i);
+    return json + "}}";
+}
+
 // A parser kept from one document to the next reads each as a fresh one would, and gives
-// the text back as it was, whether the document is accepted or refused.
+// the text back as it was, whether the document is accepted or refused: with no room made
+// ahead, less than a document needs, and more.
 TEST(Packument, AKeptParserReadsEachDocumentAsAFreshOne) {
-    PackumentParser parser;
-    for (int round = 0; round < 2; ++round) {
-        for (auto [json, name] : {std::pair{k_full, "left-pad"}, {k_abbreviated, "@acme/tool"}}) {
-            std::string text(json);
-            Packument kept = parser.parse(text, name, "doc");
-            EXPECT_EQ(text, json) << "the padding is taken off again";
-            EXPECT_EQ(encode_packument(kept), encode_packument(parse_packument(json, name, "doc")));
+    const std::string big = many_releases(3000);
+    for (std::size_t reserved : {std::size_t(0), std::size_t(64), std::size_t(1) << 20}) {
+        SCOPED_TRACE(reserved);
+        PackumentParser parser(reserved);
+        for (int round = 0; round < 2; ++round) {
+            for (auto [json, name] : {std::pair<std::string_view, const char*>{k_full, "left-pad"},
+                                      {big, "many"},
+                                      {k_abbreviated, "@acme/tool"}}) {
+                std::string text(json);
+                Packument kept = parser.parse(text, name, "doc");
+                EXPECT_EQ(text, json) << "the padding is taken off again";
+                EXPECT_EQ(encode_packument(kept),
+                          encode_packument(parse_packument(json, name, "doc")));
+            }
         }
+        std::string text(big);
+        EXPECT_EQ(parser.parse(text, "many", "doc").releases.size(), 3000u);
     }
+    PackumentParser parser;
     std::string wrong(k_full);
     EXPECT_THROW(parser.parse(wrong, "right-pad", "doc"), Error);
     EXPECT_EQ(wrong, k_full);
