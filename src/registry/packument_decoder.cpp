@@ -42,11 +42,21 @@ void order_by_version(npm::Packument& packument) {
     if (std::is_sorted(order.begin(), order.end(), before))
         return;
     std::stable_sort(order.begin(), order.end(), before);
-    std::vector<npm::PackumentRelease> sorted;
-    sorted.reserve(releases.size());
-    for (std::size_t i : order)
-        sorted.push_back(std::move(releases[i]));
-    releases = std::move(sorted);
+    // Moved into place cycle by cycle (a second vector of releases faulted in new pages).
+    for (std::size_t start = 0; start < order.size(); ++start) {
+        if (order[start] == start)
+            continue;
+        npm::PackumentRelease held = std::move(releases[start]);
+        std::size_t at = start;
+        while (order[at] != start) {
+            std::size_t from = order[at];
+            releases[at] = std::move(releases[from]);
+            order[at] = at;
+            at = from;
+        }
+        releases[at] = std::move(held);
+        order[at] = at;
+    }
 }
 
 } // namespace
