@@ -355,11 +355,7 @@ NpmMetadata::Entry& NpmMetadata::entry(std::string_view package) {
     std::vector<Entry::Origin> origin_of;
     std::vector<std::uint32_t> kept;
     auto by_version = [&](std::uint32_t a, std::uint32_t b) {
-        const version::Version& va = candidates[a].version;
-        const version::Version& vb = candidates[b].version;
-        if (auto c = va <=> vb; c != 0)
-            return c < 0;
-        return va.build() < vb.build();
+        return candidates[a].version.listed_before(candidates[b].version);
     };
     // Whether an earlier registry of a union kept this version (kept[0, earlier) is sorted).
     std::size_t earlier = 0;

@@ -16,8 +16,8 @@ namespace npm = protocol::npm;
 
 namespace {
 
-// Releases by version, build metadata breaking ties and equals in document order, those
-// that are not versions last: the order a resolution sorts a package's releases into
+// Releases by Version::listed_before, equals in document order, those that are not
+// versions last: the order a resolution sorts a package's releases into
 // (ops/npm_metadata.cpp), which then finds them sorted when it reads them from the cache.
 // Registries list releases as they were published, backports after later majors: 876 of
 // the large bench project's 987 packuments were out of order, and sorting 69,707 releases
@@ -33,9 +33,7 @@ void order_by_version(npm::Packument& packument) {
         const auto& vb = versions[b];
         if (!va || !vb)
             return va.has_value() && !vb.has_value();
-        if (auto c = *va <=> *vb; c != 0)
-            return c < 0;
-        return va->build() < vb->build();
+        return va->listed_before(*vb);
     };
     std::vector<std::size_t> order(releases.size());
     std::iota(order.begin(), order.end(), std::size_t{0});

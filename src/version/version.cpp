@@ -322,6 +322,12 @@ bool Version::identical(const Version& other) const {
     return *this == other && m_build == other.m_build;
 }
 
+bool Version::listed_before(const Version& other) const {
+    if (auto c = *this <=> other; c != 0)
+        return c < 0;
+    return m_build < other.m_build;
+}
+
 std::strong_ordering operator<=>(const Version& a, const Version& b) {
     if (auto c = a.m_major <=> b.m_major; c != 0)
         return c;

@@ -83,6 +83,10 @@ public:
 
     // Equal precedence and equal build metadata.
     bool identical(const Version& other) const;
+    // The order cairn lists a package's releases in: precedence, build metadata breaking
+    // ties ("1.0.0" < "1.0.0+b" < "1.0.1"). A strict weak order whose equivalence is
+    // identical().
+    bool listed_before(const Version& other) const;
 
     friend std::strong_ordering operator<=>(const Version& a, const Version& b);
     friend bool operator==(const Version& a, const Version& b);

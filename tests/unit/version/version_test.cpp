@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <vector>
+
 namespace cairn::version {
 namespace {
 
@@ -110,6 +112,18 @@ TEST(Version, ThrowingParseQuotesInput) {
         EXPECT_EQ(e.message(), "invalid version \"1.x\": expected MAJOR.MINOR.PATCH with optional "
                                "-PRERELEASE and +BUILD");
     }
+}
+
+// Listing order: precedence first, build metadata only between equal precedences; no
+// version is listed before itself or an identical one.
+TEST(Version, ListedBeforeBreaksPrecedenceTiesByBuild) {
+    std::vector<Version> listed{v("1.0.0-rc.1"), v("1.0.0"),     v("1.0.0+a"),
+                                v("1.0.0+b"),    v("1.0.1-0+z"), v("1.0.1")};
+    for (std::size_t i = 0; i < listed.size(); ++i)
+        for (std::size_t j = 0; j < listed.size(); ++j)
+            EXPECT_EQ(listed[i].listed_before(listed[j]), i < j)
+                << listed[i].to_string() << " " << listed[j].to_string();
+    EXPECT_FALSE(v("1.0.0+b").listed_before(v("1.0.0+b")));
 }
 
 } // namespace
