@@ -335,6 +335,10 @@ bool NpmLookup::ready(std::string_view name) {
     return true;
 }
 
+std::vector<std::string> NpmLookup::take_settled() {
+    return m_decoder->take_settled();
+}
+
 bool NpmLookup::idle(std::chrono::milliseconds at_most) {
     // Reading an answer comes first: packages wait for it. Storing waits for a moment
     // that nothing is ready, and then takes every answer read meanwhile at once. In a cold

@@ -124,6 +124,15 @@ void PackumentDecoder::settle(Task& task, npm::PackumentParser& parser) {
     } catch (...) {
         task.promise->set_exception(std::current_exception());
     }
+    std::lock_guard lock(m_mutex);
+    m_settled.push_back(task.name);
+}
+
+std::vector<std::string> PackumentDecoder::take_settled() {
+    std::vector<std::string> out;
+    std::lock_guard lock(m_mutex);
+    out.swap(m_settled);
+    return out;
 }
 
 void PackumentDecoder::post(Task task) {

@@ -17,6 +17,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 // Registry answers to packument requests, read on a thread of their own: the thread that
 // asks (the resolver's) goes on choosing versions while a large document is parsed, and
@@ -60,6 +61,8 @@ public:
     bool help_or_wait(std::chrono::milliseconds at_most);
     // The reading part of help_or_wait alone: false when no small answer was waiting.
     bool help();
+    // The names of the answers settled (their futures made ready) since the last call.
+    std::vector<std::string> take_settled();
 
     static constexpr std::size_t helper_limit = 256 * 1024;
 
@@ -74,13 +77,14 @@ private:
     void run();
     // Takes a waiting small answer and reads it (unlocking `lock` to do so); false if none.
     bool help_locked(std::unique_lock<std::mutex>& lock);
-    static void settle(Task& task, protocol::npm::PackumentParser& parser);
+    void settle(Task& task, protocol::npm::PackumentParser& parser);
 
     std::mutex m_mutex;
     std::condition_variable m_wake; // a task came, or stop
     std::condition_variable m_news; // a task came or was read (for help_or_wait)
     std::deque<Task> m_tasks;
-    std::uint64_t m_events = 0; // tasks queued and tasks read by the decoder's thread
+    std::uint64_t m_events = 0;         // tasks queued and tasks read by the decoder's thread
+    std::vector<std::string> m_settled; // names, for take_settled()
     bool m_stop = false;
     std::thread m_thread;                               // started by the first task
     protocol::npm::PackumentParser m_parser{16u << 20}; // the decoder's thread only

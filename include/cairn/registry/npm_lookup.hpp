@@ -118,6 +118,9 @@ public:
     // Whether wait(name) would answer without waiting for the network (the first network
     // step of the lookup has its response, or needed none). Starts the lookup when needed.
     bool ready(std::string_view name);
+    // The names whose lookups' network steps got their responses since the last call: a
+    // lookup ready() found not ready stays so until its name has come out of here.
+    std::vector<std::string> take_settled();
 
     // For the asking thread when no lookup it waits for is ready: reads a registry answer
     // on this thread (a small one, held up behind a large one), or waits up to `at_most`
