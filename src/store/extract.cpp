@@ -200,6 +200,16 @@ private:
     }
 
     fs::path m_root;
+    // The tree's folder, open: what is made in it is named from there, so that the kernel
+    // walks only the entry's own components, not the store's path every time (a large
+    // project's cold install spent 2% of its CPU walking those).
+    struct RootFd {
+        int fd = -1;
+        ~RootFd() {
+            if (fd >= 0)
+                ::close(fd);
+        }
+    } m_root_fd;
     const ExtractOptions& m_options;
     // Files whose mode the umask leaves whole are created with it; the others are created
     // private and given their mode once written (as all are when the umask is unknown).
@@ -239,7 +249,7 @@ void Extractor::make_parents(std::string_view raw, const std::vector<std::string
         std::string prefix = join(parts, i);
         auto it = m_nodes.find(prefix);
         if (it == m_nodes.end()) {
-            if (::mkdir((m_root / prefix).c_str(), 0700) != 0)
+            if (::mkdirat(m_root_fd.fd, prefix.c_str(), 0700) != 0)
                 throw detail::io_error("create the folder", m_root / prefix, errno);
             ManifestEntry dir;
             dir.kind = EntryKind::directory;
@@ -337,7 +347,7 @@ void Extractor::write_file(struct archive* a, struct archive_entry* e, std::stri
     if (m_writers && archive_entry_size_is_set(e) && archive_entry_size(e) >= 0 &&
         archive_entry_size(e) <= k_handed_over_at_most) {
         // Read whole here, created and written by a writer thread while the next is read.
-        detail::WholeFile file{path, mode, mode_at_creation, {}};
+        detail::WholeFile file{path, mode, mode_at_creation, {}, m_root_fd.fd, rel};
         file.data.reserve(static_cast<std::size_t>(archive_entry_size(e)));
         read = read_data(a, e, raw, source,
                          [&](std::uint64_t at, const std::uint8_t* bytes, std::size_t length) {
@@ -348,8 +358,9 @@ void Extractor::write_file(struct archive* a, struct archive_entry* e, std::stri
         file.data.resize(read.size);
         m_writers->add(std::move(file));
     } else {
-        int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-                        mode_at_creation ? mode : 0600);
+        int fd = ::openat(m_root_fd.fd, rel.c_str(),
+                          O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+                          mode_at_creation ? mode : 0600);
         if (fd < 0)
             throw detail::io_error("create", path, errno);
         try {
@@ -397,7 +408,7 @@ void Extractor::add_hardlink(std::string_view raw, const std::string& rel,
             Code::archive_invalid, raw, "is a broken hard link",
             fmt::format("{} is not a regular file earlier in the archive", text::quote(target)));
     wait_for_writers(); // the target may still be being written
-    if (::link((m_root / target_rel).c_str(), (m_root / rel).c_str()) != 0)
+    if (::linkat(m_root_fd.fd, target_rel.c_str(), m_root_fd.fd, rel.c_str(), 0) != 0)
         throw detail::io_error("create the hard link", m_root / rel, errno);
     m_nodes[rel] = it->second;
 }
@@ -469,11 +480,12 @@ void Extractor::finish_links() {
         auto it = m_nodes.find(rel);
         if (it == m_nodes.end() || it->second.kind != EntryKind::symlink)
             continue;
-        if (::symlink(it->second.target.c_str(), (m_root / rel).c_str()) != 0)
+        if (::symlinkat(it->second.target.c_str(), m_root_fd.fd, rel.c_str()) != 0)
             throw detail::io_error("create the symbolic link", m_root / rel, errno);
     }
     for (const auto& [rel, entry] : m_nodes)
-        if (entry.kind == EntryKind::directory && ::chmod((m_root / rel).c_str(), entry.mode) != 0)
+        if (entry.kind == EntryKind::directory &&
+            ::fchmodat(m_root_fd.fd, rel.c_str(), entry.mode, 0) != 0)
             throw detail::io_error("set the mode of", m_root / rel, errno);
 }
 
@@ -523,14 +535,14 @@ void Extractor::process(struct archive* a, struct archive_entry* e, const Source
                                           was_dir ? "folder" : "file or link"));
         if (!is_dir && existing->second.kind == EntryKind::file) {
             wait_for_writers(); // the earlier file may still be being written
-            if (::unlink((m_root / rel).c_str()) != 0)
+            if (::unlinkat(m_root_fd.fd, rel.c_str(), 0) != 0)
                 throw detail::io_error("replace", m_root / rel, errno);
         }
     }
     if (hardlink) {
         add_hardlink(raw, rel, hardlink);
     } else if (type == AE_IFDIR) {
-        if (existing == m_nodes.end() && ::mkdir((m_root / rel).c_str(), 0700) != 0)
+        if (existing == m_nodes.end() && ::mkdirat(m_root_fd.fd, rel.c_str(), 0700) != 0)
             throw detail::io_error("create the folder", m_root / rel, errno);
         ManifestEntry dir;
         dir.kind = EntryKind::directory;
@@ -617,6 +629,9 @@ void Extractor::read_archive(Source& source) {
     }
     if (::mkdir(m_root.c_str(), 0700) != 0)
         throw detail::io_error("create the folder", m_root, errno);
+    m_root_fd.fd = ::open(m_root.c_str(), O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (m_root_fd.fd < 0)
+        throw detail::io_error("open the folder", m_root, errno);
     if (struct stat st{}; ::fstat(source.fd, &st) == 0 &&
                           static_cast<std::uint64_t>(st.st_size) >= m_options.parallel_writes_from)
         m_writers = std::make_unique<detail::FileWriters>(2);

@@ -26,8 +26,9 @@ void write_all(int fd, const std::uint8_t* bytes, std::size_t length, std::uint6
 }
 
 void create_whole_file(const WholeFile& file) {
-    int fd = ::open(file.path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-                    file.mode_at_creation ? file.mode : 0600);
+    const char* at = file.dir == AT_FDCWD ? file.path.c_str() : file.name.c_str();
+    int fd = ::openat(file.dir, at, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+                      file.mode_at_creation ? file.mode : 0600);
     if (fd < 0)
         throw io_error("create", file.path, errno);
     try {

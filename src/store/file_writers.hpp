@@ -1,5 +1,7 @@
 #pragma once
 
+#include <fcntl.h>
+
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
@@ -23,12 +25,16 @@ void write_all(int fd, const std::uint8_t* bytes, std::size_t length, std::uint6
                const std::filesystem::path& path);
 
 // A file to create, whole: created exclusively (never through a link), with `mode` at
-// once when `mode_at_creation`, else private and given `mode` once written.
+// once when `mode_at_creation`, else private and given `mode` once written. It is created
+// at `name` under the open folder `dir` when there is one (`path`, the same file, names it
+// in errors), else at `path`.
 struct WholeFile {
     std::filesystem::path path;
     unsigned mode = 0644;
     bool mode_at_creation = true;
     std::string data;
+    int dir = AT_FDCWD;
+    std::string name;
 };
 
 // Creates one; throws Error(Code::io) naming the file.
