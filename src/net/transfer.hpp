@@ -96,6 +96,10 @@ struct Job {
     std::uint64_t received = 0; // 2xx body bytes of this exchange
     std::uint64_t error_body = 0;
     std::string body;
+    // Pages of `body`'s buffer made present ahead of the bytes (deliver()): up to this
+    // offset of the buffer that began at `prefaulted_in`.
+    std::size_t prefaulted = 0;
+    const char* prefaulted_in = nullptr;
     Cut cut = Cut::none;
     std::exception_ptr sink_error;
     Clock::time_point started{};
