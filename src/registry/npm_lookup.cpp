@@ -310,9 +310,8 @@ NpmLookup::Step NpmLookup::finish(Pending& p, std::size_t index, NpmLookupResult
             throw Error(Code::network, "the registry answered 304 (not modified) to a request "
                                        "that named no version of the document");
         store::CachedDocument& row = *answer->row;
-        row.body = answer->packument->bytes();
         row.fetched_at = fetched;
-        m_unstored.emplace_back(std::move(key), std::move(row));
+        m_unstored.push_back(Unstored{std::move(key), std::move(row), answer->packument});
         return found(std::move(answer->packument), MetadataOrigin::network, fetched);
     } catch (Error& error) {
         error.while_(fmt::format("fetching npm:{} from {}", p.name,
@@ -365,13 +364,13 @@ void NpmLookup::store_oldest(std::size_t count) {
     if (count == 0)
         return;
     // Taken out first: rows a failed transaction did not store are not tried again.
-    std::vector<std::pair<store::IndexKey, store::CachedDocument>> rows(
+    std::vector<Unstored> rows(
         std::make_move_iterator(m_unstored.begin()),
         std::make_move_iterator(m_unstored.begin() + static_cast<std::ptrdiff_t>(count)));
     m_unstored.erase(m_unstored.begin(), m_unstored.begin() + static_cast<std::ptrdiff_t>(count));
     m_cache.transaction([&] {
-        for (const auto& [key, row] : rows)
-            m_cache.put(key, row);
+        for (const auto& r : rows)
+            m_cache.put(r.key, r.row, r.packument->bytes());
     });
 }
 

@@ -93,9 +93,10 @@ public:
                           SQLITE_TRANSIENT);
         return *this;
     }
+    // Not copied: the bytes must stay as they are until the statement has been stepped
+    // (a packument's compact form is megabytes).
     Statement& blob(int i, std::string_view value) {
-        sqlite3_bind_blob(m_stmt, i, value.data(), static_cast<int>(value.size()),
-                          SQLITE_TRANSIENT);
+        sqlite3_bind_blob(m_stmt, i, value.data(), static_cast<int>(value.size()), SQLITE_STATIC);
         return *this;
     }
     Statement& integer(int i, std::int64_t value) {
@@ -282,13 +283,17 @@ std::string MetadataCache::read_body(std::int64_t row, std::int64_t size) const 
 }
 
 void MetadataCache::put(const IndexKey& key, const CachedDocument& doc) {
+    put(key, doc, doc.body);
+}
+
+void MetadataCache::put(const IndexKey& key, const CachedDocument& doc, std::string_view body) {
     transaction([&] {
         Statement s(m_db->db,
                     "INSERT OR REPLACE INTO version_index (registry, package, encoding, body, "
                     "etag, last_modified, fetched_at, sequence) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
                     "?7, ?8)",
                     [&] { return m_db->error("update"); });
-        s.text(1, key.registry).text(2, key.package).text(3, doc.encoding).blob(4, doc.body);
+        s.text(1, key.registry).text(2, key.package).text(3, doc.encoding).blob(4, body);
         doc.validators.etag.empty() ? s.null(5) : s.text(5, doc.validators.etag);
         doc.validators.last_modified.empty() ? s.null(6) : s.text(6, doc.validators.last_modified);
         s.integer(7, doc.fetched_at);

@@ -165,8 +165,14 @@ private:
     NpmLookupStatistics m_statistics;
     std::vector<std::string> m_warnings;
     bool m_rewrite_failed = false; // an earlier form of a cached row could not be rewritten
-    // Registry answers read and not yet stored (store_answers()).
-    std::vector<std::pair<store::IndexKey, store::CachedDocument>> m_unstored;
+    // Registry answers read and not yet stored (store_answers()): each row without its
+    // body, which is the packument's bytes.
+    struct Unstored {
+        store::IndexKey key;
+        store::CachedDocument row;
+        std::shared_ptr<const protocol::npm::CompactPackument> packument;
+    };
+    std::vector<Unstored> m_unstored;
     std::unique_ptr<detail::PackumentDecoder> m_decoder; // reads the registries' answers
 };
 

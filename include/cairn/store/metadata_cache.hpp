@@ -77,6 +77,9 @@ public:
     std::optional<CachedDocument> get(const IndexKey& key) const;
     // Inserts or replaces the whole row.
     void put(const IndexKey& key, const CachedDocument& document);
+    // The same, with `body` in place of document.body (bytes kept elsewhere, not copied
+    // into a document first).
+    void put(const IndexKey& key, const CachedDocument& document, std::string_view body);
     std::optional<Validators> validators(const IndexKey& key) const;
     // A 304 answer: the cached body is current as of `fetched_at`. False when absent.
     bool touch(const IndexKey& key, UnixSeconds fetched_at);

@@ -127,6 +127,24 @@ TEST(MetadataCache, BodiesOfEverySizeComeBackWhole) {
     EXPECT_EQ(cache.get(key)->fetched_at, 2);
 }
 
+TEST(MetadataCache, ABodyGivenApartIsStoredInsteadOfTheDocuments) {
+    TempDir tmp;
+    MetadataCache cache(tmp / "meta.sqlite");
+    IndexKey key{"public", "npm:apart"};
+    std::string bytes(200'000, 'x');
+    bytes[123'456] = 'y';
+    cache.put(key, CachedDocument{"npm-packument/1", "ignored", {"\"e\"", ""}, 5, std::nullopt},
+              bytes);
+    bytes.assign(bytes.size(), 'z'); // stored already: a later change is not
+    auto got = cache.get(key);
+    ASSERT_TRUE(got);
+    EXPECT_EQ(got->body.size(), 200'000u);
+    EXPECT_EQ(got->body[123'456], 'y');
+    EXPECT_EQ(got->body.find('z'), std::string::npos);
+    EXPECT_EQ(got->validators.etag, "\"e\"");
+    EXPECT_EQ(got->fetched_at, 5);
+}
+
 TEST(MetadataCache, SequenceNumbersOnlyMoveForward) {
     TempDir tmp;
     MetadataCache cache(tmp / "meta.sqlite");
