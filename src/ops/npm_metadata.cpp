@@ -5,6 +5,7 @@
 
 #include "cairn/core/digest.hpp"
 #include "cairn/core/error.hpp"
+#include "cairn/core/prefault.hpp"
 #include "cairn/net/client_config.hpp"
 #include "cairn/ops/npm_config.hpp"
 #include "cairn/ops/registry_policy.hpp"
@@ -386,6 +387,7 @@ NpmMetadata::Entry& NpmMetadata::entry(std::string_view package) {
         for (const auto& [tag, version] : packument.dist_tags())
             e.tags.emplace(tag, version);
         candidates.reserve(candidates.size() + packument.size());
+        prefault(candidates.data(), candidates.capacity() * sizeof(NpmCandidate));
         origin_of.reserve(origin_of.size() + packument.size());
         kept.reserve(kept.size() + packument.size());
         for (std::size_t i = 0; i < packument.size(); ++i) {

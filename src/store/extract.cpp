@@ -10,6 +10,7 @@
 #include "tree_manifest.hpp"
 
 #include "cairn/core/error.hpp"
+#include "cairn/core/prefault.hpp"
 #include "cairn/core/text.hpp"
 
 #include <archive.h>
@@ -349,6 +350,7 @@ void Extractor::write_file(struct archive* a, struct archive_entry* e, std::stri
         // Read whole here, created and written by a writer thread while the next is read.
         detail::WholeFile file{path, mode, mode_at_creation, {}, m_root_fd.fd, rel};
         file.data.reserve(static_cast<std::size_t>(archive_entry_size(e)));
+        prefault(file.data.data(), file.data.capacity());
         read = read_data(a, e, raw, source,
                          [&](std::uint64_t at, const std::uint8_t* bytes, std::size_t length) {
                              if (file.data.size() < at + length)

@@ -7,6 +7,7 @@
 #include "compact_codec.hpp"
 
 #include "cairn/core/error.hpp"
+#include "cairn/core/prefault.hpp"
 #include "cairn/protocol/npm/compact_packument.hpp"
 #include "cairn/protocol/npm/packument.hpp"
 
@@ -232,6 +233,11 @@ std::string encode_packument(const Packument& p) {
         }
     }
     Writer w;
+    // Room for the whole encoding, about 230 bytes a release (a large project's 70,000
+    // releases took 16 MB): grown by doubling, the bytes were copied (and faulted in) anew
+    // each time.
+    w.raw().reserve(1024 + 256 * p.releases.size());
+    prefault(w.raw().data(), 200 * p.releases.size()); // what nearly every document fills
     w.raw() += k_magic;
     w.text(p.name);
     w.number(p.dist_tags.size());

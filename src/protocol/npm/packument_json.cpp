@@ -1,6 +1,7 @@
 // Packument JSON -> Packument, with simdjson's DOM parser: full documents carry readmes
 // and every manifest field, and only a few fields per version matter here.
 #include "cairn/core/error.hpp"
+#include "cairn/core/prefault.hpp"
 #include "cairn/protocol/npm/packument.hpp"
 
 #include <fmt/format.h>
@@ -202,6 +203,10 @@ Packument read_root(simdjson::simdjson_result<element> parsed, std::string_view 
     object versions;
     if (doc["versions"].get(versions) != simdjson::SUCCESS)
         throw bad_document(source, "it has no versions object");
+    // Room for every release at once: grown by doubling, a document of thousands moved
+    // each release over and over (and faulted in the memory for it anew).
+    p.releases.reserve(versions.size());
+    prefault(p.releases.data(), p.releases.capacity() * sizeof(PackumentRelease));
     for (auto field : versions) {
         object release;
         if (field.value.get(release) != simdjson::SUCCESS)
