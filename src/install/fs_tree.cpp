@@ -293,6 +293,26 @@ struct Folder {
     std::shared_ptr<const Shown> shown;
     std::string rel; // from the tree's top ("" for the top)
     int depth = 0;
+    // A small folder this copy made has no descriptors of its own: its entries are named
+    // from the nearest enclosing folder that has (`via`, kept open by holding it), with
+    // `prefix` ("sub/dir/") before each name. Opening and closing a source and a
+    // destination descriptor for each folder of a few files was most of the system calls
+    // of a large project's linking (10,500 opens and as many closes for 31,000 links).
+    std::shared_ptr<const Folder> via;
+    std::string prefix;
+
+    int src_fd() const { return via ? via->src_fd() : src.get(); }
+    int dst_fd() const { return via ? via->dst_fd() : dst; }
+    // The destination folder dst_fd() is, for messages about names given with at().
+    fs::path named_dst() const { return via ? via->shown_dst() : shown_dst(); }
+    // `name` as named from src_fd()/dst_fd(); `buffer` holds it when it needs a prefix.
+    const char* at(const char* name, std::string& buffer) const {
+        if (prefix.empty())
+            return name;
+        buffer.assign(prefix);
+        buffer.append(name);
+        return buffer.c_str();
+    }
 
     fs::path shown_src() const { return rel.empty() ? shown->src : shown->src / rel; }
     fs::path shown_dst() const { return rel.empty() ? shown->dst : shown->dst / rel; }
@@ -399,7 +419,7 @@ struct TreeCopier {
         }
         ListingBuffer buffer;
         for (;;) {
-            ssize_t got = ::getdents64(folder->src.get(), buffer.get(), ListingBuffer::k_size);
+            ssize_t got = ::getdents64(folder->src_fd(), buffer.get(), ListingBuffer::k_size);
             if (got < 0) {
                 if (errno == EINTR)
                     continue;
@@ -459,16 +479,19 @@ struct TreeCopier {
             type = S_IFLNK;
             break;
         default:
-            type = entry_type(folder->src.get(), name);
+            std::string buffer;
+            type = entry_type(folder->src_fd(), folder->at(name, buffer));
             break;
         }
         if (type == S_IFDIR) {
             if (folder->depth == 0 && options.top_folders)
                 options.top_folders->emplace_back(name);
-            if (::mkdirat(folder->dst, name, 0777) != 0 && errno != EEXIST)
+            std::string buffer;
+            bool made = ::mkdirat(folder->dst_fd(), folder->at(name, buffer), 0777) == 0;
+            if (!made && errno != EEXIST)
                 throw io_error("create the folder", folder->shown_dst() / name, errno);
-            hand_out([copier = *this, folder, name = std::string(name)] {
-                copier.copy_subdir(folder, name);
+            hand_out([copier = *this, folder, name = std::string(name), made] {
+                copier.copy_subdir(folder, name, made);
             });
         } else if (type == S_IFREG || type == S_IFLNK) {
             if (type == S_IFREG && folder->depth == 0 && options.top_files)
@@ -478,22 +501,55 @@ struct TreeCopier {
         // The store holds no other kind of entry (devices, FIFOs are refused there).
     }
 
-    void copy_subdir(const FolderPtr& parent, const std::string& name) const {
-        Fd src(::openat(parent->src.get(), name.c_str(), k_dir_flags));
+    // A folder of at most this many entries, made by this copy and listed, is named
+    // through an enclosing folder's descriptors (Folder::via). Opening a folder costs two
+    // opens and two closes; naming through costs each entry the lookup of its prefix's
+    // names, a tenth of that each or less (cached). At 8, a large project's CI install
+    // made 5,400 opens instead of 9,500; at 24, 4,400.
+    static constexpr std::size_t k_named_through_at_most = 24;
+
+    // `made`: the destination folder was created by this copy (so it is empty and nothing
+    // else's: no link in the way).
+    void copy_subdir(const FolderPtr& parent, const std::string& name, bool made) const {
+        std::string rel = parent->child(name.c_str());
+        if (made && parent->shown->listing) {
+            const auto* listed = parent->shown->listing->folder(rel);
+            if (listed && listed->size() <= k_named_through_at_most) {
+                // Entries of the folder show it is there as they are linked; an empty one
+                // is looked for (the listing names it: gone, the tree is damaged).
+                if (listed->empty()) {
+                    std::string buffer;
+                    struct stat st {};
+                    if (::fstatat(parent->src_fd(), parent->at(name.c_str(), buffer), &st,
+                                  AT_SYMLINK_NOFOLLOW) != 0)
+                        throw source_error("open", *parent, name.c_str(), errno);
+                    if (!S_ISDIR(st.st_mode))
+                        throw source_error("open", *parent, name.c_str(), ENOTDIR);
+                }
+                FolderPtr via = parent->via ? parent->via : parent;
+                copy_dir(std::make_shared<const Folder>(Folder{Fd(), Fd(), -1, parent->shown,
+                                                               std::move(rel), parent->depth + 1,
+                                                               via, parent->prefix + name + "/"}));
+                return;
+            }
+        }
+        std::string buffer;
+        const char* at = parent->at(name.c_str(), buffer);
+        Fd src(::openat(parent->src_fd(), at, k_dir_flags));
         if (!src)
             throw source_error("open", *parent, name.c_str(), errno);
-        Fd dst(::openat(parent->dst, name.c_str(), k_dir_flags));
+        Fd dst(::openat(parent->dst_fd(), at, k_dir_flags));
         if (!dst) {
             // What is in the way (a link, a file, an unreadable folder) is dealt with there.
-            auto opened = open_component(parent->dst, name, parent->shown_dst());
+            auto opened = open_component(parent->dst_fd(), at, parent->named_dst());
             if (!opened)
                 throw io_error("open", parent->shown_dst() / name, ENOENT);
             dst = std::move(*opened);
         }
         int dst_fd = dst.get();
         copy_dir(std::make_shared<const Folder>(Folder{std::move(src), std::move(dst), dst_fd,
-                                                       parent->shown, parent->child(name.c_str()),
-                                                       parent->depth + 1}));
+                                                       parent->shown, std::move(rel),
+                                                       parent->depth + 1, nullptr, ""}));
     }
 
     void copy_files(const Folder& folder, const Files& files) const {
@@ -507,13 +563,15 @@ struct TreeCopier {
                 linked += copy_one(folder, name);
                 continue;
             }
-            auto target = read_link(folder.src.get(), name);
+            std::string buffer;
+            const char* at = folder.at(name, buffer);
+            auto target = read_link(folder.src_fd(), at);
             if (!target)
                 throw source_error("read the link", folder, name, errno);
-            if (::symlinkat(target->c_str(), folder.dst, name) != 0) {
+            if (::symlinkat(target->c_str(), folder.dst_fd(), at) != 0) {
                 if (errno != EEXIST)
                     throw io_error("create the link", folder.shown_dst() / name, errno);
-                ensure_symlink(folder.dst, name, *target, folder.shown_dst());
+                ensure_symlink(folder.dst_fd(), at, *target, folder.named_dst());
             }
         }
         if (linked)
@@ -538,37 +596,39 @@ struct TreeCopier {
     }
 
     // Links (1 returned) or copies (0) one file.
-    int copy_one(const Folder& folder, const char* name) const {
+    int copy_one(const Folder& folder, const char* shown_name) const {
         CopyCounters& counters = *options.counters;
-        int src = folder.src.get();
-        int dst = folder.dst;
+        int src = folder.src_fd();
+        int dst = folder.dst_fd();
+        std::string buffer;
+        const char* name = folder.at(shown_name, buffer);
         if (options.mode == FileMode::hardlink &&
             !counters.cross_device.load(std::memory_order_relaxed)) {
             for (int attempt = 0; attempt < 2; ++attempt) {
                 if (::linkat(src, name, dst, name, 0) == 0)
                     return 1;
                 if (errno == EEXIST && attempt == 0) {
-                    remove_entry(dst, name, folder.shown_dst());
+                    remove_entry(dst, name, folder.named_dst());
                     continue;
                 }
                 break;
             }
             int err = errno;
             if (err == ENOENT)
-                throw source_error("link", folder, name, err);
+                throw source_error("link", folder, shown_name, err);
             if (err == EXDEV)
                 counters.cross_device.store(true, std::memory_order_relaxed);
             else if (err != EMLINK && err != EPERM && err != EACCES && err != EOPNOTSUPP)
-                throw io_error("link", folder.shown_dst() / name, err);
+                throw io_error("link", folder.shown_dst() / shown_name, err);
         }
         struct stat st {};
         if (::fstatat(src, name, &st, AT_SYMLINK_NOFOLLOW) != 0)
-            throw source_error("read", folder, name, errno);
+            throw source_error("read", folder, shown_name, errno);
         // The copy is ours: its owner may write it (a build, a later removal).
         unsigned mode = (st.st_mode & 0777) | 0600;
         if (::faccessat(dst, name, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
-            remove_entry(dst, name, folder.shown_dst());
-        copy_file(src, name, dst, name, mode, folder.shown_src() / name);
+            remove_entry(dst, name, folder.named_dst());
+        copy_file(src, name, dst, name, mode, folder.shown_src() / shown_name);
         // The mode argument went through the umask; the copy keeps the source's bits.
         counters.copied.fetch_add(1, std::memory_order_relaxed);
         return 0;
@@ -583,8 +643,8 @@ void copy_tree(Fd src, int dst, const TreeCopyOptions& options, const fs::path& 
     // A listing that does not decode is not used: each folder is listed instead.
     if (options.listing)
         shown->listing = tree_listing::Listing::decode(*options.listing);
-    TreeCopier{options}.copy_dir(
-        std::make_shared<const Folder>(Folder{std::move(src), Fd(), dst, std::move(shown), "", 0}));
+    TreeCopier{options}.copy_dir(std::make_shared<const Folder>(
+        Folder{std::move(src), Fd(), dst, std::move(shown), "", 0, nullptr, ""}));
 }
 
 void write_file_atomically(int dir, const char* name, std::string_view text,

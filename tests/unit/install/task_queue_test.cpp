@@ -313,6 +313,67 @@ TEST_F(TreeCopyTest, ATreeWithAListingIsLinkedByIt) {
     EXPECT_TRUE(fs::exists(tmp / "out2/added-later.js"));
 }
 
+// Small folders (a few entries) are not opened: their entries are named from the nearest
+// folder that was, through any depth of small folders, a large folder under a small one
+// included. Whatever the path, the copy is the tree: files (linked or copied), links, empty
+// folders; a folder that was there already is opened as before.
+TEST_F(TreeCopyTest, SmallFoldersAreNamedThroughTheFolderAboveThem) {
+    using tree_listing::Kind;
+    fs::path tree = store / "nested";
+    std::vector<std::pair<std::string, Kind>> listed = {
+        {"package.json", Kind::file}, {"a", Kind::folder},        {"a/one.js", Kind::file},
+        {"a/b", Kind::folder},        {"a/b/two.js", Kind::file}, {"a/b/link.js", Kind::link},
+        {"a/b/empty", Kind::folder},  {"a/b/c", Kind::folder},    {"pre", Kind::folder},
+        {"pre/three.js", Kind::file}};
+    write_file(tree / "package.json", "{}");
+    write_file(tree / "a/one.js", "1");
+    write_file(tree / "a/b/two.js", "2");
+    fs::create_symlink("two.js", tree / "a/b/link.js");
+    fs::create_directories(tree / "a/b/empty");
+    std::set<std::string> expected = {"package.json", "a/one.js", "a/b/two.js", "pre/three.js"};
+    for (int f = 0; f < 12; ++f) { // a large folder inside small ones
+        std::string name = "a/b/c/f" + std::to_string(f) + ".js";
+        write_file(tree / name, name);
+        listed.push_back({name, Kind::file});
+        expected.insert(name);
+    }
+    write_file(tree / "pre/three.js", "3");
+    for (auto mode : {FileMode::hardlink, FileMode::copy}) {
+        fs::path out = tmp / (mode == FileMode::hardlink ? "linked" : "copied");
+        fs::create_directories(out / "pre"); // there already: opened, not named through
+        CopyCounters counters;
+        TreeCopyOptions options;
+        options.counters = &counters;
+        options.mode = mode;
+        options.listing = std::make_shared<const std::string>(tree_listing::encode(listed));
+        copy_with_queue(tree, out, options, 2);
+        EXPECT_EQ(files_in(out), expected);
+        for (const auto& file : expected) {
+            EXPECT_EQ(read_text(out / file), read_text(tree / file)) << file;
+            EXPECT_EQ(stat_of(out / file).st_ino == stat_of(tree / file).st_ino,
+                      mode == FileMode::hardlink)
+                << file;
+        }
+        EXPECT_EQ(fs::read_symlink(out / "a/b/link.js"), "two.js");
+        EXPECT_TRUE(fs::is_directory(out / "a/b/empty"));
+        EXPECT_EQ(counters.linked.load() + counters.copied.load(), expected.size());
+    }
+    // An empty folder the listing names that the tree lacks is damage, as a file is.
+    fs::remove(tree / "a/b/empty");
+    CopyCounters counters;
+    TreeCopyOptions options;
+    options.counters = &counters;
+    options.listing = std::make_shared<const std::string>(tree_listing::encode(listed));
+    try {
+        copy_with_queue(tree, tmp / "damaged", options, 2);
+        ADD_FAILURE() << "a missing empty folder went unnoticed";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.code(), Code::cache_corrupt) << e.message();
+        EXPECT_NE(e.message().find("empty is missing from the store"), std::string::npos)
+            << e.message();
+    }
+}
+
 // A file the listing names that the store tree no longer has: the store was damaged after
 // the tree was unpacked, and the install says so rather than leave the file out.
 TEST_F(TreeCopyTest, AFileTheListingNamesThatIsGoneIsDamageToTheStore) {
