@@ -17,6 +17,25 @@ Client::Engine& Client::engine() {
     return *m_engine;
 }
 
+void Client::prepare() {
+    if (m_mode == NetworkMode::offline)
+        return;
+    std::lock_guard lock(m_start);
+    if (m_engine || m_preparing.joinable())
+        return;
+    try {
+        m_preparing = std::jthread([this] {
+            try {
+                engine();
+            } catch (...) {
+                // the first request starts it again, and reports what fails
+            }
+        });
+    } catch (const std::system_error&) {
+        // no thread: the first request starts the engine, as without prepare()
+    }
+}
+
 std::future<Response> Client::submit(Request request) {
     // Offline: no thread, no libcurl, no handle of any kind; everything is refused.
     if (m_mode == NetworkMode::offline) {

@@ -668,6 +668,13 @@ NpmProjectSummary run(const NpmProjectContext& context, const NpmProjectRequest&
         }
         return *client;
     };
+    // A store that has never held metadata (a first install on this machine, a new CI
+    // runner) will ask the network for everything: libcurl loads meanwhile, off the path
+    // to the first request.
+    if (std::error_code missing;
+        net::client_options(context.config).mode != net::NetworkMode::offline &&
+        !fs::exists(context.store_root / "meta.sqlite", missing))
+        network().prepare();
     // A project without node_modules has its packages linked into staged folders while the
     // resolution runs, as the crawl finds them in the store (install/prelink.hpp).
     std::unique_ptr<install::Prelinker> prelinker;
