@@ -673,7 +673,7 @@ NpmProjectSummary run(const NpmProjectContext& context, const NpmProjectRequest&
     // to the first request.
     if (std::error_code missing;
         net::client_options(context.config).mode != net::NetworkMode::offline &&
-        !fs::exists(context.store_root / "meta.sqlite", missing))
+        !fs::exists(store.meta_path(), missing))
         network().prepare();
     // A project without node_modules has its packages linked into staged folders while the
     // resolution runs, as the crawl finds them in the store (install/prelink.hpp).

@@ -326,8 +326,8 @@ private:
             const Link& l = m_tree.nodes[i].links[k];
             if (!inside(i, loc) || inside(l.target, loc))
                 continue;
-            Edge e{l.name, m_tree.nodes[l.target].package, l.spec, l.type, false};
-            if (m_tree.nodes[l.target].package != e.package || !satisfies(e, version))
+            if (!satisfies({l.name, m_tree.nodes[l.target].package, l.spec, l.type, false},
+                           version))
                 return true;
         }
         return false;

@@ -39,12 +39,19 @@ bool kernel_populates() {
     return probe.data && ::madvise(probe.data, 1 << 20, MADV_POPULATE_WRITE) == 0;
 }
 
-TEST(Prefault, MakesTheWholePagesOfABufferPresentAndKeepsWhatItHolds) {
-    if (!kernel_populates())
-        GTEST_SKIP() << "this kernel has no MADV_POPULATE_WRITE (Linux 5.14+)";
+// 64 fresh pages, on a kernel that can make them present.
+class Prefault : public ::testing::Test {
+protected:
+    void SetUp() override {
+        if (!kernel_populates())
+            GTEST_SKIP() << "this kernel has no MADV_POPULATE_WRITE (Linux 5.14+)";
+        ASSERT_NE(m.data, nullptr);
+    }
     const std::size_t page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
-    Mapping m(64 * page);
-    ASSERT_NE(m.data, nullptr);
+    Mapping m{64 * page};
+};
+
+TEST_F(Prefault, MakesTheWholePagesOfABufferPresentAndKeepsWhatItHolds) {
     EXPECT_EQ(m.present(0, 64 * page), 0u);
     std::memcpy(m.data + 10 * page, "kept", 4);
     // From the middle of page 3 to the middle of page 50: pages 4 to 49 whole.
@@ -57,12 +64,7 @@ TEST(Prefault, MakesTheWholePagesOfABufferPresentAndKeepsWhatItHolds) {
     EXPECT_EQ(m.data[20 * page], 0);
 }
 
-TEST(Prefault, LeavesSmallBuffersAlone) {
-    if (!kernel_populates())
-        GTEST_SKIP() << "this kernel has no MADV_POPULATE_WRITE (Linux 5.14+)";
-    const std::size_t page = static_cast<std::size_t>(::sysconf(_SC_PAGESIZE));
-    Mapping m(64 * page);
-    ASSERT_NE(m.data, nullptr);
+TEST_F(Prefault, LeavesSmallBuffersAlone) {
     prefault(m.data, k_prefault_from - 1);
     EXPECT_EQ(m.present(0, 64 * page), 0u);
     prefault(nullptr, 1 << 20); // nothing to do, and no crash
