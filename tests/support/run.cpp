@@ -1,12 +1,14 @@
 #include "support/run.hpp"
 
-#include <cerrno>
-#include <cstdlib>
-#include <cstring>
 #include <poll.h>
-#include <stdexcept>
 #include <sys/wait.h>
 #include <unistd.h>
+
+#include <cerrno>
+#include <csignal>
+#include <cstdlib>
+#include <cstring>
+#include <stdexcept>
 
 extern char** environ;
 
@@ -34,6 +36,13 @@ std::vector<std::string> build_environment(const RunOptions& options) {
 } // namespace
 
 RunResult run(const std::vector<std::string>& argv, const RunOptions& options) {
+    // A child may exit before reading its input (ssh-keygen rejecting a signature first):
+    // the write then fails with EPIPE rather than killing the test with SIGPIPE.
+    static const bool sigpipe_ignored = [] {
+        std::signal(SIGPIPE, SIG_IGN);
+        return true;
+    }();
+    (void)sigpipe_ignored;
     int in_pipe[2], out_pipe[2], err_pipe[2];
     if (pipe(in_pipe) != 0 || pipe(out_pipe) != 0 || pipe(err_pipe) != 0)
         throw std::runtime_error("pipe failed");
@@ -52,6 +61,7 @@ RunResult run(const std::vector<std::string>& argv, const RunOptions& options) {
     if (pid < 0)
         throw std::runtime_error("fork failed");
     if (pid == 0) {
+        std::signal(SIGPIPE, SIG_DFL); // an ignored signal would stay ignored across exec
         dup2(in_pipe[0], 0);
         dup2(out_pipe[1], 1);
         dup2(err_pipe[1], 2);
@@ -69,8 +79,8 @@ RunResult run(const std::vector<std::string>& argv, const RunOptions& options) {
     if (!options.input.empty()) {
         std::size_t written = 0;
         while (written < options.input.size()) {
-            ssize_t n = write(in_pipe[1], options.input.data() + written,
-                              options.input.size() - written);
+            ssize_t n =
+                write(in_pipe[1], options.input.data() + written, options.input.size() - written);
             if (n <= 0)
                 break;
             written += static_cast<std::size_t>(n);
@@ -108,7 +118,9 @@ RunResult run(const std::vector<std::string>& argv, const RunOptions& options) {
     return result;
 }
 
-std::filesystem::path cairn_binary() { return CAIRN_BINARY; }
+std::filesystem::path cairn_binary() {
+    return CAIRN_BINARY;
+}
 
 RunResult run_cairn(const std::vector<std::string>& args, const RunOptions& options) {
     std::vector<std::string> argv{cairn_binary().string()};
@@ -126,7 +138,8 @@ bool have_program(const std::string& name) {
         std::size_t end = p.find(':', start);
         if (end == std::string::npos)
             end = p.size();
-        std::filesystem::path candidate = std::filesystem::path(p.substr(start, end - start)) / name;
+        std::filesystem::path candidate =
+            std::filesystem::path(p.substr(start, end - start)) / name;
         if (access(candidate.c_str(), X_OK) == 0)
             return true;
         start = end + 1;

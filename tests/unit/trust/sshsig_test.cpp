@@ -263,5 +263,14 @@ TEST_F(Sshsig, AgreesWithSshKeygenOnRandomTampering) {
     EXPECT_GE(rejected, 20);
 }
 
+// ssh-keygen may reject a signature file before it reads the message from its input: the
+// harness's write then meets a closed pipe, which once killed this test binary (SIGPIPE).
+TEST(SshKeygenInput, AChildThatExitsBeforeReadingItIsNotFatal) {
+    cairn::test::RunOptions options;
+    options.input.assign(std::size_t{1} << 20, 'x'); // more than a pipe holds
+    auto result = cairn::test::run({"true"}, options);
+    EXPECT_EQ(result.status, 0);
+}
+
 } // namespace
 } // namespace cairn::trust
