@@ -162,7 +162,8 @@ struct Node {
 class Extractor {
 public:
     Extractor(fs::path destination, const ExtractOptions& options)
-        : m_root(std::move(destination)), m_options(options), m_umask(detail::process_umask()) {}
+        : m_root(std::move(destination)), m_options(options),
+          m_umask(options.umask ? options.umask : detail::process_umask()) {}
 
     ExtractResult run(const fs::path& archive_path);
 

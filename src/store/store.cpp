@@ -188,6 +188,11 @@ int Store::unpacked_fd() const {
     return m_unpacked_fd;
 }
 
+std::optional<unsigned> Store::process_umask() const {
+    std::call_once(m_umask_once, [this] { m_umask = detail::process_umask(); });
+    return m_umask;
+}
+
 fs::path Store::blob_path(const Digest& digest) const {
     std::string hex = digest.hex();
     return blobs_dir() / std::string(algorithm_name(digest.algorithm())) / hex.substr(0, 2) / hex;

@@ -220,6 +220,7 @@ UnpackedTree Store::unpack(const Digest& digest, const UnpackOptions& options) c
     ExtractOptions extract;
     extract.limits = options.limits;
     extract.strip = options.strip;
+    extract.umask = process_umask();
     if (!written_here_unchanged(*blob)) // else hashed on its way in, moments ago
         extract.expected = digest;
     ExtractResult result = [&] {

@@ -52,6 +52,9 @@ struct ExtractOptions {
     // two threads of their own while the archive is read on (the listing, hashes and
     // limits stay the reading thread's).
     std::uint64_t parallel_writes_from = 256 * 1024;
+    // The process's umask, when the caller has read it (a Store reads it once); unset, it
+    // is read for this extraction. Files whose mode it leaves whole are created with it.
+    std::optional<unsigned> umask;
 };
 
 struct ExtractResult {

@@ -70,10 +70,10 @@ TEST(Unpack, DangerousModeBitsAreDropped) {
 }
 
 // Files are created with their mode when the umask leaves it whole, and given it after
-// writing otherwise: under any umask the tree has the archive's modes.
+// writing otherwise: under any umask the tree has the archive's modes. (A Store reads the
+// umask once: each round opens one, as each cairn process does.)
 TEST(Unpack, ModesAreExactWhateverTheUmask) {
     TempDir tmp;
-    Store store(tmp / "s");
     struct Restore {
         mode_t old = ::umask(022);
         ~Restore() { ::umask(old); }
@@ -81,6 +81,7 @@ TEST(Unpack, ModesAreExactWhateverTheUmask) {
     int round = 0;
     for (mode_t mask : {mode_t{077}, mode_t{0}, mode_t{022}, mode_t{002}}) {
         ::umask(mask);
+        Store store(tmp / "s");
         // A distinct archive each round (a tree already in the store is not unpacked again).
         std::string tgz = make_tar({file_entry("exec", "x", 0755), file_entry("plain", "x", 0644),
                                     file_entry("group", "x", 0664), file_entry("mine", "x", 0600),
