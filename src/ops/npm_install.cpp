@@ -668,18 +668,16 @@ NpmProjectSummary run(const NpmProjectContext& context, const NpmProjectRequest&
         }
         return *client;
     };
+    const bool offline = net::client_options(context.config).mode == net::NetworkMode::offline;
     // A store that has never held metadata (a first install on this machine, a new CI
     // runner) will ask the network for everything: libcurl loads meanwhile, off the path
     // to the first request.
-    if (std::error_code missing;
-        net::client_options(context.config).mode != net::NetworkMode::offline &&
-        !fs::exists(store.meta_path(), missing))
+    if (std::error_code missing; !offline && !fs::exists(store.meta_path(), missing))
         network().prepare();
     // A project without node_modules has its packages linked into staged folders while the
     // resolution runs, as the crawl finds them in the store (install/prelink.hpp).
     std::unique_ptr<install::Prelinker> prelinker;
-    if (goal == Goal::install && !lock_current &&
-        net::client_options(context.config).mode != net::NetworkMode::offline)
+    if (goal == Goal::install && !lock_current && !offline)
         prelinker = install::Prelinker::for_new_node_modules(project.dir);
     detail::PipelineOptions pipeline;
     if (prelinker)
@@ -724,8 +722,7 @@ NpmProjectSummary run(const NpmProjectContext& context, const NpmProjectRequest&
         // The metadata lives only as long as the resolution: what follows has the lockfile.
         auto metadata = std::make_unique<NpmMetadata>(context.config, project.dir,
                                                       context.store_root, context.env, &network());
-        bool prefetch = goal != Goal::lock_only &&
-                        net::client_options(context.config).mode != net::NetworkMode::offline;
+        bool prefetch = goal != Goal::lock_only && !offline;
         lock = resolve_project(context, request, project, summary, store, *metadata,
                                prefetch ? &artifacts : nullptr);
         summary.resolved = true;
