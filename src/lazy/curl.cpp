@@ -111,25 +111,10 @@ CURLMcode curl_multi_remove_handle(CURLM* multi, CURL* curl) {
     return real(multi, curl);
 }
 
-CURLMcode curl_multi_perform(CURLM* multi, int* running) {
-    CAIRN_LAZY_REAL(k_curl, curl_multi_perform);
-    return real(multi, running);
-}
-
-CURLMcode curl_multi_poll(CURLM* multi, struct curl_waitfd extra_fds[], unsigned int extra_nfds,
-                          int timeout_ms, int* ret) {
-    CAIRN_LAZY_REAL(k_curl, curl_multi_poll);
-    return real(multi, extra_fds, extra_nfds, timeout_ms, ret);
-}
-
-CURLMcode curl_multi_wakeup(CURLM* multi) {
-    CAIRN_LAZY_REAL(k_curl, curl_multi_wakeup);
-    return real(multi);
-}
-
-CURLMcode curl_multi_timeout(CURLM* multi, long* milliseconds) {
-    CAIRN_LAZY_REAL(k_curl, curl_multi_timeout);
-    return real(multi, milliseconds);
+CURLMcode curl_multi_socket_action(CURLM* multi, curl_socket_t socket, int ev_bitmask,
+                                   int* running_handles) {
+    CAIRN_LAZY_REAL(k_curl, curl_multi_socket_action);
+    return real(multi, socket, ev_bitmask, running_handles);
 }
 
 CURLMsg* curl_multi_info_read(CURLM* multi, int* msgs_in_queue) {

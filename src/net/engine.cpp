@@ -7,8 +7,14 @@
 #include "cairn/core/unique_name.hpp"
 
 #include <fmt/format.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <array>
+#include <cerrno>
+#include <cstring>
 
 namespace cairn::net {
 
@@ -61,6 +67,26 @@ Client::Engine::Engine(ClientOptions options)
     m_multi = curl_multi_init();
     if (!m_multi)
         throw Error(Code::internal, "libcurl could not create a multi handle");
+    m_epoll = ::epoll_create1(EPOLL_CLOEXEC);
+    m_wake = ::eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+    epoll_event wake_event{};
+    wake_event.events = EPOLLIN;
+    wake_event.data.fd = m_wake;
+    if (m_epoll < 0 || m_wake < 0 ||
+        ::epoll_ctl(m_epoll, EPOLL_CTL_ADD, m_wake, &wake_event) != 0) {
+        int error = errno;
+        if (m_epoll >= 0)
+            ::close(m_epoll);
+        if (m_wake >= 0)
+            ::close(m_wake);
+        curl_multi_cleanup(m_multi);
+        throw Error(Code::io, fmt::format("the network thread could not set up its event loop: {}",
+                                          std::strerror(error)));
+    }
+    curl_multi_setopt(m_multi, CURLMOPT_SOCKETFUNCTION, &Engine::on_socket);
+    curl_multi_setopt(m_multi, CURLMOPT_SOCKETDATA, this);
+    curl_multi_setopt(m_multi, CURLMOPT_TIMERFUNCTION, &Engine::on_timer);
+    curl_multi_setopt(m_multi, CURLMOPT_TIMERDATA, this);
     curl_multi_setopt(m_multi, CURLMOPT_PIPELINING, static_cast<long>(CURLPIPE_MULTIPLEX));
     curl_multi_setopt(m_multi, CURLMOPT_MAX_TOTAL_CONNECTIONS,
                       static_cast<long>(m_options.max_connections));
@@ -78,9 +104,45 @@ Client::Engine::~Engine() {
         std::lock_guard lock(m_mutex);
         m_stop = true;
     }
-    curl_multi_wakeup(m_multi);
+    wake();
     m_thread.join();
     curl_multi_cleanup(m_multi);
+    ::close(m_epoll);
+    ::close(m_wake);
+}
+
+void Client::Engine::wake() {
+    std::uint64_t one = 1;
+    // Fails only when the counter is full, and then the loop has a wake-up waiting anyway.
+    [[maybe_unused]] auto written = ::write(m_wake, &one, sizeof one);
+}
+
+// libcurl names a socket to wait on, new waits on one, or one to forget.
+int Client::Engine::on_socket(CURL*, curl_socket_t socket, int what, void* engine, void*) {
+    int epoll = static_cast<Engine*>(engine)->m_epoll;
+    if (what == CURL_POLL_REMOVE) {
+        ::epoll_ctl(epoll, EPOLL_CTL_DEL, socket, nullptr);
+        return 0;
+    }
+    epoll_event event{};
+    event.data.fd = socket;
+    if (what == CURL_POLL_IN || what == CURL_POLL_INOUT)
+        event.events |= EPOLLIN;
+    if (what == CURL_POLL_OUT || what == CURL_POLL_INOUT)
+        event.events |= EPOLLOUT;
+    if (::epoll_ctl(epoll, EPOLL_CTL_MOD, socket, &event) != 0 && errno == ENOENT)
+        ::epoll_ctl(epoll, EPOLL_CTL_ADD, socket, &event);
+    return 0;
+}
+
+// libcurl wants curl_multi_socket_action(CURL_SOCKET_TIMEOUT) after timeout_ms (-1: never).
+int Client::Engine::on_timer(CURLM*, long timeout_ms, void* engine) {
+    auto* self = static_cast<Engine*>(engine);
+    if (timeout_ms < 0)
+        self->m_curl_due.reset();
+    else
+        self->m_curl_due = Clock::now() + std::chrono::milliseconds(timeout_ms);
+    return 0;
 }
 
 std::future<Response> Client::Engine::submit(Request request, Settled then) {
@@ -104,7 +166,7 @@ std::future<Response> Client::Engine::submit(Request request, Settled then) {
         return future;
     }
     ++m_requests;
-    curl_multi_wakeup(m_multi);
+    wake();
     return future;
 }
 
@@ -365,13 +427,13 @@ void Client::Engine::check_deadlines() {
 
 long Client::Engine::poll_timeout() const {
     long timeout = 1000;
-    long curl_timeout = -1;
-    curl_multi_timeout(m_multi, &curl_timeout);
-    if (curl_timeout >= 0)
-        timeout = std::min(timeout, curl_timeout);
+    auto now = Clock::now();
+    if (m_curl_due) {
+        auto left = std::chrono::ceil<std::chrono::milliseconds>(*m_curl_due - now);
+        timeout = std::min<long>(timeout, std::max<long>(0, static_cast<long>(left.count())));
+    }
     if (!m_active.empty())
         timeout = std::min(timeout, k_deadline_tick_ms);
-    auto now = Clock::now();
     for (const auto& [easy, job] : m_active)
         if (auto delay = hedge_delay(*job)) {
             auto left = std::chrono::ceil<std::chrono::milliseconds>(job->started + *delay - now);
@@ -398,25 +460,61 @@ void Client::Engine::run() {
         }
         release_due_retries();
         admit();
-        int running = 0;
-        curl_multi_perform(m_multi, &running);
-        int left = 0;
-        while (CURLMsg* message = curl_multi_info_read(m_multi, &left))
-            if (message->msg == CURLMSG_DONE)
-                finish(message->easy_handle, message->data.result);
+        run_due_timer();
+        collect_finished();
         hedge_slow_requests();
         auto now = Clock::now();
         if (now - last_check >= std::chrono::milliseconds(k_deadline_tick_ms)) {
             check_deadlines();
             last_check = now;
         }
-        // Freed slots and redirects start at once; otherwise sleep until curl, a deadline,
-        // a retry or a new request needs the thread.
+        // Freed slots and redirects start at once; otherwise sleep until a socket, curl's
+        // timer, a deadline, a retry or a new request needs the thread.
         if (admit())
             continue;
-        curl_multi_poll(m_multi, nullptr, 0, static_cast<int>(poll_timeout()), nullptr);
+        wait_for_events();
     }
     fail_everything();
+}
+
+void Client::Engine::run_due_timer() {
+    // Running the timer may set it again, already due (a transfer just added): a few
+    // rounds at most.
+    for (int round = 0; round < 8 && m_curl_due && *m_curl_due <= Clock::now(); ++round) {
+        m_curl_due.reset();
+        int running = 0;
+        curl_multi_socket_action(m_multi, CURL_SOCKET_TIMEOUT, 0, &running);
+    }
+}
+
+void Client::Engine::collect_finished() {
+    int left = 0;
+    while (CURLMsg* message = curl_multi_info_read(m_multi, &left))
+        if (message->msg == CURLMSG_DONE)
+            finish(message->easy_handle, message->data.result);
+}
+
+void Client::Engine::wait_for_events() {
+    std::array<epoll_event, 64> events;
+    int ready = ::epoll_wait(m_epoll, events.data(), static_cast<int>(events.size()),
+                             static_cast<int>(poll_timeout()));
+    for (int i = 0; i < ready; ++i) {
+        const epoll_event& event = events[static_cast<std::size_t>(i)];
+        if (event.data.fd == m_wake) {
+            std::uint64_t count = 0;
+            [[maybe_unused]] auto got = ::read(m_wake, &count, sizeof count);
+            continue;
+        }
+        int flags = 0;
+        if (event.events & (EPOLLIN | EPOLLHUP | EPOLLRDHUP))
+            flags |= CURL_CSELECT_IN;
+        if (event.events & EPOLLOUT)
+            flags |= CURL_CSELECT_OUT;
+        if (event.events & EPOLLERR)
+            flags |= CURL_CSELECT_ERR;
+        int running = 0;
+        curl_multi_socket_action(m_multi, event.data.fd, flags, &running);
+    }
 }
 
 void Client::Engine::fail_everything() {

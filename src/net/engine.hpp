@@ -23,6 +23,11 @@ namespace cairn::net {
 
 // The network thread: one libcurl multi handle, the queues of requests per origin, the
 // retries waiting for their time. Only submit() and statistics() run on other threads.
+//
+// libcurl is driven through curl_multi_socket_action over an epoll set: it names the
+// sockets it waits on and the time of its next timeout, and each readiness wakes only the
+// transfers of that socket. (curl_multi_perform walked every transfer each turn, and each
+// of those polled its socket: a large cold install made 52,671 poll calls.)
 class Client::Engine {
 public:
     explicit Engine(ClientOptions options);
@@ -58,9 +63,19 @@ private:
     void settle(JobPtr job, detail::Outcome outcome);
     long poll_timeout() const;
     void fail_everything();
+    // The event loop's parts: libcurl's timer run when due, the epoll set waited on and
+    // each ready socket handed to libcurl, the finished transfers collected.
+    void run_due_timer();
+    void wait_for_events();
+    void collect_finished();
+    void wake();
+    static int on_socket(CURL* easy, curl_socket_t socket, int what, void* engine, void*);
+    static int on_timer(CURLM* multi, long timeout_ms, void* engine);
 
     ClientOptions m_options;
     CURLM* m_multi = nullptr;
+    int m_epoll = -1; // the sockets libcurl waits on, and m_wake
+    int m_wake = -1;  // an eventfd: a request came, or the engine stops
 
     // Shared with submitting threads.
     mutable std::mutex m_mutex;
@@ -78,6 +93,7 @@ private:
     std::map<CURL*, JobPtr> m_active;
     std::multimap<detail::Clock::time_point, JobPtr> m_waiting; // retries
     int m_in_flight = 0;
+    std::optional<detail::Clock::time_point> m_curl_due; // libcurl's timer (on_timer)
     std::mt19937_64 m_random;
     // The CA folder tried alone (ClientOptions::ca_folder), and the origins whose servers it
     // could not vouch for (verified with the bundle from then on).
