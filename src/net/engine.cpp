@@ -2,6 +2,7 @@
 
 #include "ca_folder.hpp"
 #include "outcome.hpp"
+#include "read_ahead.hpp"
 
 #include "cairn/core/thread_name.hpp"
 #include "cairn/core/unique_name.hpp"
@@ -118,12 +119,17 @@ void Client::Engine::wake() {
 }
 
 // libcurl names a socket to wait on, new waits on one, or one to forget.
-int Client::Engine::on_socket(CURL*, curl_socket_t socket, int what, void* engine, void*) {
-    int epoll = static_cast<Engine*>(engine)->m_epoll;
+int Client::Engine::on_socket(CURL* easy, curl_socket_t socket, int what, void* engine, void*) {
+    auto* self = static_cast<Engine*>(engine);
+    int epoll = self->m_epoll;
     if (what == CURL_POLL_REMOVE) {
         ::epoll_ctl(epoll, EPOLL_CTL_DEL, socket, nullptr);
+        self->m_sockets.erase(socket);
         return 0;
     }
+    const void*& tls = self->m_sockets[socket];
+    if (const void* now = detail::tls_connection(easy))
+        tls = now;
     epoll_event event{};
     event.data.fd = socket;
     if (what == CURL_POLL_IN || what == CURL_POLL_INOUT)
@@ -469,10 +475,12 @@ void Client::Engine::run() {
             last_check = now;
         }
         // Freed slots and redirects start at once; otherwise sleep until a socket, curl's
-        // timer, a deadline, a retry or a new request needs the thread.
+        // timer, a deadline, a retry or a new request needs the thread (or, while TLS bytes
+        // read ahead remain, only a moment: libcurl may take them once its state moves on).
+        bool drained = drain_read_ahead();
         if (admit())
             continue;
-        wait_for_events();
+        wait_for_events(drained ? poll_timeout() : std::min(poll_timeout(), 1L));
     }
     fail_everything();
 }
@@ -494,10 +502,45 @@ void Client::Engine::collect_finished() {
             finish(message->easy_handle, message->data.result);
 }
 
-void Client::Engine::wait_for_events() {
+// Connections whose TLS bytes OpenSSL read ahead are handed to libcurl again until none
+// holds any (read_ahead.hpp). False when some still do after a few rounds: the next wait
+// then only looks at the sockets.
+bool Client::Engine::drain_read_ahead() {
+    std::vector<curl_socket_t> sockets;
+    auto add = [&](curl_socket_t socket) {
+        if (std::find(sockets.begin(), sockets.end(), socket) == sockets.end())
+            sockets.push_back(socket);
+    };
+    for (int round = 0; round < 8; ++round) {
+        collect_finished(); // a finished transfer's connection may be gone
+        sockets.clear();
+        for (const auto& [easy, job] : m_active) {
+            const void* tls = detail::tls_connection(easy);
+            if (!detail::has_read_ahead(tls))
+                continue;
+            auto known = std::find_if(m_sockets.begin(), m_sockets.end(),
+                                      [&](const auto& entry) { return entry.second == tls; });
+            if (known != m_sockets.end()) {
+                add(known->first);
+                continue;
+            }
+            for (const auto& [socket, other] : m_sockets) // which one is not known: all
+                add(socket);
+        }
+        if (sockets.empty())
+            return true;
+        for (curl_socket_t socket : sockets) {
+            int running = 0;
+            curl_multi_socket_action(m_multi, socket, CURL_CSELECT_IN, &running);
+        }
+    }
+    return false;
+}
+
+void Client::Engine::wait_for_events(long timeout) {
     std::array<epoll_event, 64> events;
     int ready = ::epoll_wait(m_epoll, events.data(), static_cast<int>(events.size()),
-                             static_cast<int>(poll_timeout()));
+                             static_cast<int>(timeout));
     for (int i = 0; i < ready; ++i) {
         const epoll_event& event = events[static_cast<std::size_t>(i)];
         if (event.data.fd == m_wake) {

@@ -64,10 +64,12 @@ private:
     long poll_timeout() const;
     void fail_everything();
     // The event loop's parts: libcurl's timer run when due, the epoll set waited on and
-    // each ready socket handed to libcurl, the finished transfers collected.
+    // each ready socket handed to libcurl, the finished transfers collected, connections
+    // holding TLS bytes read ahead handed to libcurl again (false: some still do).
     void run_due_timer();
-    void wait_for_events();
+    void wait_for_events(long timeout_ms);
     void collect_finished();
+    bool drain_read_ahead();
     void wake();
     static int on_socket(CURL* easy, curl_socket_t socket, int what, void* engine, void*);
     static int on_timer(CURLM* multi, long timeout_ms, void* engine);
@@ -94,6 +96,9 @@ private:
     std::multimap<detail::Clock::time_point, JobPtr> m_waiting; // retries
     int m_in_flight = 0;
     std::optional<detail::Clock::time_point> m_curl_due; // libcurl's timer (on_timer)
+    // The sockets libcurl has the engine watch, and the TLS connection on each where known
+    // (read_ahead.hpp).
+    std::map<curl_socket_t, const void*> m_sockets;
     std::mt19937_64 m_random;
     // The CA folder tried alone (ClientOptions::ca_folder), and the origins whose servers it
     // could not vouch for (verified with the bundle from then on).

@@ -1,5 +1,7 @@
 #include "transfer.hpp"
 
+#include "read_ahead.hpp"
+
 #include "cairn/core/error.hpp"
 #include "cairn/core/prefault.hpp"
 
@@ -283,6 +285,8 @@ void prepare_exchange(Job& job, const ClientOptions& options, const std::string*
     set(easy, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(job.request.retry.timeout.count()));
     set(easy, CURLOPT_SSL_VERIFYPEER, 1L);
     set(easy, CURLOPT_SSL_VERIFYHOST, 2L);
+    if (read_ahead_available())
+        set(easy, CURLOPT_SSL_CTX_FUNCTION, &enable_read_ahead);
     job.ca_folder_only = ca_folder != nullptr;
     if (ca_folder) {
         set(easy, CURLOPT_CAINFO, static_cast<const char*>(nullptr)); // no bundle to parse

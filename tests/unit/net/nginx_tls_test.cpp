@@ -131,6 +131,31 @@ TEST_F(NginxTls, ManyFilesMultiplexedOverHttp2) {
     EXPECT_GT(busiest, 1) << "no connection carried more than one request:" << summary;
 }
 
+// OpenSSL reads ahead (net/read_ahead.hpp): records of several streams arrive in one read,
+// and those of a stream whose transfer is not the one reading wait in OpenSSL's buffer,
+// where the socket no longer says there is anything to read. The engine hands such
+// connections back to libcurl; were one forgotten, its transfers would wait for their
+// headers until the time allowed ran out, and fail (no retries here).
+TEST_F(NginxTls, NoTransferWaitsOnBytesReadAhead) {
+    Client client(trusting());
+    RetryPolicy once{.timeout = std::chrono::seconds(10),
+                     .on_timeout = RetryPolicy::OnTimeout::fail,
+                     .maximum_retries = 0};
+    // Each batch's end is a chance for bytes to be left behind: nothing else comes then.
+    constexpr int k_rounds = 12;
+    for (int round = 0; round < k_rounds; ++round) {
+        std::vector<std::future<Response>> futures;
+        for (int i = 0; i < k_files; ++i)
+            futures.push_back(client.submit(Request{.url = Url::parse(url(i)), .retry = once}));
+        for (int i = 0; i < k_files; ++i) {
+            Response response = futures[i].get();
+            ASSERT_EQ(response.status, 200);
+            ASSERT_TRUE(response.body == m_contents[i]) << "file " << i << ", batch " << round;
+        }
+    }
+    EXPECT_EQ(client.statistics().attempts, static_cast<std::uint64_t>(k_rounds * k_files));
+}
+
 TEST_F(NginxTls, RedirectWithinHttpsIsFollowed) {
     Client client(trusting());
     Response response = client.fetch(Request{.url = Url::parse(m_nginx->url("/moved"))});
