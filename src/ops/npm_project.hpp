@@ -88,6 +88,11 @@ public:
                           std::set<std::string> bypass);
     void prefetch(std::span<const std::string> packages) override;
     const std::vector<resolve::npm::NpmCandidate>* releases(std::string_view package) override;
+    // The fallback's answer for a package the index does not serve (its own lists are in
+    // the lockfile's order, by version text).
+    bool releases_in_version_order(std::string_view package) override {
+        return !serves(package) && m_fallback && m_fallback->releases_in_version_order(package);
+    }
     const resolve::npm::NpmRelease& details(std::string_view package,
                                             const resolve::npm::NpmCandidate& candidate) override;
     std::optional<version::Version> dist_tag(std::string_view package,
@@ -121,6 +126,9 @@ public:
     void prefetch(std::span<const std::string> packages) override;
     // The inner provider's list itself: overrides change only dependencies (details()).
     const std::vector<resolve::npm::NpmCandidate>* releases(std::string_view package) override;
+    bool releases_in_version_order(std::string_view package) override {
+        return m_inner.releases_in_version_order(package);
+    }
     const resolve::npm::NpmRelease& details(std::string_view package,
                                             const resolve::npm::NpmCandidate& candidate) override;
     std::optional<version::Version> dist_tag(std::string_view package,

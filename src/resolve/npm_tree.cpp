@@ -223,7 +223,16 @@ private:
     // npm-pick-manifest's order: the lockfile's version, the `latest` tag when it satisfies,
     // then the highest satisfying version, non-deprecated before deprecated.
     const NpmCandidate* pick(const Edge& edge, const std::vector<NpmCandidate>& releases) {
+        // A list in version order (as NpmMetadata's always are) is bisected to find a
+        // version, and the usual pick is the first met from its top.
+        bool sorted = m_provider.releases_in_version_order(edge.package);
         auto find = [&](const Version& v) -> const NpmCandidate* {
+            if (sorted) {
+                auto it = std::lower_bound(
+                    releases.begin(), releases.end(), v,
+                    [](const NpmCandidate& r, const Version& x) { return r.version < x; });
+                return it != releases.end() && it->version == v ? &*it : nullptr;
+            }
             for (const auto& r : releases)
                 if (r.version == v)
                     return &r;
@@ -242,11 +251,27 @@ private:
                 r && !r->deprecated && engine_ok(*r) && range->satisfies(r->version))
                 return r;
         // Non-deprecated first, then those whose engines.node admits this node, then the
-        // highest version.
+        // highest version (of equal ones in a sorted list, the first, as the scan below).
         auto rank = [&](const NpmCandidate& r) {
             return std::make_tuple(!r.deprecated, engine_ok(r));
         };
         const NpmCandidate* best = nullptr;
+        if (sorted) {
+            // From the top: the same choice as the scan below (which keeps the first of
+            // equal keys, so here the last of equal versions), stopping once nothing further
+            // down can rank higher.
+            const auto top = std::make_tuple(true, true);
+            for (auto r = releases.rbegin(); r != releases.rend(); ++r) {
+                if (best && r->version < best->version && rank(*best) == top)
+                    break;
+                if (!range->satisfies(r->version))
+                    continue;
+                if (!best || rank(*r) > rank(*best) ||
+                    (rank(*r) == rank(*best) && !(r->version < best->version)))
+                    best = &*r;
+            }
+            return best;
+        }
         for (const auto& r : releases) {
             if (!range->satisfies(r.version))
                 continue;

@@ -113,6 +113,8 @@ public:
     // unauthorized, integrity) propagate with the package and registry as context.
     void prefetch(std::span<const std::string> packages) override;
     const std::vector<resolve::npm::NpmCandidate>* releases(std::string_view package) override;
+    // Always: entry() sorts them.
+    bool releases_in_version_order(std::string_view) override { return true; }
     const resolve::npm::NpmRelease& details(std::string_view package,
                                             const resolve::npm::NpmCandidate& candidate) override;
     std::optional<version::Version> dist_tag(std::string_view package,

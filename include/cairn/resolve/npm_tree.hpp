@@ -56,6 +56,9 @@ public:
     // Every release of a package, for choosing among them; nullptr when the registry does
     // not have the package.
     virtual const std::vector<NpmCandidate>* releases(std::string_view package) = 0;
+    // Whether releases(package) lists them in version order (ascending precedence): the
+    // tree builder then bisects it and searches from the top. False is always correct.
+    virtual bool releases_in_version_order(std::string_view /*package*/) { return false; }
     // The release `candidate` (one of releases(package)) stands for, in full; the reference
     // stays valid as long as the provider. (One provider that wraps another passes this on.)
     virtual const NpmRelease& details(std::string_view package, const NpmCandidate& candidate) = 0;

@@ -3,9 +3,12 @@
 #include "cairn/core/error.hpp"
 #include "cairn/resolve/npm_tree.hpp"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
+#include <random>
 
 namespace cairn::resolve::npm {
 namespace {
@@ -36,6 +39,7 @@ public:
         for (const auto& p : packages)
             prefetched.push_back(p);
     }
+    bool releases_in_version_order(std::string_view) override { return in_version_order; }
     const std::vector<NpmCandidate>* releases(std::string_view package) override {
         auto it = m_packages.find(std::string(package));
         if (it == m_packages.end())
@@ -61,6 +65,7 @@ public:
     }
 
     std::vector<std::string> prefetched;
+    bool in_version_order = false; // what releases_in_version_order() says (of every package)
 
 private:
     std::map<std::string, std::vector<NpmRelease>> m_packages;
@@ -379,6 +384,80 @@ TEST(PlatformAllows, Negations) {
     EXPECT_FALSE(platform_allows({"darwin"}, "linux"));
     EXPECT_FALSE(platform_allows({"!linux"}, "linux"));
     EXPECT_TRUE(platform_allows({"!win32"}, "linux"));
+}
+
+// A package's releases its provider lists in version order are searched from the top (and
+// bisected), others scanned whole: both choose the same release, deprecated and engines.node
+// included, and of two releases that differ only in build metadata the one listed first.
+TEST(NpmTree, ReleasesInVersionOrderArePickedAsInAnyOrder) {
+    std::mt19937 random(2026);
+    const std::vector<std::string> specs = {"^1",         "~1.2",        "*",     ">=1.2.0 <3",
+                                            "1.x || 2.x", "^2.1.0-rc.0", "<=1.3", ">0.5.0",
+                                            "latest",     "2.0.0",       "^0.9"};
+    int unordered_lists = 0;
+    for (int round = 0; round < 400; ++round) {
+        std::vector<NpmRelease> releases;
+        for (int n = 1 + static_cast<int>(random() % 24); n > 0; --n) {
+            std::string text = fmt::format("{}.{}.{}", random() % 3, random() % 4, random() % 3);
+            if (random() % 6 == 0)
+                text += fmt::format("-rc.{}", random() % 2);
+            if (random() % 8 == 0)
+                text += fmt::format("+b{}", random() % 2);
+            NpmRelease r{{*Version::parse(text)}, {}, {}, {}, {}};
+            r.deprecated = random() % 4 == 0;
+            if (random() % 4 == 0)
+                r.engines_node = random() % 2 ? ">=22" : ">=18";
+            // One release of each version exactly (as a registry's document has).
+            if (std::none_of(releases.begin(), releases.end(),
+                             [&](const NpmRelease& o) { return o.version.identical(r.version); }))
+                releases.push_back(std::move(r));
+        }
+        std::vector<NpmRelease> ordered = releases;
+        std::stable_sort(
+            ordered.begin(), ordered.end(),
+            [](const NpmRelease& a, const NpmRelease& b) { return a.version < b.version; });
+        std::shuffle(releases.begin(), releases.end(), random);
+        bool shuffled_in_order = std::is_sorted(
+            releases.begin(), releases.end(),
+            [](const NpmRelease& a, const NpmRelease& b) { return a.version < b.version; });
+        unordered_lists += shuffled_in_order ? 0 : 1;
+        // The unordered list scanned whole decides among releases of equal precedence by
+        // position: the ordered one is given them in that same relative order.
+        std::stable_sort(
+            ordered.begin(), ordered.end(), [&](const NpmRelease& a, const NpmRelease& b) {
+                if (a.version < b.version || b.version < a.version)
+                    return a.version < b.version;
+                auto at = [&](const NpmRelease& x) {
+                    return std::find_if(releases.begin(), releases.end(), [&](const NpmRelease& o) {
+                        return o.version.identical(x.version);
+                    });
+                };
+                return at(a) < at(b);
+            });
+        std::string latest = ordered[random() % ordered.size()].version.to_string();
+        const std::string& spec = specs[random() % specs.size()];
+        TreeOptions options;
+        if (random() % 2)
+            options.node_version = *Version::parse("20.1.0");
+        auto layout_from = [&](const std::vector<NpmRelease>& list, bool in_order) {
+            MemoryRegistry r;
+            r.in_version_order = in_order;
+            for (const NpmRelease& release : list) {
+                r.add("p", release.version.to_string());
+                r.last("p").deprecated = release.deprecated;
+                r.last("p").engines_node = release.engines_node;
+            }
+            r.tag("p", "latest", latest);
+            try {
+                return layout(build(r, {dep("p", spec)}, options));
+            } catch (const Error&) {
+                return std::vector<std::string>{"(none)"};
+            }
+        };
+        EXPECT_EQ(layout_from(ordered, true), layout_from(releases, false))
+            << "round " << round << ", spec " << spec << ", latest " << latest;
+    }
+    EXPECT_GT(unordered_lists, 300); // against lists out of order, mostly
 }
 
 } // namespace
