@@ -56,7 +56,8 @@ std::string config_text(const NginxOptions& options, const std::filesystem::path
     else
         c << "  access_log off;\n";
     c << "  server {\n"
-      << "    listen 127.0.0.1:" << port << (options.tls ? " ssl http2" : "") << ";\n";
+      << "    listen 127.0.0.1:" << port
+      << (options.tls ? (options.http2 ? " ssl http2" : " ssl") : "") << ";\n";
     if (options.tls)
         c << "    ssl_certificate " << d << "/cert.pem;\n"
           << "    ssl_certificate_key " << d << "/key.pem;\n"

@@ -36,6 +36,8 @@ struct NginxOptions {
     // the openssl command line in the instance's temp dir; certificate_path() is its PEM,
     // usable as a CA file. The private key never leaves that temp dir.
     bool tls = false;
+    // With tls: offer HTTP/2 (false: HTTP/1.1 only, each transfer on its own connection).
+    bool http2 = true;
     // The certificate's subject (its name stays 127.0.0.1 through subjectAltName): servers
     // with distinct subjects have distinct OpenSSL subject hashes.
     std::string certificate_subject = "/CN=127.0.0.1";

@@ -156,6 +156,32 @@ TEST_F(NginxTls, NoTransferWaitsOnBytesReadAhead) {
     EXPECT_EQ(client.statistics().attempts, static_cast<std::uint64_t>(k_rounds * k_files));
 }
 
+// The same over HTTP/1.1, where each transfer has a connection of its own.
+TEST_F(NginxTls, NoTransferWaitsOnBytesReadAheadOverHttp11) {
+    test::Nginx http11(test::NginxOptions{.root = m_root.path(), .tls = true, .http2 = false});
+    ClientOptions options = trusting();
+    options.ca_file = http11.certificate_path().string();
+    Client client(options);
+    RetryPolicy once{.timeout = std::chrono::seconds(10),
+                     .on_timeout = RetryPolicy::OnTimeout::fail,
+                     .maximum_retries = 0};
+    constexpr int k_rounds = 4;
+    for (int round = 0; round < k_rounds; ++round) {
+        std::vector<std::future<Response>> futures;
+        for (int i = 0; i < k_files; ++i)
+            futures.push_back(client.submit(
+                Request{.url = Url::parse(http11.url("/pkg/" + std::to_string(i) + ".tgz")),
+                        .retry = once}));
+        for (int i = 0; i < k_files; ++i) {
+            Response response = futures[i].get();
+            ASSERT_EQ(response.status, 200);
+            EXPECT_EQ(response.http_version, 11);
+            ASSERT_TRUE(response.body == m_contents[i]) << "file " << i << ", batch " << round;
+        }
+    }
+    EXPECT_EQ(client.statistics().attempts, static_cast<std::uint64_t>(k_rounds * k_files));
+}
+
 TEST_F(NginxTls, RedirectWithinHttpsIsFollowed) {
     Client client(trusting());
     Response response = client.fetch(Request{.url = Url::parse(m_nginx->url("/moved"))});
