@@ -4,15 +4,17 @@
 #include "index_text.hpp"
 
 #include "cairn/core/text.hpp"
+#include "cairn/lock/lockfile.hpp"
 
 #include <algorithm>
 
-namespace cairn::lock::detail {
+namespace cairn::lock {
+namespace detail {
 
 namespace {
 
-using protocol::npm::NameRange;
 using protocol::npm::PackumentRelease;
+using protocol::npm::ReleaseView;
 using text::append_json_string;
 
 // Writes one "key": prefix of an object member, with the comma before all but the first.
@@ -34,13 +36,13 @@ private:
 };
 
 // Name -> spec pairs as a JSON object: names sorted, the last of a repeated name kept.
-void append_pairs(std::string& out, const std::vector<NameRange>& pairs) {
-    std::vector<const NameRange*> sorted;
+void append_pairs(std::string& out, const std::vector<ReleaseView::Pair>& pairs) {
+    std::vector<const ReleaseView::Pair*> sorted;
     sorted.reserve(pairs.size());
     for (const auto& pair : pairs)
         sorted.push_back(&pair);
     std::stable_sort(sorted.begin(), sorted.end(),
-                     [](const NameRange* a, const NameRange* b) { return a->first < b->first; });
+                     [](const auto* a, const auto* b) { return a->first < b->first; });
     Members members(out);
     for (std::size_t i = 0; i < sorted.size(); ++i) {
         if (i + 1 < sorted.size() && sorted[i + 1]->first == sorted[i]->first)
@@ -50,8 +52,17 @@ void append_pairs(std::string& out, const std::vector<NameRange>& pairs) {
     members.close();
 }
 
+void append_strings(std::string& out, const std::vector<std::string_view>& values) {
+    out += '[';
+    for (std::size_t i = 0; i < values.size(); ++i) {
+        out += i ? "," : "";
+        append_json_string(out, values[i]);
+    }
+    out += ']';
+}
+
 // One release on one line, its members in key order (as release_to_json has them).
-void append_release(std::string& out, const PackumentRelease& r) {
+void append_release(std::string& out, const ReleaseView& r) {
     Members m(out);
     if (!r.cpu.empty())
         append_strings(m.key("cpu"), r.cpu);
@@ -97,31 +108,30 @@ void append_strings(std::string& out, const std::vector<std::string>& values) {
     out += ']';
 }
 
-void append_index(std::string& out, const std::map<std::string, protocol::npm::Packument>& index) {
-    if (index.empty()) {
+void append_index(std::string& out, const std::map<std::string, protocol::npm::Packument>& index,
+                  const std::map<std::string, std::string>& entries) {
+    if (index.empty() && entries.empty()) {
         out += "{}";
         return;
     }
     out += "{\n";
     bool first_package = true;
-    for (const auto& [name, packument] : index) {
+    auto separate = [&] {
         out += first_package ? "    " : ",\n    ";
         first_package = false;
-        append_json_string(out, "npm:" + name);
-        out += ": {\n";
-        if (!packument.dist_tags.empty()) {
-            out += "      \"tags\": {\n";
-            bool first = true;
-            for (const auto& [tag, version] : packument.dist_tags) {
-                out += first ? "        " : ",\n        ";
-                first = false;
-                append_json_string(out, tag);
-                out += ": ";
-                append_json_string(out, version);
-            }
-            out += "\n      },\n";
+    };
+    // The two maps merged by name (a name is in one of them).
+    auto rendered = entries.begin();
+    auto flush_rendered_before = [&](const std::string* name) {
+        for (; rendered != entries.end() && (!name || rendered->first < *name); ++rendered) {
+            separate();
+            out += rendered->second;
         }
-        out += "      \"versions\": ";
+    };
+    ReleaseView view;
+    for (const auto& [name, packument] : index) {
+        flush_rendered_before(&name);
+        separate();
         // Releases by version text; the last of a repeated version kept.
         std::vector<const PackumentRelease*> releases;
         releases.reserve(packument.releases.size());
@@ -129,25 +139,50 @@ void append_index(std::string& out, const std::map<std::string, protocol::npm::P
             releases.push_back(&release);
         std::stable_sort(releases.begin(), releases.end(),
                          [](const auto* a, const auto* b) { return a->version < b->version; });
-        if (releases.empty()) {
-            out += "{}";
-        } else {
-            out += "{\n";
-            bool first = true;
-            for (std::size_t i = 0; i < releases.size(); ++i) {
-                if (i + 1 < releases.size() && releases[i + 1]->version == releases[i]->version)
-                    continue;
-                out += first ? "        " : ",\n        ";
-                first = false;
-                append_json_string(out, releases[i]->version);
-                out += ": ";
-                append_release(out, *releases[i]);
-            }
-            out += "\n      }";
-        }
-        out += "\n    }";
+        IndexEntryWriter writer(out, name, packument.dist_tags);
+        for (std::size_t i = 0; i < releases.size(); ++i)
+            if (i + 1 == releases.size() || releases[i + 1]->version != releases[i]->version)
+                writer.release(ReleaseView::of(*releases[i]));
+        writer.finish();
     }
+    flush_rendered_before(nullptr);
     out += "\n  }";
 }
 
-} // namespace cairn::lock::detail
+} // namespace detail
+
+using protocol::npm::ReleaseView;
+using text::append_json_string;
+
+IndexEntryWriter::IndexEntryWriter(std::string& out, std::string_view package,
+                                   const std::map<std::string, std::string>& tags)
+    : m_out(out) {
+    append_json_string(m_out, "npm:" + std::string(package));
+    m_out += ": {\n";
+    if (!tags.empty()) {
+        m_out += "      \"tags\": {\n";
+        bool first = true;
+        for (const auto& [tag, version] : tags) {
+            m_out += first ? "        " : ",\n        ";
+            first = false;
+            append_json_string(m_out, tag);
+            m_out += ": ";
+            append_json_string(m_out, version);
+        }
+        m_out += "\n      },\n";
+    }
+    m_out += "      \"versions\": ";
+}
+
+void IndexEntryWriter::release(const ReleaseView& release) {
+    m_out += m_releases++ ? ",\n        " : "{\n        ";
+    append_json_string(m_out, release.version);
+    m_out += ": ";
+    detail::append_release(m_out, release);
+}
+
+void IndexEntryWriter::finish() {
+    m_out += m_releases ? "\n      }" : "{}";
+    m_out += "\n    }";
+}
+} // namespace cairn::lock

@@ -14,6 +14,8 @@ void append_strings(std::string& out, const std::vector<std::string>& values);
 
 // The lockfile's "index" value at its place in the document (two spaces in): one line per
 // release, in the lockfile's canonical layout.
-void append_index(std::string& out, const std::map<std::string, protocol::npm::Packument>& index);
+// `entries` are entries already in text (Lockfile::index_entries), merged in by name.
+void append_index(std::string& out, const std::map<std::string, protocol::npm::Packument>& index,
+                  const std::map<std::string, std::string>& entries);
 
 } // namespace cairn::lock::detail

@@ -136,6 +136,8 @@ std::string write_lockfile(const Lockfile& lockfile) {
     std::size_t releases = 0;
     for (const auto& [name, packument] : lockfile.index)
         releases += packument.releases.size() + 1;
+    for (const auto& [name, text] : lockfile.index_entries)
+        releases += text.size() / 512 + 1;
     std::string out;
     out.reserve(4096 + 1024 * (lockfile.packages.size() + releases));
     // Top-level blocks, each with its own depth at which values go on one line.
@@ -154,7 +156,7 @@ std::string write_lockfile(const Lockfile& lockfile) {
     blocks["packages"] = {nullptr, 0}; // written by detail::append_packages
     if (!skipped.empty())
         blocks["skipped"] = {&skipped, 3};
-    if (!lockfile.index.empty())
+    if (!lockfile.index.empty() || !lockfile.index_entries.empty())
         blocks["index"] = {nullptr, 0}; // written by detail::append_index
     for (const auto& [key, value] : lockfile.sections)
         if (!blocks.contains(key))
@@ -170,7 +172,7 @@ std::string write_lockfile(const Lockfile& lockfile) {
         if (key == "packages")
             detail::append_packages(out, lockfile.packages);
         else
-            detail::append_index(out, lockfile.index);
+            detail::append_index(out, lockfile.index, lockfile.index_entries);
     }
     out += "\n}\n";
     return out;

@@ -125,11 +125,16 @@ lock::Lockfile lock_from_tree(const resolve::npm::Tree& tree, const format::npm:
             return std::any_of(tagged.begin(), tagged.end(),
                                [&](const version::Version& t) { return t.identical(v); });
         };
-        entry.releases = records.all(package, wanted);
-        for (auto& release : entry.releases)
-            release.published.reset(); // not needed to re-resolve
-        if (!entry.releases.empty())
-            lock.index.emplace(package, std::move(entry));
+        if (auto text = records.index_entry(package, wanted, entry.dist_tags)) {
+            if (!text->empty())
+                lock.index_entries.emplace(package, std::move(*text));
+        } else {
+            entry.releases = records.all(package, wanted);
+            for (auto& release : entry.releases)
+                release.published.reset(); // not needed to re-resolve
+            if (!entry.releases.empty())
+                lock.index.emplace(package, std::move(entry));
+        }
         // The index grows as the metadata it comes from goes.
         records.forget(package);
     }

@@ -309,6 +309,15 @@ public:
         return out;
     }
 
+    std::optional<std::string>
+    index_entry(std::string_view package,
+                const std::function<bool(const version::Version&)>& wanted,
+                const std::map<std::string, std::string>& tags) override {
+        if (!m_index && m_metadata)
+            return m_metadata->index_entry(package, wanted, tags);
+        return std::nullopt;
+    }
+
     std::map<std::string, std::string> tags(std::string_view package) override {
         std::map<std::string, std::string> out;
         resolve::npm::NpmTreeProvider* provider =

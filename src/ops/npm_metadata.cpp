@@ -6,6 +6,7 @@
 #include "cairn/core/digest.hpp"
 #include "cairn/core/error.hpp"
 #include "cairn/core/prefault.hpp"
+#include "cairn/lock/lockfile.hpp"
 #include "cairn/net/client_config.hpp"
 #include "cairn/ops/npm_config.hpp"
 #include "cairn/ops/registry_policy.hpp"
@@ -528,6 +529,51 @@ NpmMetadata::index_releases(std::string_view package,
         r.tarball = found.base.resolve(r.tarball);
         out.push_back(std::move(r));
     }
+    return out;
+}
+
+std::string NpmMetadata::index_entry(std::string_view package,
+                                     const std::function<bool(const version::Version&)>& wanted,
+                                     const std::map<std::string, std::string>& tags) {
+    Entry& e = entry(package);
+    // The releases index_releases() keeps, by version text, the last of a repeated text
+    // kept: the order the lockfile writer gives a decoded entry's releases.
+    struct Kept {
+        std::string_view version;
+        std::uint32_t i;
+    };
+    std::vector<Kept> kept;
+    for (std::size_t i = 0; i < e.releases.size(); ++i) {
+        if (!wanted(e.releases[i].version))
+            continue;
+        npm::ReleaseSummary summary = e.found(i).packument->summary(e.origins[i].index);
+        if (summary.integrity.empty() && summary.shasum.empty())
+            continue;
+        kept.push_back(Kept{summary.version, static_cast<std::uint32_t>(i)});
+    }
+    if (kept.empty())
+        return {};
+    std::stable_sort(kept.begin(), kept.end(),
+                     [](const Kept& a, const Kept& b) { return a.version < b.version; });
+    std::string out;
+    lock::IndexEntryWriter writer(out, package, tags);
+    npm::ReleaseView view;
+    std::string conventional, tarball, integrity;
+    for (std::size_t k = 0; k < kept.size(); ++k) {
+        if (k + 1 < kept.size() && kept[k + 1].version == kept[k].version)
+            continue;
+        const registry::NpmFound& found = e.found(kept[k].i);
+        found.packument->view(e.origins[kept[k].i].index, view, conventional);
+        tarball = found.base.resolve(view.tarball);
+        view.tarball = tarball;
+        if (view.integrity.empty()) {
+            integrity = Digest::parse_hex(DigestAlgorithm::sha1, view.shasum).sri();
+            view.integrity = integrity;
+        }
+        view.shasum = {};
+        writer.release(view);
+    }
+    writer.finish();
     return out;
 }
 

@@ -162,6 +162,15 @@ public:
     // integrity (for the portable index).
     virtual std::vector<protocol::npm::PackumentRelease>
     all(std::string_view package, const std::function<bool(const version::Version&)>& wanted) = 0;
+    // The package's portable-index entry as the lockfile's text (lock::IndexEntryWriter,
+    // with `tags`): what all() gives, written without records in between. nullopt where
+    // these records cannot (lock_from_tree then uses all()); "" when no release is kept.
+    virtual std::optional<std::string>
+    index_entry(std::string_view /*package*/,
+                const std::function<bool(const version::Version&)>& /*wanted*/,
+                const std::map<std::string, std::string>& /*tags*/) {
+        return std::nullopt;
+    }
     virtual std::map<std::string, std::string> tags(std::string_view package) = 0;
     // Nothing more will be asked about the package: what is held for it may go.
     virtual void forget(std::string_view package) = 0;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "cairn/protocol/npm/compact_packument.hpp"
 #include "cairn/protocol/npm/packument.hpp"
 
 #include <nlohmann/json.hpp>
@@ -89,6 +90,10 @@ struct Lockfile {
     std::vector<SkippedPackage> skipped;
     // The portable index: "npm:<name>" -> the candidate releases (and dist-tags) seen.
     std::map<std::string, protocol::npm::Packument> index;
+    // More of it, by package name, already as the lockfile's text (IndexEntryWriter): how an
+    // install writes the releases it read from cached metadata, without decoding them. A
+    // name is in `index` or here, not both; read_lockfile fills `index` only.
+    std::map<std::string, std::string> index_entries;
     // Other top-level keys (e.g. "cairn"), kept as read.
     std::map<std::string, nlohmann::json> sections;
     // Read with IndexReading::skip: `index` is empty although the file had one, so this
@@ -118,6 +123,21 @@ void read_skipped_index(Lockfile& lockfile, std::string_view text, std::string_v
 // The canonical text: the same Lockfile always gives the same bytes. Throws
 // Code::internal for a Lockfile read without its index.
 std::string write_lockfile(const Lockfile& lockfile);
+
+// One portable-index entry as the lockfile writes it, for Lockfile::index_entries:
+// `"npm:<package>": {"tags": {..}, "versions": {..}}` at its depth in the document. The
+// releases are given sorted by version text, each version once.
+class IndexEntryWriter {
+public:
+    IndexEntryWriter(std::string& out, std::string_view package,
+                     const std::map<std::string, std::string>& tags);
+    void release(const protocol::npm::ReleaseView& release);
+    void finish();
+
+private:
+    std::string& m_out;
+    std::size_t m_releases = 0;
+};
 
 // The lockfile's JSON value of one portable-index release and back (shared with tools that
 // keep the same records elsewhere, e.g. bundles).

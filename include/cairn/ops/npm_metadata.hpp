@@ -141,6 +141,12 @@ public:
     std::vector<protocol::npm::PackumentRelease>
     index_releases(std::string_view package,
                    const std::function<bool(const version::Version&)>& wanted);
+    // The same releases as index_releases(), written straight from the cached documents as
+    // the package's entry in the lockfile's portable index (lock::IndexEntryWriter, with
+    // `tags`), without decoding them into records: "" when none is kept.
+    std::string index_entry(std::string_view package,
+                            const std::function<bool(const version::Version&)>& wanted,
+                            const std::map<std::string, std::string>& tags);
     // The raw lookup (every registry that answered), for `explain`-style output.
     const registry::NpmLookupResult& lookup(std::string_view package);
 

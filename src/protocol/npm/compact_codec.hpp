@@ -95,6 +95,9 @@ public:
     std::vector<std::string> list();
     void skip_pairs();
     void skip_list();
+    // The same as views into the bytes, into `out` (cleared first).
+    void pairs(std::vector<std::pair<std::string_view, std::string_view>>& out);
+    void list(std::vector<std::string_view>& out);
     // Returns the format version (1 to 3).
     int expect_magic();
     std::size_t position() const { return m_pos; }

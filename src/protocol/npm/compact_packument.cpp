@@ -91,6 +91,37 @@ ReleaseSummary walk_release(compact::Reader& r, const Layout& layout, PackumentR
 
 } // namespace
 
+ReleaseView ReleaseView::of(const PackumentRelease& release) {
+    ReleaseView v;
+    auto pairs = [](const std::vector<NameRange>& from, std::vector<Pair>& to) {
+        to.reserve(from.size());
+        for (const auto& [name, range] : from)
+            to.emplace_back(name, range);
+    };
+    auto list = [](const std::vector<std::string>& from, std::vector<std::string_view>& to) {
+        to.assign(from.begin(), from.end());
+    };
+    v.version = release.version;
+    pairs(release.dependencies, v.dependencies);
+    pairs(release.optional_dependencies, v.optional_dependencies);
+    pairs(release.peer_dependencies, v.peer_dependencies);
+    list(release.optional_peers, v.optional_peers);
+    v.tarball = release.tarball;
+    v.integrity = release.integrity;
+    v.shasum = release.shasum;
+    if (release.deprecated)
+        v.deprecated = *release.deprecated;
+    list(release.os, v.os);
+    list(release.cpu, v.cpu);
+    list(release.libc, v.libc);
+    v.has_install_script = release.has_install_script;
+    v.has_bin = release.has_bin;
+    if (release.published)
+        v.published = *release.published;
+    v.engines_node = release.engines_node;
+    return v;
+}
+
 CompactPackument::CompactPackument(std::string bytes) : m_bytes(std::move(bytes)) {
     compact::Reader r(m_bytes);
     if (m_bytes.size() > std::numeric_limits<std::uint32_t>::max())
@@ -149,6 +180,39 @@ PackumentRelease CompactPackument::release_untimed(std::size_t i) const {
     PackumentRelease release;
     walk_release(r, Layout{m_format, m_name, m_tarball_base, false}, &release);
     return release;
+}
+
+void CompactPackument::view(std::size_t i, ReleaseView& out, std::string& tarball) const {
+    // The layout walk_release() reads (the constructor has checked it once already).
+    compact::Reader r(m_bytes, m_starts[i]);
+    out.version = r.text_view();
+    r.pairs(out.dependencies);
+    r.pairs(out.optional_dependencies);
+    r.pairs(out.peer_dependencies);
+    r.list(out.optional_peers);
+    out.tarball = r.text_view();
+    out.integrity = r.text_view();
+    out.shasum = r.text_view();
+    out.deprecated = r.optional_view();
+    r.list(out.os);
+    r.list(out.cpu);
+    r.list(out.libc);
+    std::uint64_t flags = r.number();
+    out.has_install_script = flags & compact::flag::install_script;
+    out.has_bin = flags & compact::flag::bin;
+    if (m_format >= 3) {
+        if (flags & compact::flag::has_published)
+            r.number();
+        if (flags & compact::flag::conventional_tarball) {
+            tarball = m_tarball_base;
+            tarball += compact::conventional_tarball_path(m_name, out.version);
+            out.tarball = tarball;
+        }
+    } else {
+        r.optional_view();
+    }
+    out.published.reset();
+    out.engines_node = m_format >= 2 ? r.text_view() : std::string_view();
 }
 
 Packument CompactPackument::decode() const {

@@ -102,6 +102,20 @@ std::vector<std::string> Reader::list() {
     return out;
 }
 
+void Reader::pairs(std::vector<std::pair<std::string_view, std::string_view>>& out) {
+    out.clear();
+    for (std::size_t i = 0, n = count(); i < n; ++i) {
+        std::string_view a = text_view();
+        out.emplace_back(a, text_view());
+    }
+}
+
+void Reader::list(std::vector<std::string_view>& out) {
+    out.clear();
+    for (std::size_t i = 0, n = count(); i < n; ++i)
+        out.push_back(text_view());
+}
+
 void Reader::skip_pairs() {
     for (std::size_t i = 0, n = count(); i < n; ++i) {
         text_view();

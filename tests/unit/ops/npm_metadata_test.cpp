@@ -5,12 +5,14 @@
 
 #include "cairn/core/digest.hpp"
 #include "cairn/core/error.hpp"
+#include "cairn/lock/lockfile.hpp"
 #include "cairn/ops/npm_metadata.hpp"
 #include "cairn/registry/npm_sources.hpp"
 
 #include <gtest/gtest.h>
 
 #include <set>
+#include <tuple>
 
 namespace cairn::ops {
 namespace {
@@ -331,6 +333,74 @@ TEST(NpmMetadata, IndexReleasesAreTheWantedOnesWithTheirDigests) {
         EXPECT_EQ(release.tarball, described->source.tarball_url);
         EXPECT_EQ(release.integrity, described->source.integrity);
     }
+}
+
+// The portable index written straight from the cached documents is, byte for byte, the
+// index_releases() records written by the lockfile writer: every field a release can have,
+// digests from dist.shasum, releases left out, and entries of both kinds merged by name.
+TEST(NpmMetadata, IndexEntriesAreWrittenAsTheirRecordsWouldBe) {
+    Harness h;
+    h.fixture.add_version("a", {.version = "1.0.0", .dependencies = {{"b", "^1.0.0"}}});
+    h.fixture.add_version("a", {.version = "1.1.0",
+                                .dependencies = {{"z", "^1"}, {"b", "^1.0.0"}, {"opt", "^1"}},
+                                .optional_dependencies = {{"opt", "^1"}},
+                                .peer_dependencies = {{"react", ">=17"}, {"dom", "*"}},
+                                .optional_peers = {"dom"},
+                                .os = {"linux", "!win32"},
+                                .cpu = {"x64"},
+                                .libc = {"glibc"},
+                                .engines_node = ">=18 <24",
+                                .deprecated = "use \"2.x\"\n"});
+    h.fixture.add_version("a", {.version = "2.0.0-rc.1",
+                                .bin = {{"a", "cli.js"}},
+                                .scripts = {{"install", "node-gyp rebuild"}}});
+    h.fixture.add_version("a", {.version = "3.0.0"});
+    h.fixture.add_version("b", {.version = "1.0.0"});
+    h.fixture.write();
+    std::string sha1 = "5b8a3a7765dfe001261dde915589e782f8c94d1e";
+    test::write_file(h.tmp / "registry/mixed/index.json",
+                     R"({"name":"mixed","dist-tags":{"latest":"1.2.0"},"versions":{
+                       "1.2.0":{"name":"mixed","version":"1.2.0","dependencies":{"a":"^1"},
+                         "dist":{"tarball":"mixed-1.2.0.tgz","integrity":"sha512-AAAA"}},
+                       "1.0.0":{"name":"mixed","version":"1.0.0",
+                         "dist":{"tarball":"http://127.0.0.1:1/mixed-1.0.0.tgz","shasum":")" +
+                         sha1 + R"("}},
+                       "1.1.0":{"name":"mixed","version":"1.1.0",
+                         "dist":{"tarball":"http://127.0.0.1:1/mixed-1.1.0.tgz"}}}})");
+    auto provider = h.provider(default_only(h.fixture.file_url()));
+    auto below_3 = [](const version::Version& version) { return version.major() < 3; };
+    auto every = [](const version::Version&) { return true; };
+    std::map<std::string, std::string> tags{{"latest", "1.1.0"}, {"next", "2.0.0-rc.1"}};
+
+    lock::Lockfile records;
+    lock::Lockfile straight;
+    for (auto [name, wanted, with_tags] :
+         {std::tuple{"a", +below_3, true}, {"b", +every, false}, {"mixed", +every, true}}) {
+        std::map<std::string, std::string> entry_tags = with_tags ? tags : decltype(tags){};
+        protocol::npm::Packument entry;
+        entry.name = name;
+        entry.dist_tags = entry_tags;
+        entry.releases = provider->index_releases(name, wanted);
+        ASSERT_FALSE(entry.releases.empty()) << name;
+        records.index.emplace(name, std::move(entry));
+        // "b" stays decoded in the second lockfile too: the writer merges both kinds.
+        if (std::string(name) == "b")
+            straight.index.emplace(name, records.index.at(name));
+        else
+            straight.index_entries.emplace(name, provider->index_entry(name, wanted, entry_tags));
+    }
+    std::string expected = lock::write_lockfile(records);
+    EXPECT_EQ(lock::write_lockfile(straight), expected);
+    EXPECT_NE(expected.find(R"("deprecated":"use \"2.x\"\n")"), std::string::npos) << expected;
+    EXPECT_NE(expected.find(R"("hasInstallScript":true)"), std::string::npos) << expected;
+    EXPECT_NE(expected.find(Digest::parse_hex(DigestAlgorithm::sha1, sha1).sri()),
+              std::string::npos);
+    EXPECT_EQ(expected.find("mixed-1.1.0.tgz"), std::string::npos); // no digest: left out
+    EXPECT_EQ(expected.find("3.0.0"), std::string::npos);           // not wanted
+    // Nothing wanted: no entry at all.
+    EXPECT_EQ(provider->index_entry(
+                  "a", [](const version::Version&) { return false; }, tags),
+              "");
 }
 
 TEST(NpmMetadata, MinimumReleaseAgeLeavesOutYoungReleases) {

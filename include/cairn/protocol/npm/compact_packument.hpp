@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 // A packument in its compact encoding (packument.hpp), read lazily: the document's bytes are
@@ -30,6 +31,28 @@ struct ReleaseSummary {
     std::string_view integrity;               // dist.integrity, "" when absent
     std::string_view shasum; // dist.shasum; "" when absent (or, from cpk3 on, when the
                              // release has an integrity)
+};
+
+// One release's fields as views (into a compact packument's bytes, or into a
+// PackumentRelease's strings): what the lockfile's portable index writes, without a copy.
+struct ReleaseView {
+    using Pair = std::pair<std::string_view, std::string_view>;
+    std::string_view version;
+    std::vector<Pair> dependencies;
+    std::vector<Pair> optional_dependencies;
+    std::vector<Pair> peer_dependencies;
+    std::vector<std::string_view> optional_peers;
+    std::string_view tarball; // as the document has it ("" when it has none)
+    std::string_view integrity;
+    std::string_view shasum;
+    std::optional<std::string_view> deprecated;
+    std::vector<std::string_view> os, cpu, libc;
+    bool has_install_script = false;
+    bool has_bin = false;
+    std::optional<std::string_view> published;
+    std::string_view engines_node;
+
+    static ReleaseView of(const PackumentRelease& release);
 };
 
 class CompactPackument {
@@ -57,6 +80,9 @@ public:
 
     // Every release decoded.
     Packument decode() const;
+    // Release `i` as views into the bytes, without `published`, reusing `out`'s vectors. A
+    // conventional tarball is written into `tarball` (which `out.tarball` then views).
+    void view(std::size_t i, ReleaseView& out, std::string& tarball) const;
 
 private:
     std::string m_bytes;
