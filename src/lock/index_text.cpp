@@ -141,8 +141,10 @@ void append_index(std::string& out, const std::map<std::string, protocol::npm::P
                          [](const auto* a, const auto* b) { return a->version < b->version; });
         IndexEntryWriter writer(out, name, packument.dist_tags);
         for (std::size_t i = 0; i < releases.size(); ++i)
-            if (i + 1 == releases.size() || releases[i + 1]->version != releases[i]->version)
-                writer.release(ReleaseView::of(*releases[i]));
+            if (i + 1 == releases.size() || releases[i + 1]->version != releases[i]->version) {
+                view.assign(*releases[i]);
+                writer.release(view);
+            }
         writer.finish();
     }
     flush_rendered_before(nullptr);

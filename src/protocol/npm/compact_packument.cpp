@@ -91,35 +91,35 @@ ReleaseSummary walk_release(compact::Reader& r, const Layout& layout, PackumentR
 
 } // namespace
 
-ReleaseView ReleaseView::of(const PackumentRelease& release) {
-    ReleaseView v;
+void ReleaseView::assign(const PackumentRelease& release) {
     auto pairs = [](const std::vector<NameRange>& from, std::vector<Pair>& to) {
-        to.reserve(from.size());
+        to.clear();
         for (const auto& [name, range] : from)
             to.emplace_back(name, range);
     };
     auto list = [](const std::vector<std::string>& from, std::vector<std::string_view>& to) {
         to.assign(from.begin(), from.end());
     };
-    v.version = release.version;
-    pairs(release.dependencies, v.dependencies);
-    pairs(release.optional_dependencies, v.optional_dependencies);
-    pairs(release.peer_dependencies, v.peer_dependencies);
-    list(release.optional_peers, v.optional_peers);
-    v.tarball = release.tarball;
-    v.integrity = release.integrity;
-    v.shasum = release.shasum;
+    version = release.version;
+    pairs(release.dependencies, dependencies);
+    pairs(release.optional_dependencies, optional_dependencies);
+    pairs(release.peer_dependencies, peer_dependencies);
+    list(release.optional_peers, optional_peers);
+    tarball = release.tarball;
+    integrity = release.integrity;
+    shasum = release.shasum;
+    deprecated.reset();
     if (release.deprecated)
-        v.deprecated = *release.deprecated;
-    list(release.os, v.os);
-    list(release.cpu, v.cpu);
-    list(release.libc, v.libc);
-    v.has_install_script = release.has_install_script;
-    v.has_bin = release.has_bin;
+        deprecated = *release.deprecated;
+    list(release.os, os);
+    list(release.cpu, cpu);
+    list(release.libc, libc);
+    has_install_script = release.has_install_script;
+    has_bin = release.has_bin;
+    published.reset();
     if (release.published)
-        v.published = *release.published;
-    v.engines_node = release.engines_node;
-    return v;
+        published = *release.published;
+    engines_node = release.engines_node;
 }
 
 CompactPackument::CompactPackument(std::string bytes) : m_bytes(std::move(bytes)) {

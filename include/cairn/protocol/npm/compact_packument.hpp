@@ -52,7 +52,8 @@ struct ReleaseView {
     std::optional<std::string_view> published;
     std::string_view engines_node;
 
-    static ReleaseView of(const PackumentRelease& release);
+    // Views of `release` (which must outlive them), reusing this object's vectors.
+    void assign(const PackumentRelease& release);
 };
 
 class CompactPackument {
