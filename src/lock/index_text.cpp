@@ -52,15 +52,6 @@ void append_pairs(std::string& out, const std::vector<ReleaseView::Pair>& pairs)
     members.close();
 }
 
-void append_strings(std::string& out, const std::vector<std::string_view>& values) {
-    out += '[';
-    for (std::size_t i = 0; i < values.size(); ++i) {
-        out += i ? "," : "";
-        append_json_string(out, values[i]);
-    }
-    out += ']';
-}
-
 // One release on one line, its members in key order (as release_to_json has them).
 void append_release(std::string& out, const ReleaseView& r) {
     Members m(out);
@@ -99,13 +90,17 @@ void append_release(std::string& out, const ReleaseView& r) {
 
 } // namespace
 
-void append_strings(std::string& out, const std::vector<std::string>& values) {
-    out += '[';
-    for (std::size_t i = 0; i < values.size(); ++i) {
-        out += i ? "," : "";
-        append_json_string(out, values[i]);
+void append_member_lines(std::string& out, const std::map<std::string, std::string>& values) {
+    out += "{\n";
+    bool first = true;
+    for (const auto& [name, value] : values) {
+        out += first ? "        " : ",\n        ";
+        first = false;
+        append_json_string(out, name);
+        out += ": ";
+        append_json_string(out, value);
     }
-    out += ']';
+    out += "\n      }";
 }
 
 void append_index(std::string& out, const std::map<std::string, protocol::npm::Packument>& index,
@@ -162,16 +157,9 @@ IndexEntryWriter::IndexEntryWriter(std::string& out, std::string_view package,
     append_json_string(m_out, "npm:" + std::string(package));
     m_out += ": {\n";
     if (!tags.empty()) {
-        m_out += "      \"tags\": {\n";
-        bool first = true;
-        for (const auto& [tag, version] : tags) {
-            m_out += first ? "        " : ",\n        ";
-            first = false;
-            append_json_string(m_out, tag);
-            m_out += ": ";
-            append_json_string(m_out, version);
-        }
-        m_out += "\n      },\n";
+        m_out += "      \"tags\": ";
+        detail::append_member_lines(m_out, tags);
+        m_out += ",\n";
     }
     m_out += "      \"versions\": ";
 }

@@ -26,17 +26,7 @@ public:
     void specs(std::string_view key, const SpecMap& specs) {
         if (specs.empty())
             return;
-        std::string& out = start(key);
-        out += "{\n";
-        bool first = true;
-        for (const auto& [name, spec] : specs) {
-            out += first ? "        " : ",\n        ";
-            first = false;
-            append_json_string(out, name);
-            out += ": ";
-            append_json_string(out, spec);
-        }
-        out += "\n      }";
+        append_member_lines(start(key), specs);
     }
     void strings(std::string_view key, const std::vector<std::string>& values) {
         if (!values.empty())

@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <chrono>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <map>
 #include <random>
@@ -77,6 +78,28 @@ protected:
                              .ca_file = m_nginx->certificate_path().string()};
     }
 
+    // Fetches every file `rounds` times, a batch of all of them at a time, with no retries
+    // allowed (headers due within 10 s): each must come whole, at the first attempt.
+    void fetch_in_batches(Client& client, const std::function<std::string(int)>& url_of, int rounds,
+                          int http_version) {
+        RetryPolicy once{.timeout = std::chrono::seconds(10),
+                         .on_timeout = RetryPolicy::OnTimeout::fail,
+                         .maximum_retries = 0};
+        for (int round = 0; round < rounds; ++round) {
+            std::vector<std::future<Response>> futures;
+            for (int i = 0; i < k_files; ++i)
+                futures.push_back(
+                    client.submit(Request{.url = Url::parse(url_of(i)), .retry = once}));
+            for (int i = 0; i < k_files; ++i) {
+                Response response = futures[i].get();
+                ASSERT_EQ(response.status, 200);
+                EXPECT_EQ(response.http_version, http_version);
+                ASSERT_TRUE(response.body == m_contents[i]) << "file " << i << ", batch " << round;
+            }
+        }
+        EXPECT_EQ(client.statistics().attempts, static_cast<std::uint64_t>(rounds * k_files));
+    }
+
     static constexpr int k_files = 100;
     static constexpr int k_per_host = 4;
     test::TempDir m_root;
@@ -138,22 +161,9 @@ TEST_F(NginxTls, ManyFilesMultiplexedOverHttp2) {
 // headers until the time allowed ran out, and fail (no retries here).
 TEST_F(NginxTls, NoTransferWaitsOnBytesReadAhead) {
     Client client(trusting());
-    RetryPolicy once{.timeout = std::chrono::seconds(10),
-                     .on_timeout = RetryPolicy::OnTimeout::fail,
-                     .maximum_retries = 0};
     // Each batch's end is a chance for bytes to be left behind: nothing else comes then.
-    constexpr int k_rounds = 12;
-    for (int round = 0; round < k_rounds; ++round) {
-        std::vector<std::future<Response>> futures;
-        for (int i = 0; i < k_files; ++i)
-            futures.push_back(client.submit(Request{.url = Url::parse(url(i)), .retry = once}));
-        for (int i = 0; i < k_files; ++i) {
-            Response response = futures[i].get();
-            ASSERT_EQ(response.status, 200);
-            ASSERT_TRUE(response.body == m_contents[i]) << "file " << i << ", batch " << round;
-        }
-    }
-    EXPECT_EQ(client.statistics().attempts, static_cast<std::uint64_t>(k_rounds * k_files));
+    fetch_in_batches(
+        client, [&](int i) { return url(i); }, 12, 20);
 }
 
 // The same over HTTP/1.1, where each transfer has a connection of its own.
@@ -162,24 +172,8 @@ TEST_F(NginxTls, NoTransferWaitsOnBytesReadAheadOverHttp11) {
     ClientOptions options = trusting();
     options.ca_file = http11.certificate_path().string();
     Client client(options);
-    RetryPolicy once{.timeout = std::chrono::seconds(10),
-                     .on_timeout = RetryPolicy::OnTimeout::fail,
-                     .maximum_retries = 0};
-    constexpr int k_rounds = 4;
-    for (int round = 0; round < k_rounds; ++round) {
-        std::vector<std::future<Response>> futures;
-        for (int i = 0; i < k_files; ++i)
-            futures.push_back(client.submit(
-                Request{.url = Url::parse(http11.url("/pkg/" + std::to_string(i) + ".tgz")),
-                        .retry = once}));
-        for (int i = 0; i < k_files; ++i) {
-            Response response = futures[i].get();
-            ASSERT_EQ(response.status, 200);
-            EXPECT_EQ(response.http_version, 11);
-            ASSERT_TRUE(response.body == m_contents[i]) << "file " << i << ", batch " << round;
-        }
-    }
-    EXPECT_EQ(client.statistics().attempts, static_cast<std::uint64_t>(k_rounds * k_files));
+    fetch_in_batches(
+        client, [&](int i) { return http11.url("/pkg/" + std::to_string(i) + ".tgz"); }, 4, 11);
 }
 
 TEST_F(NginxTls, RedirectWithinHttpsIsFollowed) {

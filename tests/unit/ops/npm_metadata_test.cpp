@@ -297,11 +297,9 @@ TEST(NpmMetadata, TheShasumStandsInForAMissingIntegrity) {
     EXPECT_EQ(source->tarball_url, "http://127.0.0.1:1/old-0.1.0.tgz"); // absolute: kept
 }
 
-// The portable index's releases: those wanted, by version, each with its tarball resolved,
-// its integrity (the sha1 of dist.shasum where dist.integrity is missing), no shasum or time,
-// and a release with neither digest left out; as describe() tells them.
-TEST(NpmMetadata, IndexReleasesAreTheWantedOnesWithTheirDigests) {
-    Harness h;
+// "mixed": 1.2.0 with dist.integrity and a relative tarball, 1.0.0 with only dist.shasum
+// (returned) and a time, 1.1.0 with no digest at all, 2.0.0 with dist.integrity.
+std::string write_mixed_digests(Harness& h) {
     std::string sha1 = "5b8a3a7765dfe001261dde915589e782f8c94d1e";
     test::write_file(h.tmp / "registry/mixed/index.json",
                      R"({"name":"mixed","dist-tags":{"latest":"1.2.0"},
@@ -316,6 +314,15 @@ TEST(NpmMetadata, IndexReleasesAreTheWantedOnesWithTheirDigests) {
                        "2.0.0":{"name":"mixed","version":"2.0.0",
                          "dist":{"tarball":"http://127.0.0.1:1/mixed-2.0.0.tgz",
                                  "integrity":"sha512-BBBB"}}}})");
+    return sha1;
+}
+
+// The portable index's releases: those wanted, by version, each with its tarball resolved,
+// its integrity (the sha1 of dist.shasum where dist.integrity is missing), no shasum or time,
+// and a release with neither digest left out; as describe() tells them.
+TEST(NpmMetadata, IndexReleasesAreTheWantedOnesWithTheirDigests) {
+    Harness h;
+    const std::string sha1 = write_mixed_digests(h);
     auto provider = h.provider(default_only(h.fixture.file_url()));
     auto releases = provider->index_releases(
         "mixed", [](const version::Version& version) { return version.major() == 1; });
@@ -357,16 +364,7 @@ TEST(NpmMetadata, IndexEntriesAreWrittenAsTheirRecordsWouldBe) {
     h.fixture.add_version("a", {.version = "3.0.0"});
     h.fixture.add_version("b", {.version = "1.0.0"});
     h.fixture.write();
-    std::string sha1 = "5b8a3a7765dfe001261dde915589e782f8c94d1e";
-    test::write_file(h.tmp / "registry/mixed/index.json",
-                     R"({"name":"mixed","dist-tags":{"latest":"1.2.0"},"versions":{
-                       "1.2.0":{"name":"mixed","version":"1.2.0","dependencies":{"a":"^1"},
-                         "dist":{"tarball":"mixed-1.2.0.tgz","integrity":"sha512-AAAA"}},
-                       "1.0.0":{"name":"mixed","version":"1.0.0",
-                         "dist":{"tarball":"http://127.0.0.1:1/mixed-1.0.0.tgz","shasum":")" +
-                         sha1 + R"("}},
-                       "1.1.0":{"name":"mixed","version":"1.1.0",
-                         "dist":{"tarball":"http://127.0.0.1:1/mixed-1.1.0.tgz"}}}})");
+    const std::string sha1 = write_mixed_digests(h);
     auto provider = h.provider(default_only(h.fixture.file_url()));
     auto below_3 = [](const version::Version& version) { return version.major() < 3; };
     auto every = [](const version::Version&) { return true; };
