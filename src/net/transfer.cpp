@@ -99,9 +99,18 @@ void reserve_body(Job& job, std::optional<std::uint64_t> limit) {
     }
     if (!length)
         return;
-    job.body.reserve(static_cast<std::size_t>(std::min(
-                         {*length, limit.value_or(k_reserved_at_most), k_reserved_at_most})) +
-                     k_padding);
+    auto room = static_cast<std::size_t>(
+                    std::min({*length, limit.value_or(k_reserved_at_most), k_reserved_at_most})) +
+                k_padding;
+    if (!job.request.body_buffers || job.body.capacity() >= room) {
+        job.body.reserve(room);
+        return;
+    }
+    auto taken = job.request.body_buffers->take(room);
+    job.body = std::move(taken.buffer);
+    // Pages a kept buffer holds already need no prefault_ahead.
+    job.prefaulted_in = job.body.data();
+    job.prefaulted = taken.present;
 }
 
 // Before `length` more bytes go into a body buffer with room for them: its next pages made

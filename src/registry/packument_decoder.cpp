@@ -60,7 +60,7 @@ void order_by_version(npm::Packument& packument) {
 } // namespace
 
 DecodedPackument decode_packument(net::Response response, const std::string& name,
-                                  npm::PackumentParser& parser) {
+                                  npm::PackumentParser& parser, net::BufferPool* bodies) {
     std::shared_ptr<const npm::CompactPackument> packument;
     std::optional<store::CachedDocument> row;
     std::exception_ptr invalid;
@@ -77,7 +77,10 @@ DecodedPackument decode_packument(net::Response response, const std::string& nam
             row.reset();
             invalid = std::current_exception();
         }
-        std::string().swap(response.body); // the document is read: its memory goes now
+        // The document is read: its memory goes now, or serves the next one.
+        if (bodies)
+            bodies->give(std::move(response.body));
+        std::string().swap(response.body);
     }
     return DecodedPackument{std::move(response), std::move(packument), std::move(row), invalid};
 }
@@ -96,6 +99,7 @@ std::future<DecodedPackument> PackumentDecoder::fetch(net::Client& client, net::
                                                       std::string name) {
     auto promise = std::make_shared<std::promise<DecodedPackument>>();
     std::future<DecodedPackument> decoded = promise->get_future();
+    request.body_buffers = m_bodies;
     client.submit_then(std::move(request),
                        [this, promise, name = std::move(name)](std::future<net::Response> settled) {
                            // On the network thread: take the answer out (a move) and queue it.
@@ -120,7 +124,8 @@ void PackumentDecoder::settle(Task& task, npm::PackumentParser& parser) {
     try {
         if (task.error)
             std::rethrow_exception(task.error);
-        task.promise->set_value(decode_packument(std::move(*task.response), task.name, parser));
+        task.promise->set_value(
+            decode_packument(std::move(*task.response), task.name, parser, m_bodies.get()));
     } catch (...) {
         task.promise->set_exception(std::current_exception());
     }

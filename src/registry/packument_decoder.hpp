@@ -37,8 +37,10 @@ struct DecodedPackument {
 
 // Reads a settled response: a 2xx body that is not a 304 or an absence (404, 410) is
 // parsed into the compact form; errors of the request itself are rethrown.
+// The body's buffer goes back to `bodies` when there is one.
 DecodedPackument decode_packument(net::Response response, const std::string& name,
-                                  protocol::npm::PackumentParser& parser);
+                                  protocol::npm::PackumentParser& parser,
+                                  net::BufferPool* bodies = nullptr);
 
 class PackumentDecoder {
 public:
@@ -89,6 +91,9 @@ private:
     std::thread m_thread;                               // started by the first task
     protocol::npm::PackumentParser m_parser{16u << 20}; // the decoder's thread only
     protocol::npm::PackumentParser m_helper_parser;     // the asking thread only
+    // Bodies' buffers, from one answer to the next: up to 32 MiB, about the bytes of the
+    // answers in flight at once in a large project's cold install.
+    std::shared_ptr<net::BufferPool> m_bodies = std::make_shared<net::BufferPool>(32u << 20);
 };
 
 } // namespace cairn::registry::detail

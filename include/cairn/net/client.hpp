@@ -1,5 +1,6 @@
 #pragma once
 
+#include "cairn/net/buffer_pool.hpp"
 #include "cairn/net/credentials.hpp"
 #include "cairn/net/retry.hpp"
 #include "cairn/net/url.hpp"
@@ -67,6 +68,10 @@ struct Request {
     // to succeed settles the request, and the other is dropped. For idempotent requests of
     // small documents; never for one with an on_body sink.
     bool hedge = false;
+    // Where a collected body's buffer (no on_body sink) comes from when its length is
+    // announced: a kept buffer with room for it, which whoever reads the body may give
+    // back. Without a pool, each body gets a new buffer.
+    std::shared_ptr<BufferPool> body_buffers{};
 };
 
 struct Response {

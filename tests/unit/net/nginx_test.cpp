@@ -73,6 +73,36 @@ TEST_F(NginxClient, StreamsIntoSinksWithExpectedSizes) {
     }
 }
 
+TEST_F(NginxClient, CollectsBodiesIntoBuffersGivenBack) {
+    Client client;
+    auto pool = std::make_shared<BufferPool>(8u << 20);
+    auto fetch = [&](int i) {
+        Request request{.url = Url::parse(url(i))};
+        request.body_buffers = pool;
+        return client.fetch(std::move(request));
+    };
+    // The largest file's buffer, given back, carries each smaller file after it.
+    int largest = 0;
+    for (int i = 0; i < k_files; ++i)
+        if (m_contents[i].size() > m_contents[largest].size())
+            largest = i;
+    Response first = fetch(largest);
+    ASSERT_TRUE(first.body == m_contents[largest]);
+    const char* address = first.body.data();
+    pool->give(std::move(first.body));
+    int reused = 0;
+    for (int i = 0; i < k_files; ++i) {
+        if (m_contents[i].size() < 64 * 1024)
+            continue; // not worth keeping
+        Response response = fetch(i);
+        EXPECT_TRUE(response.body == m_contents[i]) << "file " << i << " differs";
+        reused += response.body.data() == address;
+        pool->give(std::move(response.body));
+    }
+    EXPECT_GT(reused, k_files / 2);
+    EXPECT_EQ(pool->kept_buffers(), 1u);
+}
+
 TEST_F(NginxClient, NotFoundAndConditionalRequests) {
     Client client;
     try {
