@@ -60,7 +60,7 @@ void order_by_version(npm::Packument& packument) {
 } // namespace
 
 DecodedPackument decode_packument(net::Response response, const std::string& name,
-                                  npm::PackumentParser& parser, net::BufferPool* bodies) {
+                                  npm::PackumentParser& parser, BufferPool* bodies) {
     std::shared_ptr<const npm::CompactPackument> packument;
     std::optional<store::CachedDocument> row;
     std::exception_ptr invalid;

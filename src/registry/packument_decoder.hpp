@@ -40,7 +40,7 @@ struct DecodedPackument {
 // The body's buffer goes back to `bodies` when there is one.
 DecodedPackument decode_packument(net::Response response, const std::string& name,
                                   protocol::npm::PackumentParser& parser,
-                                  net::BufferPool* bodies = nullptr);
+                                  BufferPool* bodies = nullptr);
 
 class PackumentDecoder {
 public:
@@ -93,7 +93,7 @@ private:
     protocol::npm::PackumentParser m_helper_parser;     // the asking thread only
     // Bodies' buffers, from one answer to the next: up to 32 MiB, about the bytes of the
     // answers in flight at once in a large project's cold install.
-    std::shared_ptr<net::BufferPool> m_bodies = std::make_shared<net::BufferPool>(32u << 20);
+    std::shared_ptr<BufferPool> m_bodies = std::make_shared<BufferPool>(32u << 20);
 };
 
 } // namespace cairn::registry::detail

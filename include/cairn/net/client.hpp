@@ -1,6 +1,6 @@
 #pragma once
 
-#include "cairn/net/buffer_pool.hpp"
+#include "cairn/core/buffer_pool.hpp"
 #include "cairn/net/credentials.hpp"
 #include "cairn/net/retry.hpp"
 #include "cairn/net/url.hpp"

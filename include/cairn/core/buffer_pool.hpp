@@ -6,12 +6,12 @@
 #include <string>
 #include <unordered_map>
 
-// Buffers for response bodies, handed back by whoever read a body and taken again for the
-// next one. A fresh buffer's pages are made present (zeroed by the kernel) as bytes reach
-// them and are unmapped when it is freed: the 140 MB of packuments a large project's cold
-// install reads cost the network thread 40 ms of page work that way. A kept buffer's pages
-// are present already.
-namespace cairn::net {
+// Large buffers handed back by whoever is done with one and taken again for the next
+// use: response bodies, files read whole from an archive. A fresh buffer's pages are made
+// present (zeroed by the kernel) as bytes reach them and are unmapped when it is freed:
+// the 140 MB of packuments a large project's cold install reads cost the network thread
+// 40 ms of page work that way. A kept buffer's pages are present already. Thread-safe.
+namespace cairn {
 
 class BufferPool {
 public:
@@ -50,4 +50,4 @@ private:
     std::unordered_map<const char*, std::size_t> m_lent;
 };
 
-} // namespace cairn::net
+} // namespace cairn

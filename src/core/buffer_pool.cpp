@@ -1,11 +1,11 @@
-#include "cairn/net/buffer_pool.hpp"
+#include "cairn/core/buffer_pool.hpp"
 
 #include <algorithm>
 #include <iterator>
 #include <new>
 #include <utility>
 
-namespace cairn::net {
+namespace cairn {
 
 BufferPool::BufferPool(std::size_t max_bytes, std::size_t min_capacity)
     : m_max_bytes(max_bytes), m_min_capacity(min_capacity) {}
@@ -76,4 +76,4 @@ std::size_t BufferPool::kept_buffers() const {
     return m_kept.size();
 }
 
-} // namespace cairn::net
+} // namespace cairn

@@ -1,10 +1,10 @@
 // Buffers for response bodies kept from one response to the next: best fit, what is known
 // to be present, the size limit.
-#include "cairn/net/buffer_pool.hpp"
+#include "cairn/core/buffer_pool.hpp"
 
 #include <gtest/gtest.h>
 
-namespace cairn::net {
+namespace cairn {
 namespace {
 
 // A body's buffer from elsewhere, `bytes` of its `room` written.
@@ -68,4 +68,4 @@ TEST(BufferPool, KeepsNoSmallBuffersAndNoMoreThanItsLimit) {
 }
 
 } // namespace
-} // namespace cairn::net
+} // namespace cairn
