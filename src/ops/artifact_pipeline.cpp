@@ -107,6 +107,11 @@ public:
         std::unique_lock lock(m_mutex);
         m_idle.wait(lock, [this] { return m_pending == 0; });
     }
+    // Tasks posted and not yet finished (a running task counts itself).
+    std::size_t pending() {
+        std::lock_guard lock(m_mutex);
+        return m_pending;
+    }
 
 private:
     void run() {
@@ -171,7 +176,13 @@ void ArtifactPipeline::unpack_later(Work& work, std::function<void()> before) {
         try {
             if (before)
                 before();
-            auto tree = m_store.unpack(work.artifact.digest, {m_options.strip, m_options.limits});
+            // An archive's files are written on threads of their own only when nothing
+            // else keeps the cores busy: beside other archives and downloads, the hand-over
+            // costs more than it overlaps (a large project's cold install spent 60 ms of
+            // CPU more, 36,000 futex calls against bun's 400).
+            bool alone = m_pool->pending() <= 1 && !m_downloading.load();
+            auto tree =
+                m_store.unpack(work.artifact.digest, {m_options.strip, m_options.limits, alone});
             {
                 std::lock_guard lock(m_mutex);
                 work.outcome.tree = store::CompleteTree{tree.path, tree.listing};
@@ -313,10 +324,13 @@ void ArtifactPipeline::poll() {
         auto ready = std::find_if(m_in_flight.begin(), m_in_flight.end(), [](const auto& d) {
             return d->response.wait_for(std::chrono::seconds(0)) == std::future_status::ready;
         });
-        if (ready == m_in_flight.end())
+        if (ready == m_in_flight.end()) {
+            m_downloading.store(!m_queued.empty() || !m_in_flight.empty());
             return;
+        }
         std::unique_ptr<Download> d = std::move(*ready);
         m_in_flight.erase(ready);
+        m_downloading.store(!m_queued.empty() || !m_in_flight.empty());
         finish_download(*d);
         std::lock_guard lock(m_mutex);
         report();

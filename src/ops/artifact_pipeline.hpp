@@ -4,6 +4,7 @@
 #include "cairn/core/error.hpp"
 #include "cairn/store/store.hpp"
 
+#include <atomic>
 #include <cstdint>
 #include <deque>
 #include <filesystem>
@@ -104,6 +105,8 @@ private:
     std::vector<std::size_t> m_work_of;        // id -> index into m_work
     std::deque<Work*> m_queued;                // downloads waiting for the window
     std::deque<std::unique_ptr<Download>> m_in_flight;
+    // Whether downloads are queued or in flight, as of the last poll (for the workers).
+    std::atomic<bool> m_downloading{false};
     std::vector<Work*> m_deferred; // another process holds their fetch lock
     std::vector<Work*> m_damaged;  // stored blobs that failed verification, under m_mutex
     std::mutex m_mutex;            // guards the outcomes and m_done across workers

@@ -15,6 +15,7 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <limits>
 
 namespace cairn::store {
 
@@ -221,6 +222,8 @@ UnpackedTree Store::unpack(const Digest& digest, const UnpackOptions& options) c
     extract.limits = options.limits;
     extract.strip = options.strip;
     extract.umask = process_umask();
+    if (!options.parallel_writes)
+        extract.parallel_writes_from = std::numeric_limits<std::uint64_t>::max();
     if (!written_here_unchanged(*blob)) // else hashed on its way in, moments ago
         extract.expected = digest;
     ExtractResult result = [&] {

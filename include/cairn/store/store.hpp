@@ -56,6 +56,10 @@ std::filesystem::path default_store_root(const EnvLookup& env);
 struct UnpackOptions {
     StripComponents strip = StripComponents::none;
     ExtractLimits limits;
+    // Whether a large archive's files may be written on threads of their own
+    // (ExtractOptions::parallel_writes_from): worth it when the cores would otherwise wait
+    // for this one archive, not beside other work.
+    bool parallel_writes = true;
 };
 
 struct BlobInfo {
