@@ -1,5 +1,10 @@
-// Packument JSON -> Packument, with simdjson's DOM parser: full documents carry readmes
-// and every manifest field, and only a few fields per version matter here.
+// Packument JSON -> Packument, with simdjson's On-Demand parser: full documents carry
+// readmes and every manifest field, and only a few fields per version matter here. Read
+// on demand, the rest is skipped over rather than built into a DOM (whose tape and string
+// copies were a third of the decoding thread's time in a large project's cold install, and
+// 16 MB of its peak memory). What is skipped must be well formed in its structure (a cut
+// document is refused wherever it is cut), not in its atoms: a mangled `true` in a field
+// nothing reads is not looked at.
 #include "cairn/core/error.hpp"
 #include "cairn/core/prefault.hpp"
 #include "cairn/protocol/npm/packument.hpp"
@@ -13,8 +18,8 @@
 namespace cairn::protocol::npm {
 namespace {
 
-using simdjson::dom::element;
-using simdjson::dom::object;
+namespace od = simdjson::ondemand;
+using simdjson::error_code;
 
 Error bad_document(std::string_view source, const std::string& why) {
     Error error(Code::integrity,
@@ -25,194 +30,265 @@ Error bad_document(std::string_view source, const std::string& why) {
     return error;
 }
 
-std::optional<std::string> string_field(object obj, const char* key) {
-    std::string_view value;
-    if (obj[key].get(value) == simdjson::SUCCESS)
-        return std::string(value);
-    return std::nullopt;
-}
+// Reading one document: what is not JSON is refused, naming simdjson's reason.
+class Reading {
+public:
+    explicit Reading(std::string_view source) : m_source(source) {}
 
-// time: version -> publication time, read once (a DOM object lookup is a linear scan, and
-// a packument with a thousand versions would scan its time object a thousand times).
-using Times = std::unordered_map<std::string_view, std::string_view>;
+    [[noreturn]] void fail(const std::string& why) const { throw bad_document(m_source, why); }
 
-Times read_times(object times) {
-    Times out;
-    out.reserve(times.size());
-    for (auto field : times) {
-        std::string_view when;
-        if (field.value.get(when) == simdjson::SUCCESS)
-            out.try_emplace(field.key, when); // the first of duplicate keys, as obj[key] finds
+    template <typename T>
+    T must(simdjson::simdjson_result<T> result) const {
+        T value;
+        if (error_code error = std::move(result).get(value))
+            fail(fmt::format("not JSON: {}", simdjson::error_message(error)));
+        return value;
     }
-    return out;
-}
 
-// The fields of a release that matter, found in one pass over its fields (a full manifest
-// has dozens; looking each one up would scan them all every time). Of duplicate keys the
-// first counts, as obj[key] would find it.
-struct ReleaseFields {
-    std::optional<element> dependencies, optional_dependencies, peer_dependencies, peers_meta;
-    std::optional<element> dist, scripts, engines, deprecated, os, cpu, libc, has_install_script,
-        bin;
-};
+    od::json_type type(od::value& value) const { return must(value.type()); }
 
-using FieldSlot = std::optional<element> ReleaseFields::*;
-constexpr std::pair<std::string_view, FieldSlot> k_release_fields[] = {
-    {"dependencies", &ReleaseFields::dependencies},
-    {"dist", &ReleaseFields::dist},
-    {"optionalDependencies", &ReleaseFields::optional_dependencies},
-    {"peerDependencies", &ReleaseFields::peer_dependencies},
-    {"peerDependenciesMeta", &ReleaseFields::peers_meta},
-    {"scripts", &ReleaseFields::scripts},
-    {"engines", &ReleaseFields::engines},
-    {"deprecated", &ReleaseFields::deprecated},
-    {"os", &ReleaseFields::os},
-    {"cpu", &ReleaseFields::cpu},
-    {"libc", &ReleaseFields::libc},
-    {"hasInstallScript", &ReleaseFields::has_install_script},
-    {"bin", &ReleaseFields::bin},
-};
-
-ReleaseFields release_fields(object release) {
-    ReleaseFields f;
-    for (auto field : release)
-        for (const auto& [key, slot] : k_release_fields)
-            if (field.key == key) {
-                if (!(f.*slot))
-                    f.*slot = field.value;
-                break;
-            }
-    return f;
-}
-
-// The field's value when it is an object.
-std::optional<object> object_of(const std::optional<element>& value) {
-    object obj;
-    if (value && value->get(obj) == simdjson::SUCCESS)
-        return obj;
-    return std::nullopt;
-}
-
-std::vector<NameRange> name_ranges(const std::optional<object>& deps) {
-    std::vector<NameRange> out;
-    if (!deps)
-        return out;
-    out.reserve(deps->size());
-    for (auto field : *deps) {
-        std::string_view spec;
-        // npm tolerates odd values in old manifests; a non-string spec is ignored as npm does.
-        if (field.value.get(spec) == simdjson::SUCCESS)
-            out.emplace_back(std::string(field.key), std::string(spec));
+    // The value when it is of that type; nothing (the value left to be skipped) otherwise.
+    std::optional<std::string_view> string(od::value& value) const {
+        if (type(value) != od::json_type::string)
+            return std::nullopt;
+        return must(value.get_string());
     }
-    return out;
-}
-
-std::vector<std::string> string_list(const std::optional<element>& value) {
-    std::vector<std::string> out;
-    if (!value)
-        return out;
-    std::string_view single;
-    if (value->get(single) == simdjson::SUCCESS)
-        return {std::string(single)};
-    simdjson::dom::array items;
-    if (value->get(items) != simdjson::SUCCESS)
-        return out;
-    for (auto item : items) {
-        std::string_view s;
-        if (item.get(s) == simdjson::SUCCESS)
-            out.emplace_back(s);
+    std::optional<od::object> object(od::value& value) const {
+        if (type(value) != od::json_type::object)
+            return std::nullopt;
+        return must(value.get_object());
     }
-    return out;
-}
+    std::optional<bool> boolean(od::value& value) const {
+        if (type(value) != od::json_type::boolean)
+            return std::nullopt;
+        return must(value.get_bool());
+    }
 
-PackumentRelease read_release(std::string_view version, object release, const Times* times,
-                              std::string_view source) {
-    ReleaseFields f = release_fields(release);
-    PackumentRelease r;
-    r.version = std::string(version);
-    r.dependencies = name_ranges(object_of(f.dependencies));
-    r.optional_dependencies = name_ranges(object_of(f.optional_dependencies));
-    r.peer_dependencies = name_ranges(object_of(f.peer_dependencies));
-    if (auto meta = object_of(f.peers_meta)) {
-        for (auto field : *meta) {
-            object entry;
-            bool optional = false;
-            if (field.value.get(entry) == simdjson::SUCCESS &&
-                entry["optional"].get(optional) == simdjson::SUCCESS && optional)
-                r.optional_peers.emplace_back(field.key);
+    // Calls `each(key, value)` for every field of `obj`, in order.
+    template <typename Each>
+    void fields(od::object& obj, Each&& each) const {
+        for (auto item : obj) {
+            od::field field = must(std::move(item));
+            std::string_view key = must(field.unescaped_key());
+            od::value value = field.value();
+            each(key, value);
         }
     }
-    std::optional<object> dist = object_of(f.dist);
-    if (!dist)
-        throw bad_document(source, fmt::format("version {} has no dist object", version));
-    r.tarball = string_field(*dist, "tarball").value_or("");
-    if (r.tarball.empty())
-        throw bad_document(source, fmt::format("version {} has no dist.tarball", version));
-    r.integrity = string_field(*dist, "integrity").value_or("");
-    r.shasum = string_field(*dist, "shasum").value_or("");
-    // `deprecated` is a message; an empty string or false means not deprecated.
-    std::string_view message;
-    if (f.deprecated && f.deprecated->get(message) == simdjson::SUCCESS && !message.empty())
-        r.deprecated = std::string(message);
-    r.os = string_list(f.os);
-    r.cpu = string_list(f.cpu);
-    r.libc = string_list(f.libc);
-    bool flag = false;
-    if (f.has_install_script && f.has_install_script->get(flag) == simdjson::SUCCESS) {
-        r.has_install_script = flag;
-    } else if (auto scripts = object_of(f.scripts)) {
-        for (const char* name : {"preinstall", "install", "postinstall"})
-            r.has_install_script = r.has_install_script || (*scripts)[name].error() == 0;
+
+    std::string_view source() const { return m_source; }
+
+private:
+    std::string_view m_source;
+};
+
+std::vector<NameRange> name_ranges(const Reading& read, od::object deps) {
+    std::vector<NameRange> out;
+    read.fields(deps, [&](std::string_view name, od::value& value) {
+        // npm tolerates odd values in old manifests; a non-string spec is ignored as npm does.
+        if (auto spec = read.string(value))
+            out.emplace_back(std::string(name), std::string(*spec));
+    });
+    return out;
+}
+
+std::vector<std::string> string_list(const Reading& read, od::value& value) {
+    std::vector<std::string> out;
+    switch (read.type(value)) {
+    case od::json_type::string:
+        out.emplace_back(read.must(value.get_string()));
+        break;
+    case od::json_type::array:
+        for (auto item : read.must(value.get_array())) {
+            od::value element = read.must(std::move(item));
+            if (auto s = read.string(element))
+                out.emplace_back(*s);
+        }
+        break;
+    default:
+        break;
     }
-    if (auto engines = object_of(f.engines))
-        r.engines_node = string_field(*engines, "node").value_or("");
-    r.has_bin = f.bin && !f.bin->is_null();
-    if (times)
-        if (auto it = times->find(version); it != times->end())
-            r.published = std::string(it->second);
+    return out;
+}
+
+// The fields of a release that matter, in one pass over its fields. Of duplicate keys the
+// first counts (as a lookup by key would find it); `hasInstallScript` outranks `scripts`
+// wherever each appears.
+PackumentRelease read_release(const Reading& read, std::string_view version, od::object release) {
+    PackumentRelease r;
+    r.version = std::string(version);
+    enum Seen : unsigned {
+        dependencies = 1u << 0,
+        optional_dependencies = 1u << 1,
+        peer_dependencies = 1u << 2,
+        peers_meta = 1u << 3,
+        dist = 1u << 4,
+        scripts = 1u << 5,
+        engines = 1u << 6,
+        deprecated = 1u << 7,
+        os = 1u << 8,
+        cpu = 1u << 9,
+        libc = 1u << 10,
+        install_flag = 1u << 11,
+        bin = 1u << 12,
+    };
+    unsigned seen = 0;
+    auto first = [&seen](Seen field) {
+        bool fresh = (seen & field) == 0;
+        seen |= field;
+        return fresh;
+    };
+    bool dist_object = false;
+    std::optional<bool> install_flag_value;
+    bool install_scripts = false;
+    read.fields(release, [&](std::string_view key, od::value& value) {
+        if (key == "dependencies" && first(dependencies)) {
+            if (auto deps = read.object(value))
+                r.dependencies = name_ranges(read, *deps);
+        } else if (key == "dist" && first(dist)) {
+            auto obj = read.object(value);
+            if (!obj)
+                return;
+            dist_object = true;
+            unsigned dist_seen = 0;
+            read.fields(*obj, [&](std::string_view name, od::value& field) {
+                unsigned bit = name == "tarball"     ? 1u
+                               : name == "integrity" ? 2u
+                               : name == "shasum"    ? 4u
+                                                     : 0u;
+                if (bit == 0 || (dist_seen & bit) != 0)
+                    return;
+                dist_seen |= bit;
+                if (auto text = read.string(field))
+                    (bit == 1u   ? r.tarball
+                     : bit == 2u ? r.integrity
+                                 : r.shasum) = std::string(*text);
+            });
+        } else if (key == "optionalDependencies" && first(optional_dependencies)) {
+            if (auto deps = read.object(value))
+                r.optional_dependencies = name_ranges(read, *deps);
+        } else if (key == "peerDependencies" && first(peer_dependencies)) {
+            if (auto deps = read.object(value))
+                r.peer_dependencies = name_ranges(read, *deps);
+        } else if (key == "peerDependenciesMeta" && first(peers_meta)) {
+            if (auto meta = read.object(value))
+                read.fields(*meta, [&](std::string_view name, od::value& entry) {
+                    auto flags = read.object(entry);
+                    if (!flags)
+                        return;
+                    bool found = false;
+                    bool optional = false;
+                    read.fields(*flags, [&](std::string_view flag, od::value& v) {
+                        if (flag != "optional" || std::exchange(found, true))
+                            return;
+                        optional = read.boolean(v).value_or(false);
+                    });
+                    if (optional)
+                        r.optional_peers.emplace_back(name);
+                });
+        } else if (key == "scripts" && first(scripts)) {
+            if (auto obj = read.object(value))
+                read.fields(*obj, [&](std::string_view name, od::value&) {
+                    install_scripts = install_scripts || name == "preinstall" ||
+                                      name == "install" || name == "postinstall";
+                });
+        } else if (key == "engines" && first(engines)) {
+            if (auto obj = read.object(value)) {
+                bool found = false;
+                read.fields(*obj, [&](std::string_view name, od::value& v) {
+                    if (name == "node" && !std::exchange(found, true))
+                        r.engines_node = std::string(read.string(v).value_or(""));
+                });
+            }
+        } else if (key == "deprecated" && first(deprecated)) {
+            // A message; an empty string or false means not deprecated.
+            if (auto message = read.string(value); message && !message->empty())
+                r.deprecated = std::string(*message);
+        } else if (key == "os" && first(os)) {
+            r.os = string_list(read, value);
+        } else if (key == "cpu" && first(cpu)) {
+            r.cpu = string_list(read, value);
+        } else if (key == "libc" && first(libc)) {
+            r.libc = string_list(read, value);
+        } else if (key == "hasInstallScript" && first(install_flag)) {
+            install_flag_value = read.boolean(value);
+        } else if (key == "bin" && first(bin)) {
+            r.has_bin = read.type(value) != od::json_type::null;
+        }
+    });
+    if (!dist_object)
+        read.fail(fmt::format("version {} has no dist object", version));
+    if (r.tarball.empty())
+        read.fail(fmt::format("version {} has no dist.tarball", version));
+    r.has_install_script = install_flag_value ? *install_flag_value : install_scripts;
     return r;
 }
 
-Packument read_root(simdjson::simdjson_result<element> parsed, std::string_view expected_name,
-                    std::string_view source) {
-    element root;
-    if (auto error = parsed.get(root))
-        throw bad_document(source, fmt::format("not JSON: {}", simdjson::error_message(error)));
-    object doc;
-    if (root.get(doc) != simdjson::SUCCESS)
-        throw bad_document(source, "the document is not a JSON object");
+// Reads the document the parser iterates: the name, dist-tags, the time object (which
+// full packuments put after the versions) and the releases, in one pass.
+Packument read_root(simdjson::simdjson_result<od::document> iterated,
+                    std::string_view expected_name, std::string_view source) {
+    Reading read(source);
+    od::document doc = read.must(std::move(iterated));
+    if (read.must(doc.type()) != od::json_type::object)
+        read.fail("the document is not a JSON object");
+    od::object root = read.must(doc.get_object());
     Packument p;
-    p.name = string_field(doc, "name").value_or("");
-    if (p.name != expected_name)
-        throw bad_document(source,
-                           fmt::format("it describes \"{}\", not \"{}\"", p.name, expected_name));
-    object tags;
-    if (doc["dist-tags"].get(tags) == simdjson::SUCCESS)
-        for (auto field : tags) {
-            std::string_view version;
-            if (field.value.get(version) == simdjson::SUCCESS)
-                p.dist_tags.emplace(std::string(field.key), std::string(version));
+    // time: version -> publication time (views into the parser's strings, alive as long
+    // as the document is read).
+    std::unordered_map<std::string_view, std::string_view> times;
+    std::optional<std::string_view> time_modified;
+    bool have_name = false, have_tags = false, have_modified = false, have_time = false;
+    bool have_versions = false;
+    read.fields(root, [&](std::string_view key, od::value& value) {
+        if (key == "name" && !std::exchange(have_name, true)) {
+            p.name = std::string(read.string(value).value_or(""));
+            if (p.name != expected_name)
+                read.fail(fmt::format("it describes \"{}\", not \"{}\"", p.name, expected_name));
+        } else if (key == "dist-tags" && !std::exchange(have_tags, true)) {
+            if (auto tags = read.object(value))
+                read.fields(*tags, [&](std::string_view tag, od::value& v) {
+                    if (auto version = read.string(v))
+                        p.dist_tags.emplace(std::string(tag), std::string(*version));
+                });
+        } else if (key == "modified" && !std::exchange(have_modified, true)) {
+            if (auto text = read.string(value))
+                p.modified = std::string(*text);
+        } else if (key == "time" && !std::exchange(have_time, true)) {
+            if (auto obj = read.object(value))
+                read.fields(*obj, [&](std::string_view version, od::value& v) {
+                    if (auto when = read.string(v)) {
+                        times.try_emplace(version, *when); // the first of duplicate keys
+                        if (version == "modified" && !time_modified)
+                            time_modified = *when;
+                    }
+                });
+        } else if (key == "versions" && !std::exchange(have_versions, true)) {
+            auto versions = read.object(value);
+            if (!versions)
+                read.fail("it has no versions object");
+            // Room for every release at once: grown by doubling, a document of thousands
+            // moved each release over and over (and faulted in the memory for it anew).
+            // Counting them is a walk over the object's structure only.
+            p.releases.reserve(read.must(versions->count_fields()));
+            prefault(p.releases.data(), p.releases.capacity() * sizeof(PackumentRelease));
+            read.fields(*versions, [&](std::string_view version, od::value& release) {
+                auto obj = read.object(release);
+                if (!obj)
+                    read.fail(fmt::format("version {} is not an object", version));
+                p.releases.push_back(read_release(read, version, *obj));
+            });
         }
-    p.modified = string_field(doc, "modified");
-    std::optional<Times> times;
-    if (object t; doc["time"].get(t) == simdjson::SUCCESS) {
-        times = read_times(t);
-        if (!p.modified)
-            p.modified = string_field(t, "modified");
-    }
-    object versions;
-    if (doc["versions"].get(versions) != simdjson::SUCCESS)
-        throw bad_document(source, "it has no versions object");
-    // Room for every release at once: grown by doubling, a document of thousands moved
-    // each release over and over (and faulted in the memory for it anew).
-    p.releases.reserve(versions.size());
-    prefault(p.releases.data(), p.releases.capacity() * sizeof(PackumentRelease));
-    for (auto field : versions) {
-        object release;
-        if (field.value.get(release) != simdjson::SUCCESS)
-            throw bad_document(source, fmt::format("version {} is not an object", field.key));
-        p.releases.push_back(read_release(field.key, release, times ? &*times : nullptr, source));
-    }
+    });
+    if (p.name != expected_name)
+        read.fail(fmt::format("it describes \"{}\", not \"{}\"", p.name, expected_name));
+    if (!have_versions)
+        read.fail("it has no versions object");
+    if (!p.modified && time_modified)
+        p.modified = std::string(*time_modified);
+    if (have_time)
+        for (auto& release : p.releases)
+            if (auto it = times.find(release.version); it != times.end())
+                release.published = std::string(it->second);
     return p;
 }
 
@@ -220,15 +296,14 @@ Packument read_root(simdjson::simdjson_result<element> parsed, std::string_view 
 
 Packument parse_packument(std::string_view json, std::string_view expected_name,
                           std::string_view source) {
-    simdjson::dom::parser parser;
+    od::parser parser;
     simdjson::padded_string padded(json);
-    return read_root(parser.parse(padded), expected_name, source);
+    return read_root(parser.iterate(padded), expected_name, source);
 }
 
 struct PackumentParser::State {
-    simdjson::dom::parser parser;
-    simdjson::dom::document document; // the tape, made as large as the parser's buffers
-    std::size_t capacity = 0;         // of both
+    od::parser parser;
+    std::size_t capacity = 0;
     std::size_t reserved = 0;
 };
 
@@ -251,15 +326,13 @@ Packument PackumentParser::parse(std::string& json, std::string_view expected_na
     } trim{json, length};
     State& state = *m_state;
     if (length > state.capacity) {
-        // Made at once for any document up to `reserved` bytes. (When they fail, parsing
+        // Made at once for any document up to `reserved` bytes. (When that fails, iterate
         // makes them itself, as large as the document.)
         std::size_t capacity = std::max(length, state.reserved);
-        if (state.parser.allocate(capacity) == simdjson::SUCCESS &&
-            state.document.allocate(capacity) == simdjson::SUCCESS)
+        if (state.parser.allocate(capacity) == simdjson::SUCCESS)
             state.capacity = capacity;
     }
-    return read_root(state.parser.parse_into_document(state.document, json.data(), length, false),
-                     expected_name, source);
+    return read_root(state.parser.iterate(json.data(), length, json.size()), expected_name, source);
 }
 
 const PackumentRelease* Packument::find(std::string_view version) const {

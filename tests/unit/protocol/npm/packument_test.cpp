@@ -123,6 +123,20 @@ TEST(Packument, RefusesWhatIsNotAPackument) {
         "version 1.0.0 has no dist.tarball");
 }
 
+// Read on demand, the parts of a document that are skipped over still have to be there:
+// no cut of a packument is taken for one, whichever parser reads it.
+TEST(Packument, EveryTruncationOfTheDocumentIsRefused) {
+    PackumentParser parser;
+    for (auto [json, name] : {std::pair<std::string_view, const char*>{k_full, "left-pad"},
+                              {k_abbreviated, "@acme/tool"}}) {
+        for (std::size_t cut = 0; cut < json.size(); ++cut) {
+            std::string text(json.substr(0, cut));
+            EXPECT_EQ(parse_error(text, name).code(), Code::integrity) << name << " cut at " << cut;
+            EXPECT_THROW(parser.parse(text, name, "doc"), Error) << name << " cut at " << cut;
+        }
+    }
+}
+
 // Every field of a release is read in one pass, and the time object once: of duplicate
 // keys the first counts, as a lookup by key finds it; hasInstallScript wins over scripts
 // wherever each appears; `bin: null` is no bin.
