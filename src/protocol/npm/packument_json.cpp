@@ -6,7 +6,6 @@
 // document is refused wherever it is cut), not in its atoms: a mangled `true` in a field
 // nothing reads is not looked at.
 #include "cairn/core/error.hpp"
-#include "cairn/core/prefault.hpp"
 #include "cairn/protocol/npm/packument.hpp"
 
 #include <fmt/format.h>
@@ -69,7 +68,7 @@ public:
     void fields(od::object& obj, Each&& each) const {
         for (auto item : obj) {
             od::field field = must(std::move(item));
-            std::string_view key = must(field.unescaped_key());
+            std::string_view key = key_of(field);
             od::value value = field.value();
             each(key, value);
         }
@@ -78,6 +77,19 @@ public:
     std::string_view source() const { return m_source; }
 
 private:
+    // A key as the document has it when it has no escape (nearly always: read in place),
+    // else unescaped into the parser's buffer. The document was checked to close every
+    // string it opens.
+    std::string_view key_of(od::field& field) const {
+        const char* begin = field.key().raw();
+        const char* end = begin;
+        while (*end != '"' && *end != '\\')
+            ++end;
+        if (*end == '"')
+            return {begin, static_cast<std::size_t>(end - begin)};
+        return must(field.unescaped_key());
+    }
+
     std::string_view m_source;
 };
 
@@ -266,11 +278,6 @@ Packument read_root(simdjson::simdjson_result<od::document> iterated,
             auto versions = read.object(value);
             if (!versions)
                 read.fail("it has no versions object");
-            // Room for every release at once: grown by doubling, a document of thousands
-            // moved each release over and over (and faulted in the memory for it anew).
-            // Counting them is a walk over the object's structure only.
-            p.releases.reserve(read.must(versions->count_fields()));
-            prefault(p.releases.data(), p.releases.capacity() * sizeof(PackumentRelease));
             read.fields(*versions, [&](std::string_view version, od::value& release) {
                 auto obj = read.object(release);
                 if (!obj)

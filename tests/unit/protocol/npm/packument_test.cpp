@@ -137,6 +137,23 @@ TEST(Packument, EveryTruncationOfTheDocumentIsRefused) {
     }
 }
 
+// Keys are compared as their text, escaped or not (most are read in place, the others
+// unescaped first).
+TEST(Packument, EscapedKeysReadAsTheirText) {
+    constexpr std::string_view doc = R"({
+      "n\u0061me": "esc", "versions": {
+        "1.0.\u0030": {"depend\u0065ncies": {"a\"b": "^1"},
+                     "dist": {"t\u0061rball": "https://registry.example/esc-1.0.0.tgz"}}
+      }
+    })";
+    Packument p = parse_packument(doc, "esc", "doc");
+    ASSERT_EQ(p.releases.size(), 1u);
+    EXPECT_EQ(p.releases[0].version, "1.0.0");
+    EXPECT_EQ(p.releases[0].tarball, "https://registry.example/esc-1.0.0.tgz");
+    ASSERT_EQ(p.releases[0].dependencies.size(), 1u);
+    EXPECT_EQ(p.releases[0].dependencies[0], NameRange("a\"b", "^1"));
+}
+
 // Every field of a release is read in one pass, and the time object once: of duplicate
 // keys the first counts, as a lookup by key finds it; hasInstallScript wins over scripts
 // wherever each appears; `bin: null` is no bin.
