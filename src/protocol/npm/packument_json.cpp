@@ -12,6 +12,7 @@
 #include <simdjson.h>
 
 #include <algorithm>
+#include <bitset>
 #include <unordered_map>
 
 namespace cairn::protocol::npm {
@@ -128,25 +129,26 @@ std::vector<std::string> string_list(const Reading& read, od::value& value) {
 PackumentRelease read_release(const Reading& read, std::string_view version, od::object release) {
     PackumentRelease r;
     r.version = std::string(version);
-    enum Seen : unsigned {
-        dependencies = 1u << 0,
-        optional_dependencies = 1u << 1,
-        peer_dependencies = 1u << 2,
-        peers_meta = 1u << 3,
-        dist = 1u << 4,
-        scripts = 1u << 5,
-        engines = 1u << 6,
-        deprecated = 1u << 7,
-        os = 1u << 8,
-        cpu = 1u << 9,
-        libc = 1u << 10,
-        install_flag = 1u << 11,
-        bin = 1u << 12,
+    enum Field {
+        dependencies,
+        optional_dependencies,
+        peer_dependencies,
+        peers_meta,
+        dist,
+        scripts,
+        engines,
+        deprecated,
+        os,
+        cpu,
+        libc,
+        install_flag,
+        bin,
+        field_count
     };
-    unsigned seen = 0;
-    auto first = [&seen](Seen field) {
-        bool fresh = (seen & field) == 0;
-        seen |= field;
+    std::bitset<field_count> seen;
+    auto first = [&seen](Field field) {
+        bool fresh = !seen.test(field);
+        seen.set(field);
         return fresh;
     };
     bool dist_object = false;
