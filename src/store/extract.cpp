@@ -222,6 +222,7 @@ private:
     std::uint64_t m_entries = 0;
     std::uint64_t m_bytes = 0;
     std::unique_ptr<detail::FileWriters> m_writers; // a large archive's small files
+    std::string m_checked_parent; // the folder whose parents the last entry had checked
 };
 
 std::vector<std::string> Extractor::entry_path(std::string_view raw) const {
@@ -340,7 +341,6 @@ Extractor::ReadData Extractor::read_data(struct archive* a, struct archive_entry
 
 void Extractor::write_file(struct archive* a, struct archive_entry* e, std::string_view raw,
                            const std::string& rel, unsigned mode, const Source& source) {
-    fs::path path = m_root / rel;
     // The tree is private until complete (its root is 0700), so the mode may be there
     // from the start: one fchmod less per file, when the umask would not change it.
     bool mode_at_creation = m_umask && (mode & *m_umask) == 0;
@@ -349,7 +349,7 @@ void Extractor::write_file(struct archive* a, struct archive_entry* e, std::stri
     if (m_writers && archive_entry_size_is_set(e) && archive_entry_size(e) >= 0 &&
         archive_entry_size(e) <= k_handed_over_at_most) {
         // Read whole here, created and written by a writer thread while the next is read.
-        detail::WholeFile file{path, mode, mode_at_creation, {}, m_root_fd.fd, rel};
+        detail::WholeFile file{&m_root, rel, mode, mode_at_creation, {}, m_root_fd.fd};
         file.data.reserve(static_cast<std::size_t>(archive_entry_size(e)));
         prefault(file.data.data(), file.data.capacity());
         read = read_data(a, e, raw, source,
@@ -364,23 +364,25 @@ void Extractor::write_file(struct archive* a, struct archive_entry* e, std::stri
         int fd = ::openat(m_root_fd.fd, rel.c_str(),
                           O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
                           mode_at_creation ? mode : 0600);
+        // (The file's path, m_root / rel, is made only for an error.)
         if (fd < 0)
-            throw detail::io_error("create", path, errno);
+            throw detail::io_error("create", m_root / rel, errno);
         try {
             read = read_data(a, e, raw, source,
                              [&](std::uint64_t at, const std::uint8_t* bytes, std::size_t length) {
-                                 detail::write_all(fd, bytes, length, at, path);
+                                 if (int err = detail::write_all(fd, bytes, length, at))
+                                     throw detail::io_error("write", m_root / rel, err);
                              });
             if (read.final_hole > 0 && ::ftruncate(fd, static_cast<off_t>(read.size)) != 0)
-                throw detail::io_error("write", path, errno);
+                throw detail::io_error("write", m_root / rel, errno);
             if (!mode_at_creation && ::fchmod(fd, mode) != 0)
-                throw detail::io_error("set the mode of", path, errno);
+                throw detail::io_error("set the mode of", m_root / rel, errno);
         } catch (...) {
             ::close(fd);
             throw;
         }
         if (::close(fd) != 0)
-            throw detail::io_error("write", path, errno);
+            throw detail::io_error("write", m_root / rel, errno);
     }
     ManifestEntry entry;
     entry.kind = EntryKind::file;
@@ -525,8 +527,16 @@ void Extractor::process(struct archive* a, struct archive_entry* e, const Source
     }
     if (parts.empty())
         return; // the archive's root folder, or the stripped top folder itself
-    make_parents(raw, parts);
     std::string rel = join(parts);
+    // Entries come folder by folder: one in the folder the last one's parents were checked
+    // for needs no check again. Those folders exist and are folders still, as a folder's
+    // kind never changes within an archive (an entry that would change it is refused as
+    // ambiguous, below).
+    std::string_view parent(rel.data(), parts.size() > 1 ? rel.rfind('/') : 0);
+    if (parts.size() > 1 && parent != m_checked_parent) {
+        make_parents(raw, parts);
+        m_checked_parent.assign(parent);
+    }
     bool is_dir = !hardlink && type == AE_IFDIR;
     unsigned permissions = archive_entry_perm(e) & 0777 & ~0002u;
     auto existing = m_nodes.find(rel);

@@ -12,36 +12,42 @@
 
 namespace cairn::store::detail {
 
-void write_all(int fd, const std::uint8_t* bytes, std::size_t length, std::uint64_t offset,
-               const std::filesystem::path& path) {
+int write_all(int fd, const std::uint8_t* bytes, std::size_t length,
+              std::uint64_t offset) noexcept {
     std::size_t done = 0;
     while (done < length) {
         ssize_t n = ::pwrite(fd, bytes + done, length - done, static_cast<off_t>(offset + done));
         if (n < 0 && errno == EINTR)
             continue;
         if (n < 0)
-            throw io_error("write", path, errno);
+            return errno;
         done += static_cast<std::size_t>(n);
     }
+    return 0;
 }
 
 void create_whole_file(const WholeFile& file) {
-    const char* at = file.dir == AT_FDCWD ? file.path.c_str() : file.name.c_str();
+    std::string full;
+    if (file.dir == AT_FDCWD)
+        full = file.path().string();
+    const char* at = file.dir == AT_FDCWD ? full.c_str() : file.name.c_str();
     int fd = ::openat(file.dir, at, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
                       file.mode_at_creation ? file.mode : 0600);
     if (fd < 0)
-        throw io_error("create", file.path, errno);
-    try {
-        write_all(fd, reinterpret_cast<const std::uint8_t*>(file.data.data()), file.data.size(), 0,
-                  file.path);
-        if (!file.mode_at_creation && ::fchmod(fd, file.mode) != 0)
-            throw io_error("set the mode of", file.path, errno);
-    } catch (...) {
+        throw io_error("create", file.path(), errno);
+    const char* failed = nullptr;
+    int err =
+        write_all(fd, reinterpret_cast<const std::uint8_t*>(file.data.data()), file.data.size(), 0);
+    if (err != 0)
+        failed = "write";
+    else if (!file.mode_at_creation && ::fchmod(fd, file.mode) != 0)
+        failed = "set the mode of", err = errno;
+    if (failed) {
         ::close(fd);
-        throw;
+        throw io_error(failed, file.path(), err);
     }
     if (::close(fd) != 0)
-        throw io_error("write", file.path, errno);
+        throw io_error("write", file.path(), errno);
 }
 
 FileWriters::FileWriters(unsigned threads, std::size_t budget_bytes) : m_budget(budget_bytes) {

@@ -19,22 +19,23 @@
 // project (zod) holds 840 of its 1,475 files.
 namespace cairn::store::detail {
 
-// Writes `bytes` at `offset` of the open file `fd` (named `path` in errors), all of them;
-// throws Error(Code::io).
-void write_all(int fd, const std::uint8_t* bytes, std::size_t length, std::uint64_t offset,
-               const std::filesystem::path& path);
+// Writes `bytes` at `offset` of the open file `fd`, all of them: 0, or the errno of the
+// write that failed (the caller names the file in its error, a path made only then).
+int write_all(int fd, const std::uint8_t* bytes, std::size_t length, std::uint64_t offset) noexcept;
 
 // A file to create, whole: created exclusively (never through a link), with `mode` at
 // once when `mode_at_creation`, else private and given `mode` once written. It is created
-// at `name` under the open folder `dir` when there is one (`path`, the same file, names it
-// in errors), else at `path`.
+// at `name` under the open folder `dir` when there is one, else at `*root / name`; errors
+// name it `*root / name` (`root` outlives the file).
 struct WholeFile {
-    std::filesystem::path path;
+    const std::filesystem::path* root = nullptr;
+    std::string name;
     unsigned mode = 0644;
     bool mode_at_creation = true;
     std::string data;
     int dir = AT_FDCWD;
-    std::string name;
+
+    std::filesystem::path path() const { return *root / name; }
 };
 
 // Creates one; throws Error(Code::io) naming the file.

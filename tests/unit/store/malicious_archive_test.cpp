@@ -166,6 +166,12 @@ std::vector<MaliciousCase> corpus() {
     cases.push_back({"folder_then_file", tar({dir_entry("x"), file_entry("x", "y")}),
                      Code::archive_invalid, "archive entry \"x\" is ambiguous",
                      "an earlier entry made \"x\" a folder"});
+    // Files of one folder have that folder checked once: it cannot turn into a link
+    // between them.
+    cases.push_back({"folder_relinked_between_its_files",
+                     tar({file_entry("d/a", "1"), symlink_entry("d", "."), file_entry("d/b", "2")}),
+                     Code::archive_invalid, "archive entry \"d\" is ambiguous",
+                     "an earlier entry made \"d\" a folder"});
     cases.push_back({"file_as_parent", tar({file_entry("f", "y"), file_entry("f/g", "z")}),
                      Code::archive_invalid, "archive entry \"f/g\" is ambiguous",
                      "\"f\" is a file, not a folder"});
