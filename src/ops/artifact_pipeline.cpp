@@ -172,7 +172,10 @@ void ArtifactPipeline::unpack_later(Work& work, std::function<void()> before) {
     // A blob the store already had is read again here, and verified on the way: one that
     // turns out damaged (quarantined by the store) is fetched again, once.
     bool stored = !before && !work.fetched_again;
-    m_pool->post([this, &work, stored, before = std::move(before)] {
+    // The task asks the pool it runs on (not m_pool, which the pipeline's destructor has
+    // already emptied while the pool runs what was posted).
+    Pool* pool = m_pool.get();
+    pool->post([this, pool, &work, stored, before = std::move(before)] {
         try {
             if (before)
                 before();
@@ -180,7 +183,7 @@ void ArtifactPipeline::unpack_later(Work& work, std::function<void()> before) {
             // else keeps the cores busy: beside other archives and downloads, the hand-over
             // costs more than it overlaps (a large project's cold install spent 60 ms of
             // CPU more, 36,000 futex calls against bun's 400).
-            bool alone = m_pool->pending() <= 1 && !m_downloading.load();
+            bool alone = pool->pending() <= 1 && !m_downloading.load();
             auto tree =
                 m_store.unpack(work.artifact.digest, {m_options.strip, m_options.limits, alone});
             {
