@@ -289,6 +289,10 @@ void prepare_exchange(Job& job, const ClientOptions& options, const std::string*
     set(easy, CURLOPT_HTTP_VERSION, static_cast<long>(CURL_HTTP_VERSION_2TLS));
     set(easy, CURLOPT_PIPEWAIT, 1L);
     set(easy, CURLOPT_ACCEPT_ENCODING, "");
+    // Bodies are taken 64 KiB at a time (what OpenSSL reads ahead), not libcurl's 16: each
+    // pass of libcurl's reading loop ends in a zero-timeout poll of the socket, and a large
+    // cold install made 37,566 of them (14,447 now; 13,130 futex calls -> 9,005).
+    set(easy, CURLOPT_BUFFERSIZE, 64L * 1024);
     set(easy, CURLOPT_TCP_KEEPALIVE, 1L);
     set(easy, CURLOPT_DNS_CACHE_TIMEOUT, 600L);
     set(easy, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(job.request.retry.timeout.count()));
