@@ -1,10 +1,10 @@
 // Packument JSON -> Packument, with simdjson's On-Demand parser: full documents carry
 // readmes and every manifest field, and only a few fields per version matter here. Read
-// on demand, the rest is skipped over rather than built into a DOM (whose tape and string
-// copies were a third of the decoding thread's time in a large project's cold install, and
-// 16 MB of its peak memory). What is skipped must be well formed in its structure (a cut
-// document is refused wherever it is cut), not in its atoms: a mangled `true` in a field
-// nothing reads is not looked at.
+// on demand, the rest is skipped over rather than built into a DOM (building its tape, with
+// a copy of every string, was a fifth of the decoding thread's time in a large project's
+// cold install, and 16 MB of the install's peak memory). What is skipped must be well formed in its
+// structure (a cut document is refused wherever it is cut), not in its atoms: a mangled `true` in a
+// field nothing reads is not looked at.
 #include "cairn/core/error.hpp"
 #include "cairn/protocol/npm/packument.hpp"
 
@@ -74,8 +74,6 @@ public:
             each(key, value);
         }
     }
-
-    std::string_view source() const { return m_source; }
 
 private:
     // A key as the document has it when it has no escape (nearly always: read in place),
