@@ -1,7 +1,6 @@
 #include "cairn/core/buffer_pool.hpp"
 
 #include <algorithm>
-#include <iterator>
 #include <new>
 #include <utility>
 

@@ -7,7 +7,7 @@
 #include <unordered_map>
 
 // Large buffers handed back by whoever is done with one and taken again for the next
-// use: response bodies, files read whole from an archive. A fresh buffer's pages are made
+// use (response bodies: net::Request::body_buffers). A fresh buffer's pages are made
 // present (zeroed by the kernel) as bytes reach them and are unmapped when it is freed:
 // the 140 MB of packuments a large project's cold install reads cost the network thread
 // 40 ms of page work that way. A kept buffer's pages are present already. Thread-safe.
