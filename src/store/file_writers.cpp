@@ -40,8 +40,10 @@ void create_whole_file(const WholeFile& file) {
         write_all(fd, reinterpret_cast<const std::uint8_t*>(file.data.data()), file.data.size(), 0);
     if (err != 0)
         failed = "write";
-    else if (!file.mode_at_creation && ::fchmod(fd, file.mode) != 0)
-        failed = "set the mode of", err = errno;
+    else if (!file.mode_at_creation && ::fchmod(fd, file.mode) != 0) {
+        failed = "set the mode of";
+        err = errno;
+    }
     if (failed) {
         ::close(fd);
         throw io_error(failed, file.path(), err);

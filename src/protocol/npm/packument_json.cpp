@@ -161,19 +161,21 @@ PackumentRelease read_release(const Reading& read, std::string_view version, od:
             if (!obj)
                 return;
             dist_object = true;
-            unsigned dist_seen = 0;
+            // tarball, integrity, shasum: the first of each counts.
+            static constexpr std::string_view k_dist_fields[] = {"tarball", "integrity", "shasum"};
+            std::string* slots[] = {&r.tarball, &r.integrity, &r.shasum};
+            std::bitset<3> dist_seen;
             read.fields(*obj, [&](std::string_view name, od::value& field) {
-                unsigned bit = name == "tarball"     ? 1u
-                               : name == "integrity" ? 2u
-                               : name == "shasum"    ? 4u
-                                                     : 0u;
-                if (bit == 0 || (dist_seen & bit) != 0)
+                for (std::size_t i = 0; i < 3; ++i) {
+                    if (name != k_dist_fields[i])
+                        continue;
+                    if (!dist_seen.test(i)) {
+                        dist_seen.set(i);
+                        if (auto text = read.string(field))
+                            *slots[i] = std::string(*text);
+                    }
                     return;
-                dist_seen |= bit;
-                if (auto text = read.string(field))
-                    (bit == 1u   ? r.tarball
-                     : bit == 2u ? r.integrity
-                                 : r.shasum) = std::string(*text);
+                }
             });
         } else if (key == "optionalDependencies" && first(optional_dependencies)) {
             if (auto deps = read.object(value))
@@ -248,7 +250,6 @@ Packument read_root(simdjson::simdjson_result<od::document> iterated,
     // time: version -> publication time (views into the parser's strings, alive as long
     // as the document is read).
     std::unordered_map<std::string_view, std::string_view> times;
-    std::optional<std::string_view> time_modified;
     bool have_name = false, have_tags = false, have_modified = false, have_time = false;
     bool have_versions = false;
     read.fields(root, [&](std::string_view key, od::value& value) {
@@ -268,11 +269,8 @@ Packument read_root(simdjson::simdjson_result<od::document> iterated,
         } else if (key == "time" && !std::exchange(have_time, true)) {
             if (auto obj = read.object(value))
                 read.fields(*obj, [&](std::string_view version, od::value& v) {
-                    if (auto when = read.string(v)) {
+                    if (auto when = read.string(v))
                         times.try_emplace(version, *when); // the first of duplicate keys
-                        if (version == "modified" && !time_modified)
-                            time_modified = *when;
-                    }
                 });
         } else if (key == "versions" && !std::exchange(have_versions, true)) {
             auto versions = read.object(value);
@@ -290,9 +288,9 @@ Packument read_root(simdjson::simdjson_result<od::document> iterated,
         read.fail(fmt::format("it describes \"{}\", not \"{}\"", p.name, expected_name));
     if (!have_versions)
         read.fail("it has no versions object");
-    if (!p.modified && time_modified)
-        p.modified = std::string(*time_modified);
-    if (have_time)
+    if (auto it = times.find("modified"); !p.modified && it != times.end())
+        p.modified = std::string(it->second);
+    if (!times.empty())
         for (auto& release : p.releases)
             if (auto it = times.find(release.version); it != times.end())
                 release.published = std::string(it->second);
