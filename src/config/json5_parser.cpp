@@ -65,11 +65,12 @@ int hex_value(char32_t c) {
 
 // ECMAScript IdentifierStart / IdentifierPart, approximated for non-ASCII: any code
 // point that is not whitespace, a line terminator, or in the punctuation blocks counts as
-// a letter. Exact Unicode category tables would buy nothing for configuration keys.
+// a letter. Exact Unicode category tables would buy nothing for configuration keys. A
+// surrogate (only an escape can name one) is no character at all: UTF-8 cannot hold it.
 bool is_identifier_start(char32_t c) {
     if (c < 0x80)
         return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '$' || c == '_';
-    if (is_whitespace(c))
+    if (is_whitespace(c) || (c >= 0xD800 && c <= 0xDFFF))
         return false;
     bool punctuation = (c >= 0x2010 && c <= 0x206F) || (c >= 0x3000 && c <= 0x303F) ||
                        (c >= 0xA0 && c <= 0xBF) || c == 0xD7 || c == 0xF7;

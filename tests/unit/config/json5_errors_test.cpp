@@ -54,6 +54,15 @@ TEST(Json5Errors, LineBreakInString) {
               "backslash before the break to continue the line)");
 }
 
+// A surrogate is no character: UTF-8 cannot hold it, and a key holding one could not be
+// written out again (the fuzzer's find).
+TEST(Json5Errors, SurrogateEscapeInAnIdentifier) {
+    EXPECT_EQ(error_of("{\nig1\\uddddddda: \"t\"}"),
+              "cfg.json5:2:4: the escape does not name an identifier character");
+    EXPECT_EQ(error_of("{\\ud83d\\ude00: 1}"),
+              "cfg.json5:1:2: the escape does not name an identifier character");
+}
+
 TEST(Json5Errors, TrailingGarbage) {
     EXPECT_EQ(error_of("{} }"), "cfg.json5:1:4: expected end of input after the top-level value, "
                                 "found '}'");
