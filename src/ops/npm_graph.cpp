@@ -125,11 +125,16 @@ lock::Lockfile lock_from_tree(const resolve::npm::Tree& tree, const format::npm:
             return std::any_of(tagged.begin(), tagged.end(),
                                [&](const version::Version& t) { return t.identical(v); });
         };
-        if (auto text = records.index_entry(package, wanted, entry.dist_tags)) {
+        bool prereleases =
+            std::any_of(ranges.begin(), ranges.end(),
+                        [](const version::NpmRange& r) { return r.admits_prereleases(); }) ||
+            std::any_of(tagged.begin(), tagged.end(),
+                        [](const version::Version& t) { return t.is_prerelease(); });
+        if (auto text = records.index_entry(package, wanted, entry.dist_tags, prereleases)) {
             if (!text->empty())
                 lock.index_entries.emplace(package, std::move(*text));
         } else {
-            entry.releases = records.all(package, wanted);
+            entry.releases = records.all(package, wanted, prereleases);
             for (auto& release : entry.releases)
                 release.published.reset(); // not needed to re-resolve
             if (!entry.releases.empty())

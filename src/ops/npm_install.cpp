@@ -283,11 +283,11 @@ public:
     }
 
     std::vector<protocol::npm::PackumentRelease>
-    all(std::string_view package,
-        const std::function<bool(const version::Version&)>& wanted) override {
+    all(std::string_view package, const std::function<bool(const version::Version&)>& wanted,
+        bool prereleases) override {
         std::vector<protocol::npm::PackumentRelease> out;
         if (!m_index && m_metadata)
-            return m_metadata->index_releases(package, wanted);
+            return m_metadata->index_releases(package, wanted, prereleases);
         resolve::npm::NpmTreeProvider* provider =
             m_index ? static_cast<resolve::npm::NpmTreeProvider*>(m_index) : m_metadata;
         if (!provider)
@@ -312,9 +312,9 @@ public:
     std::optional<std::string>
     index_entry(std::string_view package,
                 const std::function<bool(const version::Version&)>& wanted,
-                const std::map<std::string, std::string>& tags) override {
+                const std::map<std::string, std::string>& tags, bool prereleases) override {
         if (!m_index && m_metadata)
-            return m_metadata->index_entry(package, wanted, tags);
+            return m_metadata->index_entry(package, wanted, tags, prereleases);
         return std::nullopt;
     }
 

@@ -42,24 +42,16 @@ It find_identical(It first, It last, const version::Version& version, VersionOf 
 
 } // namespace
 
-// A package's releases across the registries that have it, sorted by version. `releases`
-// holds what choosing needs (version, deprecated, engines.node); a release's record and its
-// dependencies are decoded from the compact document only when asked for.
-struct NpmMetadata::Entry {
-    const registry::NpmLookupResult* lookup = nullptr;
+// A list of a package's releases to choose among, sorted by version: what choosing needs
+// of each (version, deprecated, engines.node) and where it comes from.
+struct NpmMetadata::EntryList {
     struct Origin {
         std::uint32_t found = 0; // index into lookup->found
         std::uint32_t index = 0; // the release's index in that document
+        std::uint64_t key() const { return (std::uint64_t{found} << 32) | index; }
     };
     std::vector<NpmCandidate> releases;
     std::vector<Origin> origins; // parallel to releases
-    std::map<std::string, std::string> tags;
-    std::map<std::size_t, NpmRelease> details; // with dependencies, on demand
-
-    const registry::NpmFound& found(std::size_t i) const { return lookup->found[origins[i].found]; }
-    npm::PackumentRelease record(std::size_t i) const {
-        return found(i).packument->release(origins[i].index);
-    }
     // The index of the release whose version is identical to `version`, if any.
     std::optional<std::size_t> find(const version::Version& version) const {
         auto it = find_identical(
@@ -69,13 +61,46 @@ struct NpmMetadata::Entry {
             return std::nullopt;
         return static_cast<std::size_t>(it - releases.begin());
     }
-    // The index of a release in `releases` (which the caller got from there).
-    std::size_t index_of(const NpmCandidate& release) const {
-        auto i = detail::position_of(releases, release);
-        if (!i)
-            throw Error(Code::internal, fmt::format("{} is not a release npm metadata listed",
-                                                    release.version.to_string()));
-        return *i;
+};
+
+// A package's releases across the registries that have it; a release's record and its
+// dependencies are decoded from the compact document only when asked for.
+//
+// Two lists: `all`, every release, and first `some`, which leaves out the prereleases of
+// the common form "1.2.3-tag" (npm's prerelease rule keeps them from every range that does
+// not name a prerelease of that version itself, which is nearly every range). Reading those
+// is most of the work: typescript, react and react-dom list 3,000 nightly builds each, a
+// third of the 69,707 releases of the large bench project. `all` is built when something
+// needs it (a dist-tag spec, a range naming a prerelease, a prerelease's record); a package
+// with no such prerelease has `all` alone, built at once.
+struct NpmMetadata::Entry {
+    const registry::NpmLookupResult* lookup = nullptr;
+    EntryList all;
+    EntryList some;
+    bool has_all = false; // `all` is built (and `some` then unused unless built before)
+    std::map<std::string, std::string> tags;
+    std::map<std::uint64_t, NpmRelease> details; // with dependencies, on demand, by origin
+
+    const registry::NpmFound& found(const EntryList::Origin& o) const {
+        return lookup->found[o.found];
+    }
+    npm::PackumentRelease record(const EntryList::Origin& o) const {
+        return found(o).packument->release(o.index);
+    }
+    // Where a release of one of the lists (which the caller got from there) comes from.
+    EntryList::Origin origin_of(const NpmCandidate& release) const {
+        std::less<const NpmCandidate*> before;
+        for (const EntryList* l : {&some, &all}) {
+            const auto& r = l->releases;
+            if (!r.empty() && !before(&release, r.data()) && before(&release, r.data() + r.size()))
+                return l->origins[static_cast<std::size_t>(&release - r.data())];
+        }
+        if (auto i = all.find(release.version))
+            return all.origins[*i];
+        if (auto i = some.find(release.version))
+            return some.origins[*i];
+        throw Error(Code::internal, fmt::format("{} is not a release npm metadata listed",
+                                                release.version.to_string()));
     }
 };
 
@@ -250,9 +275,10 @@ void NpmMetadata::crawl(std::span<const resolve::npm::Edge> roots, const NpmCraw
         }
         std::string package = (*next)->first;
         queue->erase(next);
+        // Those that are not prereleases, which most specs choose among (candidates()).
         const std::vector<NpmCandidate>* list = nullptr;
         try {
-            list = releases(package);
+            list = candidates(package, false);
         } catch (const Error&) {
             continue; // the resolver meets the error when it asks
         }
@@ -273,25 +299,30 @@ void NpmMetadata::crawl(std::span<const resolve::npm::Edge> roots, const NpmCraw
         // `list` is sorted by version (entry()): a tag's release is found by bisection, and
         // the highest satisfying release node runs, the usual pick, is met first from the
         // top; a spec such as "*" no longer tests every release of the package.
-        auto release_of = [&](const std::optional<version::Version>& v) -> const NpmCandidate* {
+        auto release_of = [&](const std::vector<NpmCandidate>& in,
+                              const std::optional<version::Version>& v) -> const NpmCandidate* {
             if (!v)
                 return nullptr;
             auto it = std::lower_bound(
-                list->begin(), list->end(), *v,
+                in.begin(), in.end(), *v,
                 [](const NpmCandidate& r, const version::Version& x) { return r.version < x; });
-            return it != list->end() && it->version == *v ? &*it : nullptr;
+            return it != in.end() && it->version == *v ? &*it : nullptr;
         };
-        const NpmCandidate* latest = release_of(dist_tag(package, "latest"));
+        const std::optional<version::Version> latest_version = dist_tag(package, "latest");
         auto pick_for = [&](const std::string& spec,
                             const version::NpmRange* range) -> const NpmCandidate* {
+            // A dist-tag, or a range that names a prerelease, chooses among every release.
+            const std::vector<NpmCandidate>& in =
+                !range || range->admits_prereleases() ? *candidates(package, true) : *list;
             if (!range)
-                return release_of(dist_tag(package, spec));
+                return release_of(in, dist_tag(package, spec));
+            const NpmCandidate* latest = release_of(in, latest_version);
             if (latest && !latest->deprecated && range->satisfies(latest->version) &&
                 engine_ok(*latest))
                 return latest;
             const NpmCandidate* pick = nullptr;
             std::tuple<bool, bool> pick_rank;
-            for (auto r = list->rbegin(); r != list->rend(); ++r) {
+            for (auto r = in.rbegin(); r != in.rend(); ++r) {
                 if (!range->satisfies(r->version))
                     continue;
                 std::tuple<bool, bool> rank{!r->deprecated, engine_ok(*r)};
@@ -348,6 +379,26 @@ void NpmMetadata::crawl(std::span<const resolve::npm::Edge> roots, const NpmCraw
     }
 }
 
+namespace {
+
+// "1.2.3-tag": a prerelease whatever the mode of reading (the common form of one). Others
+// that read as prereleases ("1.2.3beta" in loose mode) are rare and simply read.
+bool common_prerelease(std::string_view text) {
+    std::size_t pos = 0;
+    for (int part = 0; part < 3; ++part) {
+        std::size_t start = pos;
+        while (pos < text.size() && text[pos] >= '0' && text[pos] <= '9')
+            ++pos;
+        if (pos == start || pos == text.size())
+            return false;
+        if (part < 2 && text[pos++] != '.')
+            return false;
+    }
+    return text[pos] == '-';
+}
+
+} // namespace
+
 NpmMetadata::Entry& NpmMetadata::entry(std::string_view package) {
     if (auto it = m_entries.find(package); it != m_entries.end())
         return *it->second;
@@ -356,6 +407,25 @@ NpmMetadata::Entry& NpmMetadata::entry(std::string_view package) {
     ++m_packages;
     Entry& e = *made;
     e.lookup = &lookup;
+    for (const auto& found : lookup.found)
+        for (const auto& [tag, version] : found.packument->dist_tags())
+            e.tags.emplace(tag, version);
+    build(package, e, false);
+    return *m_entries.emplace(std::string(package), std::move(made)).first->second;
+}
+
+const NpmMetadata::EntryList& NpmMetadata::list(std::string_view package, Entry& e,
+                                                bool prereleases) {
+    if (e.has_all)
+        return e.all;
+    if (!prereleases)
+        return e.some;
+    build(package, e, true);
+    return e.all;
+}
+
+void NpmMetadata::build(std::string_view package, Entry& e, bool everything) {
+    const registry::NpmLookupResult& lookup = *e.lookup;
     const registry::Authority* authority = m_npm->find_authority(lookup.authority);
     // Milliseconds, or -1 for none (a plain integer: GCC's -O2 flow analysis misreads an
     // optional duration here as maybe uninitialised).
@@ -363,13 +433,16 @@ NpmMetadata::Entry& NpmMetadata::entry(std::string_view package) {
         authority && authority->minimum_release_age
             ? static_cast<store::UnixSeconds>(authority->minimum_release_age->count())
             : -1;
+    // The releases too young to keep are counted (and told) once, by the whole list.
+    everything = everything || minimum_age_ms >= 0;
     store::UnixSeconds now = m_now();
     std::size_t too_young = 0;
+    bool left_out = false; // a prerelease passed by (then this is `some`)
     // The releases kept, in document order, and their order by version (build metadata
     // breaking ties, a registry's release before a later one's): indices are sorted, not
     // the candidates, which are large.
     std::vector<NpmCandidate> candidates;
-    std::vector<Entry::Origin> origin_of;
+    std::vector<EntryList::Origin> origin_of;
     std::vector<std::uint32_t> kept;
     auto by_version = [&](std::uint32_t a, std::uint32_t b) {
         return candidates[a].version.listed_before(candidates[b].version);
@@ -385,14 +458,16 @@ NpmMetadata::Entry& NpmMetadata::entry(std::string_view package) {
     };
     for (std::size_t f = 0; f < lookup.found.size(); ++f) {
         const npm::CompactPackument& packument = *lookup.found[f].packument;
-        for (const auto& [tag, version] : packument.dist_tags())
-            e.tags.emplace(tag, version);
         candidates.reserve(candidates.size() + packument.size());
         prefault(candidates.data(), candidates.capacity() * sizeof(NpmCandidate));
         origin_of.reserve(origin_of.size() + packument.size());
         kept.reserve(kept.size() + packument.size());
         for (std::size_t i = 0; i < packument.size(); ++i) {
             npm::ReleaseSummary release = packument.summary(i);
+            if (!everything && common_prerelease(release.version)) {
+                left_out = true;
+                continue;
+            }
             auto version = version::Version::parse(release.version, version::ParseMode::loose);
             if (!version)
                 continue; // npm skips what it cannot parse, too
@@ -410,13 +485,15 @@ NpmMetadata::Entry& NpmMetadata::entry(std::string_view package) {
             candidates.push_back(NpmCandidate{std::move(*version), release.deprecated,
                                               std::string(release.engines_node)});
             origin_of.push_back(
-                Entry::Origin{static_cast<std::uint32_t>(f), static_cast<std::uint32_t>(i)});
+                EntryList::Origin{static_cast<std::uint32_t>(f), static_cast<std::uint32_t>(i)});
         }
         // Registries mostly list releases in version order already: then one pass.
         if (!std::is_sorted(kept.begin(), kept.end(), by_version))
             std::stable_sort(kept.begin(), kept.end(), by_version);
         earlier = kept.size();
     }
+    EntryList& out = left_out ? e.some : e.all;
+    e.has_all = !left_out;
     // Of identical versions within one document ("1.0.0", "v1.0.0") the first is kept.
     // Cached packuments list their releases by version (registry/packument_decoder.cpp):
     // then the candidates, in order and each once, are the entry's releases as they are.
@@ -426,30 +503,35 @@ NpmMetadata::Entry& NpmMetadata::entry(std::string_view package) {
     };
     if (std::adjacent_find(kept.begin(), kept.end(), step) == kept.end() &&
         std::adjacent_find(candidates.begin(), candidates.end(), twins) == candidates.end()) {
-        e.releases = std::move(candidates);
-        e.origins = std::move(origin_of);
+        out.releases = std::move(candidates);
+        out.origins = std::move(origin_of);
     } else {
-        e.releases.reserve(kept.size());
-        e.origins.reserve(kept.size());
+        out.releases.reserve(kept.size());
+        out.origins.reserve(kept.size());
         for (std::uint32_t k : kept) {
-            if (!e.releases.empty() && e.releases.back().version.identical(candidates[k].version))
+            if (!out.releases.empty() &&
+                out.releases.back().version.identical(candidates[k].version))
                 continue;
-            e.releases.push_back(std::move(candidates[k]));
-            e.origins.push_back(origin_of[k]);
+            out.releases.push_back(std::move(candidates[k]));
+            out.origins.push_back(origin_of[k]);
         }
     }
     if (too_young)
         m_warnings.push_back(fmt::format("{} release(s) of npm:{} are younger than the "
                                          "minimumReleaseAge of authority {} and were left out",
                                          too_young, package, lookup.authority));
-    return *m_entries.emplace(std::string(package), std::move(made)).first->second;
 }
 
 const std::vector<NpmCandidate>* NpmMetadata::releases(std::string_view package) {
+    return candidates(package, true);
+}
+
+const std::vector<NpmCandidate>* NpmMetadata::candidates(std::string_view package,
+                                                         bool prereleases) {
     Entry& e = entry(package);
     if (e.lookup->found.empty())
         return nullptr;
-    return &e.releases;
+    return &list(package, e, prereleases).releases;
 }
 
 std::optional<version::Version> NpmMetadata::dist_tag(std::string_view package,
@@ -461,12 +543,14 @@ std::optional<version::Version> NpmMetadata::dist_tag(std::string_view package,
     auto tagged = version::Version::parse(it->second, version::ParseMode::loose);
     if (!tagged)
         return std::nullopt;
-    if (e.find(*tagged))
+    // A release that is no prerelease is in either list; below one, the search takes none.
+    const EntryList& l = list(package, e, tagged->is_prerelease());
+    if (l.find(*tagged))
         return tagged;
     // The tagged release was left out (too young, filtered): the highest one kept below it,
     // a prerelease only when the tag points at one.
     std::optional<version::Version> best;
-    for (const auto& release : e.releases)
+    for (const auto& release : l.releases)
         if (release.version < *tagged &&
             (!release.version.is_prerelease() || tagged->is_prerelease()) &&
             (!best || *best < release.version))
@@ -476,22 +560,26 @@ std::optional<version::Version> NpmMetadata::dist_tag(std::string_view package,
 
 const NpmRelease& NpmMetadata::details(std::string_view package, const NpmCandidate& candidate) {
     Entry& e = entry(package);
-    std::size_t i = e.index_of(candidate);
-    auto it = e.details.find(i);
+    EntryList::Origin origin = e.origin_of(candidate);
+    auto it = e.details.find(origin.key());
     if (it == e.details.end())
-        it = e.details.emplace(i, detail::tree_release(e.releases[i].version, e.record(i))).first;
+        it = e.details
+                 .emplace(origin.key(), detail::tree_release(candidate.version, e.record(origin)))
+                 .first;
     return it->second;
 }
 
 std::optional<NpmDescribedRelease> NpmMetadata::describe(std::string_view package,
                                                          const version::Version& version) {
     Entry& e = entry(package);
-    auto i = e.find(version);
+    const EntryList& l = list(package, e, version.is_prerelease());
+    auto i = l.find(version);
     if (!i)
         return std::nullopt;
-    NpmDescribedRelease described{e.record(*i), {}};
+    const EntryList::Origin& origin = l.origins[*i];
+    NpmDescribedRelease described{e.record(origin), {}};
     const npm::PackumentRelease& r = described.record;
-    const registry::NpmFound& found = e.found(*i);
+    const registry::NpmFound& found = e.found(origin);
     NpmReleaseSource& source = described.source;
     source.tarball_url = found.base.resolve(r.tarball);
     if (!r.integrity.empty())
@@ -509,17 +597,19 @@ std::optional<NpmDescribedRelease> NpmMetadata::describe(std::string_view packag
 
 std::vector<npm::PackumentRelease>
 NpmMetadata::index_releases(std::string_view package,
-                            const std::function<bool(const version::Version&)>& wanted) {
+                            const std::function<bool(const version::Version&)>& wanted,
+                            bool prereleases) {
     Entry& e = entry(package);
+    const EntryList& l = list(package, e, prereleases);
     std::vector<std::uint32_t> picked; // first, for one allocation of the (large) records
-    for (std::size_t i = 0; i < e.releases.size(); ++i)
-        if (wanted(e.releases[i].version))
+    for (std::size_t i = 0; i < l.releases.size(); ++i)
+        if (wanted(l.releases[i].version))
             picked.push_back(static_cast<std::uint32_t>(i));
     std::vector<npm::PackumentRelease> out;
     out.reserve(picked.size());
     for (std::uint32_t i : picked) {
-        const registry::NpmFound& found = e.found(i);
-        npm::PackumentRelease r = found.packument->release_untimed(e.origins[i].index);
+        const registry::NpmFound& found = e.found(l.origins[i]);
+        npm::PackumentRelease r = found.packument->release_untimed(l.origins[i].index);
         if (r.integrity.empty()) {
             if (r.shasum.empty())
                 continue;
@@ -534,8 +624,10 @@ NpmMetadata::index_releases(std::string_view package,
 
 std::string NpmMetadata::index_entry(std::string_view package,
                                      const std::function<bool(const version::Version&)>& wanted,
-                                     const std::map<std::string, std::string>& tags) {
+                                     const std::map<std::string, std::string>& tags,
+                                     bool prereleases) {
     Entry& e = entry(package);
+    const EntryList& l = list(package, e, prereleases);
     // The releases index_releases() keeps, by version text, the last of a repeated text
     // kept: the order the lockfile writer gives a decoded entry's releases.
     struct Kept {
@@ -543,10 +635,10 @@ std::string NpmMetadata::index_entry(std::string_view package,
         std::uint32_t i;
     };
     std::vector<Kept> kept;
-    for (std::size_t i = 0; i < e.releases.size(); ++i) {
-        if (!wanted(e.releases[i].version))
+    for (std::size_t i = 0; i < l.releases.size(); ++i) {
+        if (!wanted(l.releases[i].version))
             continue;
-        npm::ReleaseSummary summary = e.found(i).packument->summary(e.origins[i].index);
+        npm::ReleaseSummary summary = e.found(l.origins[i]).packument->summary(l.origins[i].index);
         if (summary.integrity.empty() && summary.shasum.empty())
             continue;
         kept.push_back(Kept{summary.version, static_cast<std::uint32_t>(i)});
@@ -562,8 +654,9 @@ std::string NpmMetadata::index_entry(std::string_view package,
     for (std::size_t k = 0; k < kept.size(); ++k) {
         if (k + 1 < kept.size() && kept[k + 1].version == kept[k].version)
             continue;
-        const registry::NpmFound& found = e.found(kept[k].i);
-        found.packument->view(e.origins[kept[k].i].index, view, conventional);
+        const EntryList::Origin& origin = l.origins[kept[k].i];
+        const registry::NpmFound& found = e.found(origin);
+        found.packument->view(origin.index, view, conventional);
         tarball = found.base.resolve(view.tarball);
         view.tarball = tarball;
         if (view.integrity.empty()) {

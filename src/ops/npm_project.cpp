@@ -417,6 +417,13 @@ const std::vector<NpmCandidate>* PortableIndexProvider::releases(std::string_vie
     return &it->second.candidates;
 }
 
+const std::vector<NpmCandidate>* PortableIndexProvider::candidates(std::string_view package,
+                                                                   bool prereleases) {
+    if (!serves(package))
+        return m_fallback ? m_fallback->candidates(package, prereleases) : nullptr;
+    return releases(package);
+}
+
 const NpmRelease& PortableIndexProvider::details(std::string_view package,
                                                  const NpmCandidate& candidate) {
     if (!serves(package) && m_fallback)

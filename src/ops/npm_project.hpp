@@ -88,6 +88,9 @@ public:
                           std::set<std::string> bypass);
     void prefetch(std::span<const std::string> packages) override;
     const std::vector<resolve::npm::NpmCandidate>* releases(std::string_view package) override;
+    // The fallback's for a package the index does not serve; its own list else.
+    const std::vector<resolve::npm::NpmCandidate>* candidates(std::string_view package,
+                                                              bool prereleases) override;
     // The fallback's answer for a package the index does not serve (its own lists are in
     // the lockfile's order, by version text).
     bool releases_in_version_order(std::string_view package) override {
@@ -126,6 +129,10 @@ public:
     void prefetch(std::span<const std::string> packages) override;
     // The inner provider's list itself: overrides change only dependencies (details()).
     const std::vector<resolve::npm::NpmCandidate>* releases(std::string_view package) override;
+    const std::vector<resolve::npm::NpmCandidate>* candidates(std::string_view package,
+                                                              bool prereleases) override {
+        return m_inner.candidates(package, prereleases);
+    }
     bool releases_in_version_order(std::string_view package) override {
         return m_inner.releases_in_version_order(package);
     }
@@ -158,17 +165,19 @@ public:
     // A release's registry record and where it comes from; nullopt when unknown.
     virtual std::optional<NpmDescribedRelease> describe(std::string_view package,
                                                         const version::Version& version) = 0;
-    // Every release of the package the records know, with absolute tarball URLs and SRI
-    // integrity (for the portable index).
+    // Every release of the package the records know that `wanted` takes, with absolute
+    // tarball URLs and SRI integrity (for the portable index). `prereleases`: whether
+    // `wanted` may take a prerelease (when not, prereleases need not be offered to it).
     virtual std::vector<protocol::npm::PackumentRelease>
-    all(std::string_view package, const std::function<bool(const version::Version&)>& wanted) = 0;
+    all(std::string_view package, const std::function<bool(const version::Version&)>& wanted,
+        bool prereleases) = 0;
     // The package's portable-index entry as the lockfile's text (lock::IndexEntryWriter,
     // with `tags`): what all() gives, written without records in between. nullopt where
     // these records cannot (lock_from_tree then uses all()); "" when no release is kept.
     virtual std::optional<std::string>
     index_entry(std::string_view /*package*/,
                 const std::function<bool(const version::Version&)>& /*wanted*/,
-                const std::map<std::string, std::string>& /*tags*/) {
+                const std::map<std::string, std::string>& /*tags*/, bool /*prereleases*/) {
         return std::nullopt;
     }
     virtual std::map<std::string, std::string> tags(std::string_view package) = 0;

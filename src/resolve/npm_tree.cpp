@@ -164,7 +164,12 @@ private:
     const NpmRelease* choose(const Work& work) {
         const Edge& edge = work.edge;
         bool optional = edge.type == EdgeType::optional;
-        const std::vector<NpmCandidate>* releases = m_provider.releases(edge.package);
+        const NpmRange* range = m_ranges.find(edge.spec);
+        bool prereleases = !range || range->admits_prereleases(); // a dist-tag may name one
+        const std::vector<NpmCandidate>* releases =
+            m_provider.candidates(edge.package, prereleases);
+        if (releases && releases->empty() && !prereleases)
+            releases = m_provider.releases(edge.package); // its every release a prerelease
         if (!releases || releases->empty()) {
             if (optional) {
                 skip(work, fmt::format("the registry has no package {}", edge.package));
@@ -184,6 +189,7 @@ private:
                 skip(work, fmt::format("no version of {} matches \"{}\"", edge.package, edge.spec));
                 return nullptr;
             }
+            releases = m_provider.releases(edge.package); // what the registry has, in all
             const NpmCandidate* newest = &releases->front();
             for (const auto& r : *releases)
                 if (r.version > newest->version)

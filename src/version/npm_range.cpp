@@ -197,6 +197,23 @@ bool NpmRange::satisfies(std::string_view version) const {
     return v && satisfies(*v);
 }
 
+bool NpmRange::admits_prereleases() const {
+    if (m_options.include_prerelease)
+        return true;
+    // `<2.0.0-0`, the upper bound `^1.2.3` and `~1.2.3` become, names a prerelease yet
+    // admits none: no prerelease of 2.0.0 is below its lowest one.
+    auto below_all_of_its_own = [](const NpmComparator& c) {
+        const auto& pre = c.version->prerelease();
+        return c.op == NpmOperator::lt && pre.size() == 1 && pre[0] == Identifier::numeric(0) &&
+               c.version->build().empty();
+    };
+    for (const auto& set : m_sets)
+        for (const auto& c : set)
+            if (c.version && c.version->is_prerelease() && !below_all_of_its_own(c))
+                return true;
+    return false;
+}
+
 bool NpmRange::intersects(const NpmRange& other) const {
     for (const auto& mine : m_sets) {
         if (!is_satisfiable(mine, m_options))

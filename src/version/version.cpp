@@ -29,18 +29,24 @@ void for_each_dotted(std::string_view text, F&& f) {
 
 // Dot-separated identifiers of [0-9A-Za-z-]+; with `strict_numbers`, a numeric one has no
 // leading zero (semver's prerelease rule).
+// One pass over the characters (tens of thousands of prereleases in a large resolution).
 bool is_dotted(std::string_view text, bool strict_numbers) {
-    if (text.empty())
-        return false;
-    bool ok = true;
-    for_each_dotted(text, [&](std::string_view part) {
-        if (part.empty() || !std::all_of(part.begin(), part.end(), is_identifier_char))
-            ok = false;
-        else if (strict_numbers && part.size() > 1 && part[0] == '0' &&
-                 std::all_of(part.begin(), part.end(), is_digit))
-            ok = false;
-    });
-    return ok;
+    std::size_t start = 0;   // where the current part begins
+    bool digits_only = true; // so far in the current part
+    for (std::size_t i = 0; i <= text.size(); ++i) {
+        if (i == text.size() || text[i] == '.') {
+            std::size_t length = i - start;
+            if (length == 0 || (strict_numbers && digits_only && length > 1 && text[start] == '0'))
+                return false;
+            start = i + 1;
+            digits_only = true;
+        } else if (!is_identifier_char(text[i])) {
+            return false;
+        } else if (!is_digit(text[i])) {
+            digits_only = false;
+        }
+    }
+    return true;
 }
 
 } // namespace

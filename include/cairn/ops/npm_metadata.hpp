@@ -113,6 +113,10 @@ public:
     // unauthorized, integrity) propagate with the package and registry as context.
     void prefetch(std::span<const std::string> packages) override;
     const std::vector<resolve::npm::NpmCandidate>* releases(std::string_view package) override;
+    // Without prereleases, the list leaves out those of the form "1.2.3-tag" until one is
+    // needed (their versions are most of what reading a package's releases costs).
+    const std::vector<resolve::npm::NpmCandidate>* candidates(std::string_view package,
+                                                              bool prereleases) override;
     // Always: entry() sorts them.
     bool releases_in_version_order(std::string_view) override { return true; }
     const resolve::npm::NpmRelease& details(std::string_view package,
@@ -139,14 +143,15 @@ public:
     // dist.shasum) and no shasum or time; a release with neither digest is left out. One
     // pass over the package's releases, rather than describe() for each.
     std::vector<protocol::npm::PackumentRelease>
+    // `prereleases`: whether `wanted` may take a prerelease (else those are not offered).
     index_releases(std::string_view package,
-                   const std::function<bool(const version::Version&)>& wanted);
+                   const std::function<bool(const version::Version&)>& wanted, bool prereleases);
     // The same releases as index_releases(), written straight from the cached documents as
     // the package's entry in the lockfile's portable index (lock::IndexEntryWriter, with
     // `tags`), without decoding them into records: "" when none is kept.
     std::string index_entry(std::string_view package,
                             const std::function<bool(const version::Version&)>& wanted,
-                            const std::map<std::string, std::string>& tags);
+                            const std::map<std::string, std::string>& tags, bool prereleases);
     // The raw lookup (every registry that answered), for `explain`-style output.
     const registry::NpmLookupResult& lookup(std::string_view package);
 
@@ -168,6 +173,12 @@ public:
 private:
     struct Entry;
     Entry& entry(std::string_view package);
+    // Fills the entry's list of every release, or (`everything` false) of those that are not
+    // prereleases of the common form, when there are such prereleases.
+    void build(std::string_view package, Entry& entry, bool everything);
+    // The entry's list to choose among (`prereleases` or not), built when it must be.
+    struct EntryList;
+    const EntryList& list(std::string_view package, Entry& entry, bool prereleases);
     void init(NpmMetadataOptions options);
 
     std::unique_ptr<net::Client> m_owned_client;

@@ -56,6 +56,15 @@ public:
     // Every release of a package, for choosing among them; nullptr when the registry does
     // not have the package.
     virtual const std::vector<NpmCandidate>* releases(std::string_view package) = 0;
+    // The releases a choice falls among: every one when `prereleases`, else possibly those
+    // alone that are not prereleases (npm's prerelease rule: a range admits one only when
+    // it names a prerelease of the same version itself, NpmRange::admits_prereleases()), a
+    // list a provider may build for less (typescript and react list thousands of nightly
+    // builds). Sorted the same way as releases(); details() takes its elements too.
+    virtual const std::vector<NpmCandidate>* candidates(std::string_view package,
+                                                        bool /*prereleases*/) {
+        return releases(package);
+    }
     // Whether releases(package) lists them in version order (ascending precedence): the
     // tree builder then bisects it and searches from the top. False is always correct.
     virtual bool releases_in_version_order(std::string_view /*package*/) { return false; }

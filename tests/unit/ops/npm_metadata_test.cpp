@@ -166,6 +166,75 @@ TEST(NpmMetadata, TheTreeBuilderResolvesThroughIt) {
     EXPECT_EQ(tree.nodes[*leaf].version, v("2.3.1"));
 }
 
+// Choosing for a range that names no prerelease passes the "1.2.3-tag" releases by, so
+// they are not read; a range that names one, a dist-tag, a prerelease's record and the
+// whole list still see them all, and a release of either list has its details.
+TEST(NpmMetadata, PrereleasesAreReadOnlyWhenAChoiceCanTakeThem) {
+    Harness h;
+    for (const char* version : {"1.0.0", "1.1.0-beta.1", "1.1.0", "2.0.0-rc.1", "2.0.0-rc.2"})
+        h.fixture.add_version("p", {.version = version, .dependencies = {{"leaf", "^1"}}});
+    h.fixture.package("p").dist_tags = {{"latest", "1.1.0"}, {"next", "2.0.0-rc.2"}};
+    h.fixture.add_version("leaf", {.version = "1.0.0"});
+    h.fixture.add_version("only-pre", {.version = "1.0.0-beta.2"});
+    h.fixture.write();
+    auto versions = [](const std::vector<resolve::npm::NpmCandidate>* list) {
+        std::vector<std::string> out;
+        for (const auto& r : *list)
+            out.push_back(r.version.to_string());
+        return out;
+    };
+    {
+        auto provider = h.provider(default_only(h.fixture.file_url()));
+        EXPECT_EQ(versions(provider->candidates("p", false)),
+                  (std::vector<std::string>{"1.0.0", "1.1.0"}));
+        const auto& stable = provider->candidates("p", false)->back();
+        EXPECT_EQ(provider->details("p", stable).dependencies.size(), 1u);
+        EXPECT_EQ(versions(provider->candidates("p", true)),
+                  (std::vector<std::string>{"1.0.0", "1.1.0-beta.1", "1.1.0", "2.0.0-rc.1",
+                                            "2.0.0-rc.2"}));
+        const auto& pre = provider->candidates("p", true)->back();
+        EXPECT_EQ(provider->details("p", pre).version, v("2.0.0-rc.2"));
+        // The first list stays (references to it hold); both lists share the details.
+        EXPECT_EQ(stable.version, v("1.1.0"));
+        const auto& twin = (*provider->candidates("p", false))[2];
+        EXPECT_EQ(twin.version, v("1.1.0"));
+        EXPECT_EQ(&provider->details("p", twin), &provider->details("p", stable));
+        EXPECT_EQ(versions(provider->releases("p")), versions(provider->candidates("p", true)));
+    }
+    for (auto [spec, expected] : {std::pair{"^1.0.0", "1.1.0"},
+                                  {"^2.0.0-rc.1", "2.0.0-rc.2"},
+                                  {"next", "2.0.0-rc.2"},
+                                  {"1.1.0-beta.1", "1.1.0-beta.1"}}) {
+        auto provider = h.provider(default_only(h.fixture.file_url()));
+        std::vector<resolve::npm::Edge> root{{"p", "p", spec, EdgeType::prod}};
+        auto tree = resolve::npm::build_npm_tree(root, *provider, {});
+        auto p = tree.resolve(0, "p");
+        ASSERT_TRUE(p) << spec;
+        EXPECT_EQ(tree.nodes[*p].version, v(expected)) << spec;
+        auto described = provider->describe("p", v(expected));
+        ASSERT_TRUE(described) << spec;
+        EXPECT_EQ(described->record.version, expected);
+    }
+    // A package of prereleases alone: found for a range that names one, and for one that
+    // does not, the error names its newest release.
+    auto provider = h.provider(default_only(h.fixture.file_url()));
+    std::vector<resolve::npm::Edge> pre{{"only-pre", "only-pre", "^1.0.0-beta.1", EdgeType::prod}};
+    EXPECT_EQ(resolve::npm::build_npm_tree(pre, *provider, {}).nodes.size(), 2u);
+    std::vector<resolve::npm::Edge> plain{{"only-pre", "only-pre", "^1.0.0", EdgeType::prod}};
+    try {
+        resolve::npm::build_npm_tree(plain, *provider, {});
+        FAIL() << "expected an error";
+    } catch (const Error& e) {
+        EXPECT_EQ(e.message(), "no version of only-pre matches \"^1.0.0\"");
+        EXPECT_EQ(e.causes(),
+                  std::vector<std::string>{"the newest of its 1 versions is 1.0.0-beta.2"});
+    }
+    // The portable index offers prereleases only when its ranges may take them.
+    auto every = [](const version::Version&) { return true; };
+    EXPECT_EQ(provider->index_releases("p", every, false).size(), 2u);
+    EXPECT_EQ(provider->index_releases("p", every, true).size(), 5u);
+}
+
 TEST(NpmMetadata, CrawlFetchesTheGraphOfTheHighestSatisfyingReleases) {
     Harness h;
     h.fixture.add_version("top", {.version = "0.9.0", .dependencies = {{"old", "*"}}});
@@ -325,7 +394,7 @@ TEST(NpmMetadata, IndexReleasesAreTheWantedOnesWithTheirDigests) {
     const std::string sha1 = write_mixed_digests(h);
     auto provider = h.provider(default_only(h.fixture.file_url()));
     auto releases = provider->index_releases(
-        "mixed", [](const version::Version& version) { return version.major() == 1; });
+        "mixed", [](const version::Version& version) { return version.major() == 1; }, false);
     ASSERT_EQ(releases.size(), 2u); // 1.1.0 has no digest; 2.0.0 is not wanted
     EXPECT_EQ(releases[0].version, "1.0.0");
     EXPECT_EQ(releases[0].integrity, Digest::parse_hex(DigestAlgorithm::sha1, sha1).sri());
@@ -378,14 +447,15 @@ TEST(NpmMetadata, IndexEntriesAreWrittenAsTheirRecordsWouldBe) {
         protocol::npm::Packument entry;
         entry.name = name;
         entry.dist_tags = entry_tags;
-        entry.releases = provider->index_releases(name, wanted);
+        entry.releases = provider->index_releases(name, wanted, true);
         ASSERT_FALSE(entry.releases.empty()) << name;
         records.index.emplace(name, std::move(entry));
         // "b" stays decoded in the second lockfile too: the writer merges both kinds.
         if (std::string(name) == "b")
             straight.index.emplace(name, records.index.at(name));
         else
-            straight.index_entries.emplace(name, provider->index_entry(name, wanted, entry_tags));
+            straight.index_entries.emplace(name,
+                                           provider->index_entry(name, wanted, entry_tags, true));
     }
     std::string expected = lock::write_lockfile(records);
     EXPECT_EQ(lock::write_lockfile(straight), expected);
@@ -397,7 +467,7 @@ TEST(NpmMetadata, IndexEntriesAreWrittenAsTheirRecordsWouldBe) {
     EXPECT_EQ(expected.find("3.0.0"), std::string::npos);           // not wanted
     // Nothing wanted: no entry at all.
     EXPECT_EQ(provider->index_entry(
-                  "a", [](const version::Version&) { return false; }, tags),
+                  "a", [](const version::Version&) { return false; }, tags, true),
               "");
 }
 

@@ -33,6 +33,17 @@ TEST(NpmRange, HullAgreesWithSatisfiesOnReleases) {
     }
 }
 
+TEST(NpmRange, AdmitsPrereleasesOnlyWhereOneCanSatisfyIt) {
+    for (const char* range :
+         {"^1.2.3", "~1.2.3", "1.2.3 - 2", "1.x || >=3", "*", "<2.0.0-0", ">=1.0.0 <2.0.0-0"})
+        EXPECT_FALSE(NpmRange::parse_or_throw(range).admits_prereleases()) << range;
+    for (const char* range : {"^1.0.0-beta.2", ">=1.0.0-0", "<=2.0.0-0", "<2.0.0-1", "1.2.3-rc.1",
+                              "^1 || ~2.0.0-alpha"})
+        EXPECT_TRUE(NpmRange::parse_or_throw(range).admits_prereleases()) << range;
+    EXPECT_TRUE(
+        NpmRange::parse_or_throw("^1.2.3", {.include_prerelease = true}).admits_prereleases());
+}
+
 TEST(NpmRange, ParseErrorQuotesTheInput) {
     EXPECT_FALSE(NpmRange::parse(">=1.2.3 <foo"));
     try {

@@ -96,6 +96,39 @@ TEST(NpmVectors, RangeExclude) {
     run_file(dir, "range-exclude.json", check_satisfies);
 }
 
+// admits_prereleases() never says no where a prerelease satisfies the range: every range
+// of the inclusion vectors against every prerelease version the vectors name.
+TEST(NpmVectors, NoPrereleaseSatisfiesARangeThatAdmitsNone) {
+    CAIRN_REQUIRE_TESTDATA(dir, "semver-npm");
+    std::vector<std::pair<std::string, NpmOptions>> ranges;
+    std::vector<std::string> versions;
+    for (const char* name : {"range-include.json", "range-exclude.json"})
+        for (const json& c : json::parse(test::read_file(dir / name))) {
+            ranges.emplace_back(text_of(c["range"]), options_of(c));
+            versions.push_back(text_of(c["version"]));
+        }
+    std::size_t checked = 0, refused = 0;
+    for (const auto& [text, options] : ranges) {
+        auto range = NpmRange::parse(text, options);
+        if (!range)
+            continue;
+        bool admits = range->admits_prereleases();
+        refused += admits ? 0 : 1;
+        for (const auto& version : versions) {
+            auto parsed =
+                Version::parse(version, options.loose ? ParseMode::loose : ParseMode::strict);
+            if (!parsed || !parsed->is_prerelease())
+                continue;
+            ++checked;
+            EXPECT_TRUE(admits || !range->satisfies(*parsed)) << text << " takes " << version;
+        }
+    }
+    std::cout << "semver-npm: " << checked << " range/prerelease pairs, " << refused
+              << " ranges admitting none\n";
+    EXPECT_GT(checked, 1000u);
+    EXPECT_GT(refused, 100u);
+}
+
 TEST(NpmVectors, RangeParse) {
     CAIRN_REQUIRE_TESTDATA(dir, "semver-npm");
     run_file(dir, "range-parse.json", [](const json& c) -> std::string {
