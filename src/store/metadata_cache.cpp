@@ -12,28 +12,35 @@ namespace cairn::store {
 
 namespace {
 
+// The body comes last: a column after it is found by walking the body's chain of overflow
+// pages (SQLite keeps no index of them), so reading a row's validators and age walked its
+// whole megabytes of packument first, and then the body's read walked them again. A large
+// warm resolution's cache reads: 12.9% -> 11.5% of its thread's samples.
 constexpr std::string_view k_schema = R"sql(
 CREATE TABLE IF NOT EXISTS version_index (
   registry      TEXT NOT NULL,
   package       TEXT NOT NULL,
   encoding      TEXT NOT NULL,
-  body          BLOB NOT NULL,
   etag          TEXT,
   last_modified TEXT,
   fetched_at    INTEGER NOT NULL,
   sequence      INTEGER,
+  body          BLOB NOT NULL,
   PRIMARY KEY (registry, package));
-PRAGMA user_version = 2;
+PRAGMA user_version = 3;
 )sql";
 
-// Version 1 kept the rows in a WITHOUT ROWID table: the same columns, moved over.
-constexpr std::string_view k_from_version_1 = R"sql(
-ALTER TABLE version_index RENAME TO version_index_v1;
+// Versions 1 (a WITHOUT ROWID table) and 2 (the body before the other columns) had the same
+// columns: moved over by name.
+constexpr std::string_view k_set_aside = R"sql(
+ALTER TABLE version_index RENAME TO version_index_old;
 )sql";
-constexpr std::string_view k_after_version_1 = R"sql(
-INSERT INTO version_index SELECT registry, package, encoding, body, etag, last_modified,
-  fetched_at, sequence FROM version_index_v1;
-DROP TABLE version_index_v1;
+constexpr std::string_view k_move_over = R"sql(
+INSERT INTO version_index (registry, package, encoding, etag, last_modified, fetched_at,
+  sequence, body)
+  SELECT registry, package, encoding, etag, last_modified, fetched_at, sequence, body
+  FROM version_index_old;
+DROP TABLE version_index_old;
 )sql";
 
 } // namespace
@@ -169,11 +176,11 @@ MetadataCache::MetadataCache(const std::filesystem::path& path, MetadataCacheOpt
                 int schema = schema_version();
                 if (schema == k_metadata_schema_version)
                     return;
-                if (schema == 1)
-                    m_db->exec(k_from_version_1, "upgrade");
+                if (schema >= 1)
+                    m_db->exec(k_set_aside, "upgrade");
                 m_db->exec(k_schema, "create");
-                if (schema == 1)
-                    m_db->exec(k_after_version_1, "upgrade");
+                if (schema >= 1)
+                    m_db->exec(k_move_over, "upgrade");
             });
     } catch (...) {
         sqlite3_close(m_db->db);

@@ -18,24 +18,25 @@
 // validators it was fetched with, when it was fetched, and the last signed-index sequence
 // number seen for it.
 //
-// Schema version 2 (PRAGMA user_version = 2):
+// Schema version 3 (PRAGMA user_version = 3):
 //   CREATE TABLE version_index (
 //     registry      TEXT NOT NULL,     -- the source: a registry name or URL
 //     package       TEXT NOT NULL,     -- package id, "npm:@types/node"
 //     encoding      TEXT NOT NULL,     -- how body is encoded, e.g. "cairn-vi/1"
-//     body          BLOB NOT NULL,
 //     etag          TEXT,
 //     last_modified TEXT,
 //     fetched_at    INTEGER NOT NULL,  -- unix seconds
 //     sequence      INTEGER,           -- last seen signed-index sequence number
+//     body          BLOB NOT NULL,     -- last: reading the columns before it reads none of it
 //     PRIMARY KEY (registry, package));
-// Version 1 was the same table WITHOUT ROWID: its key lookups read each overflowing row's
-// whole body to compare keys (a 1 MB packument per comparison), so opening a version 1
-// database moves its rows into the version 2 table. A database of a newer schema is
-// refused (Code::cache_corrupt), never rewritten.
+// Version 1 was the same columns in a WITHOUT ROWID table (its key lookups read each
+// overflowing row's whole body to compare keys), version 2 a rowid table with the body
+// fourth (reading a row's validators walked the body's overflow pages): opening either
+// moves its rows into the version 3 table. A database of a newer schema is refused
+// (Code::cache_corrupt), never rewritten.
 namespace cairn::store {
 
-inline constexpr int k_metadata_schema_version = 2;
+inline constexpr int k_metadata_schema_version = 3;
 
 struct IndexKey {
     std::string registry;

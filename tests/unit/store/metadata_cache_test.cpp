@@ -322,18 +322,64 @@ TEST(MetadataCache, AVersion1DatabaseIsMovedToTheRowidTableWithItsRows) {
         EXPECT_EQ(cache.count(), 2u);
     }
     ASSERT_EQ(sqlite3_open((tmp / "meta.sqlite").c_str(), &db), SQLITE_OK);
-    // A rowid table (WITHOUT ROWID has no rowid column), at schema version 2, nothing left over.
+    // A rowid table (WITHOUT ROWID has no rowid column), at the current schema version,
+    // nothing left over.
     EXPECT_EQ(sqlite3_exec(db, "SELECT rowid FROM version_index", nullptr, nullptr, nullptr),
               SQLITE_OK);
     sqlite3_stmt* stmt = nullptr;
-    sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_master WHERE name = 'version_index_v1'", -1,
-                       &stmt, nullptr);
+    sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_master WHERE name = 'version_index_old'",
+                       -1, &stmt, nullptr);
     ASSERT_EQ(sqlite3_step(stmt), SQLITE_ROW);
     EXPECT_EQ(sqlite3_column_int(stmt, 0), 0);
     sqlite3_finalize(stmt);
     sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &stmt, nullptr);
     ASSERT_EQ(sqlite3_step(stmt), SQLITE_ROW);
     EXPECT_EQ(sqlite3_column_int(stmt, 0), k_metadata_schema_version);
+    sqlite3_finalize(stmt);
+    sqlite3_close(db);
+}
+
+// Version 2 kept the body before the validators and the time: its rows move to the table
+// that keeps it last, where reading a row's small columns reads none of its body.
+TEST(MetadataCache, AVersion2DatabaseIsMovedToTheTableWithTheBodyLast) {
+    TempDir tmp;
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open((tmp / "meta.sqlite").c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db,
+                           "CREATE TABLE version_index (registry TEXT NOT NULL, package TEXT NOT "
+                           "NULL, encoding TEXT NOT NULL, body BLOB NOT NULL, etag TEXT, "
+                           "last_modified TEXT, fetched_at INTEGER NOT NULL, sequence INTEGER, "
+                           "PRIMARY KEY (registry, package));"
+                           "INSERT INTO version_index VALUES ('r', 'npm:a', 'x/1', x'00ff', "
+                           "'\"e\"', 'Mon', 42, NULL);"
+                           "PRAGMA user_version = 2;",
+                           nullptr, nullptr, nullptr),
+              SQLITE_OK);
+    sqlite3_close(db);
+    {
+        MetadataCache cache(tmp / "meta.sqlite");
+        auto row = cache.get({"r", "npm:a"});
+        ASSERT_TRUE(row);
+        EXPECT_EQ(row->encoding, "x/1");
+        EXPECT_EQ(row->body, std::string("\x00\xff", 2));
+        EXPECT_EQ(row->validators, (Validators{"\"e\"", "Mon"}));
+        EXPECT_EQ(row->fetched_at, 42);
+        EXPECT_FALSE(row->sequence);
+    }
+    ASSERT_EQ(sqlite3_open((tmp / "meta.sqlite").c_str(), &db), SQLITE_OK);
+    std::vector<std::string> columns;
+    sqlite3_stmt* stmt = nullptr;
+    sqlite3_prepare_v2(db, "SELECT name FROM pragma_table_info('version_index') ORDER BY cid", -1,
+                       &stmt, nullptr);
+    while (sqlite3_step(stmt) == SQLITE_ROW)
+        columns.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0)));
+    sqlite3_finalize(stmt);
+    EXPECT_EQ(columns,
+              (std::vector<std::string>{"registry", "package", "encoding", "etag", "last_modified",
+                                        "fetched_at", "sequence", "body"}));
+    sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &stmt, nullptr);
+    ASSERT_EQ(sqlite3_step(stmt), SQLITE_ROW);
+    EXPECT_EQ(sqlite3_column_int(stmt, 0), 3);
     sqlite3_finalize(stmt);
     sqlite3_close(db);
 }
