@@ -71,8 +71,10 @@ struct NpmMetadata::EntryList {
 // not name a prerelease of that version itself, which is nearly every range). Reading those
 // is most of the work: typescript, react and react-dom list 3,000 nightly builds each, a
 // third of the 69,707 releases of the large bench project. `all` is built when something
-// needs it (a dist-tag spec, a range naming a prerelease, a prerelease's record); a package
-// with no such prerelease has `all` alone, built at once.
+// needs it (a dist-tag spec, a range naming a prerelease, a prerelease's record, a `latest`
+// tag pointing at a prerelease); a package with no such prerelease has `all` alone, built
+// at once. A package that needs both reads its other releases twice and keeps two lists (20
+// of the large project's 376 packages with such prereleases).
 struct NpmMetadata::Entry {
     const registry::NpmLookupResult* lookup = nullptr;
     EntryList all;
@@ -87,20 +89,15 @@ struct NpmMetadata::Entry {
     npm::PackumentRelease record(const EntryList::Origin& o) const {
         return found(o).packument->release(o.index);
     }
-    // Where a release of one of the lists (which the caller got from there) comes from.
-    EntryList::Origin origin_of(const NpmCandidate& release) const {
+    // Where a release of one of the lists comes from, when it is one of their elements.
+    std::optional<EntryList::Origin> origin_of(const NpmCandidate& release) const {
         std::less<const NpmCandidate*> before;
         for (const EntryList* l : {&some, &all}) {
             const auto& r = l->releases;
             if (!r.empty() && !before(&release, r.data()) && before(&release, r.data() + r.size()))
                 return l->origins[static_cast<std::size_t>(&release - r.data())];
         }
-        if (auto i = all.find(release.version))
-            return all.origins[*i];
-        if (auto i = some.find(release.version))
-            return some.origins[*i];
-        throw Error(Code::internal, fmt::format("{} is not a release npm metadata listed",
-                                                release.version.to_string()));
+        return std::nullopt;
     }
 };
 
@@ -560,7 +557,16 @@ std::optional<version::Version> NpmMetadata::dist_tag(std::string_view package,
 
 const NpmRelease& NpmMetadata::details(std::string_view package, const NpmCandidate& candidate) {
     Entry& e = entry(package);
-    EntryList::Origin origin = e.origin_of(candidate);
+    std::optional<EntryList::Origin> found = e.origin_of(candidate);
+    if (!found) { // a copy: found by its version
+        const EntryList& l = list(package, e, candidate.version.is_prerelease());
+        auto i = l.find(candidate.version);
+        if (!i)
+            throw Error(Code::internal, fmt::format("{} is not a release npm metadata listed",
+                                                    candidate.version.to_string()));
+        found = l.origins[*i];
+    }
+    const EntryList::Origin origin = *found;
     auto it = e.details.find(origin.key());
     if (it == e.details.end())
         it = e.details

@@ -18,7 +18,7 @@
 // validators it was fetched with, when it was fetched, and the last signed-index sequence
 // number seen for it.
 //
-// Schema version 3 (PRAGMA user_version = 3):
+// Schema version 2 (PRAGMA user_version = 2):
 //   CREATE TABLE version_index (
 //     registry      TEXT NOT NULL,     -- the source: a registry name or URL
 //     package       TEXT NOT NULL,     -- package id, "npm:@types/node"
@@ -29,14 +29,14 @@
 //     sequence      INTEGER,           -- last seen signed-index sequence number
 //     body          BLOB NOT NULL,     -- last: reading the columns before it reads none of it
 //     PRIMARY KEY (registry, package));
-// Version 1 was the same columns in a WITHOUT ROWID table (its key lookups read each
-// overflowing row's whole body to compare keys), version 2 a rowid table with the body
-// fourth (reading a row's validators walked the body's overflow pages): opening either
-// moves its rows into the version 3 table. A database of a newer schema is refused
-// (Code::cache_corrupt), never rewritten.
+// Databases made before 2026-11-25 have the body fourth; they are read as they are (every
+// statement names its columns). Version 1 was the same columns in a WITHOUT ROWID table:
+// its key lookups read each overflowing row's whole body to compare keys, so opening a
+// version 1 database moves its rows into the version 2 table. A database of a newer schema
+// is refused (Code::cache_corrupt), never rewritten.
 namespace cairn::store {
 
-inline constexpr int k_metadata_schema_version = 3;
+inline constexpr int k_metadata_schema_version = 2;
 
 struct IndexKey {
     std::string registry;

@@ -62,7 +62,9 @@ public:
     // The version text is parsed with this range's options; invalid text never satisfies.
     bool satisfies(std::string_view version) const;
     // Whether any prerelease version can satisfy the range: include_prerelease, or some
-    // comparator names a prerelease. When not, choosing for it can pass prereleases by.
+    // comparator names a prerelease, other than a `<X.Y.Z-0` (the upper bound `^` and `~`
+    // become), below every prerelease of its own version. When not, choosing for the range
+    // can pass prereleases by.
     bool admits_prereleases() const;
     // node-semver's Range#intersects (using this range's options).
     bool intersects(const NpmRange& other) const;

@@ -66,6 +66,36 @@ TEST_F(Install, HoistsNestsLinksBinsAndLocks) {
         << "a 2.0.0 satisfies no requirement";
 }
 
+// Prereleases are passed by unless a choice can take one (ops/npm_metadata.cpp): a range
+// that names one, and a dist-tag that points at one, install it, and the portable index
+// keeps every prerelease such a range admits, and none a plain range cannot take.
+TEST_F(Install, PrereleasesGoWhereARangeOrATagTakesThem) {
+    registry.add({"c", {v("0.9.0"), v("1.0.0-beta.1"), v("1.0.0-beta.2")}});
+    registry.add({"d", {v("2.0.0"), v("2.1.0-rc.1")}});
+    registry.add({"e", {v("1.0.0"), v("2.0.0-beta.1")}, {{"latest", "2.0.0-beta.1"}}});
+    registry.write();
+    manifest(R"({"name":"app","version":"1.0.0","dependencies":
+                 {"c":"^1.0.0-beta.1","d":"^2.0.0","e":"latest"}})");
+    EXPECT_OK(cairn({"install"}));
+    EXPECT_EQ(installed_version("node_modules/c"), "1.0.0-beta.2");
+    EXPECT_EQ(installed_version("node_modules/d"), "2.0.0");
+    EXPECT_EQ(installed_version("node_modules/e"), "2.0.0-beta.1");
+    auto lock = nlohmann::json::parse(read_file(project / "cairn.lock"));
+    auto versions = [&](const char* package) {
+        std::vector<std::string> out;
+        for (const auto& [version, release] : lock["index"][package]["versions"].items())
+            out.push_back(version);
+        return out;
+    };
+    EXPECT_EQ(versions("npm:c"), (std::vector<std::string>{"1.0.0-beta.1", "1.0.0-beta.2"}));
+    EXPECT_EQ(versions("npm:d"), (std::vector<std::string>{"2.0.0"}));
+    EXPECT_EQ(versions("npm:e"), (std::vector<std::string>{"2.0.0-beta.1"}));
+    // The portable index alone re-resolves them, offline.
+    fs::remove_all(project / "node_modules");
+    EXPECT_OK(cairn({"install", "--offline"}));
+    EXPECT_EQ(installed_version("node_modules/c"), "1.0.0-beta.2");
+}
+
 // A fresh node_modules gets packages linked while the resolution runs (install/prelink.hpp),
 // cold and warm; an install following its lockfile, or offline, links them afterwards.
 TEST_F(Install, AFreshInstallLinksPackagesWhileItResolves) {

@@ -200,6 +200,11 @@ TEST(NpmMetadata, PrereleasesAreReadOnlyWhenAChoiceCanTakeThem) {
         EXPECT_EQ(twin.version, v("1.1.0"));
         EXPECT_EQ(&provider->details("p", twin), &provider->details("p", stable));
         EXPECT_EQ(versions(provider->releases("p")), versions(provider->candidates("p", true)));
+        // A copy is found by its version, in a provider that has read no prerelease yet too.
+        resolve::npm::NpmCandidate stable_copy = stable, pre_copy = pre;
+        auto fresh = h.provider(default_only(h.fixture.file_url()));
+        EXPECT_EQ(fresh->details("p", stable_copy).version, v("1.1.0"));
+        EXPECT_EQ(fresh->details("p", pre_copy).version, v("2.0.0-rc.2"));
     }
     for (auto [spec, expected] : {std::pair{"^1.0.0", "1.1.0"},
                                   {"^2.0.0-rc.1", "2.0.0-rc.2"},

@@ -328,7 +328,7 @@ TEST(MetadataCache, AVersion1DatabaseIsMovedToTheRowidTableWithItsRows) {
               SQLITE_OK);
     sqlite3_stmt* stmt = nullptr;
     sqlite3_prepare_v2(db, "SELECT count(*) FROM sqlite_master WHERE name = 'version_index_old'",
-                       -1, &stmt, nullptr);
+                       -1, &stmt, nullptr); // what the version 1 table was renamed to
     ASSERT_EQ(sqlite3_step(stmt), SQLITE_ROW);
     EXPECT_EQ(sqlite3_column_int(stmt, 0), 0);
     sqlite3_finalize(stmt);
@@ -339,10 +339,33 @@ TEST(MetadataCache, AVersion1DatabaseIsMovedToTheRowidTableWithItsRows) {
     sqlite3_close(db);
 }
 
-// Version 2 kept the body before the validators and the time: its rows move to the table
-// that keeps it last, where reading a row's small columns reads none of its body.
-TEST(MetadataCache, AVersion2DatabaseIsMovedToTheTableWithTheBodyLast) {
+// The column order of a version 2 database: the body last in one made now (reading the
+// columns before it reads none of it), fourth in one made before, which is read as it is,
+// left at version 2 and unmoved.
+TEST(MetadataCache, ADatabaseKeepsTheBodyLastAndAnEarlierOneIsReadAsItIs) {
+    auto columns_of = [](const fs::path& path) {
+        sqlite3* db = nullptr;
+        std::vector<std::string> columns;
+        EXPECT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+        sqlite3_stmt* stmt = nullptr;
+        sqlite3_prepare_v2(db, "SELECT name FROM pragma_table_info('version_index') ORDER BY cid",
+                           -1, &stmt, nullptr);
+        while (sqlite3_step(stmt) == SQLITE_ROW)
+            columns.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0)));
+        sqlite3_finalize(stmt);
+        sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &stmt, nullptr);
+        EXPECT_EQ(sqlite3_step(stmt), SQLITE_ROW);
+        columns.push_back("version " + std::to_string(sqlite3_column_int(stmt, 0)));
+        sqlite3_finalize(stmt);
+        sqlite3_close(db);
+        return columns;
+    };
     TempDir tmp;
+    { MetadataCache fresh(tmp / "new.sqlite"); }
+    EXPECT_EQ(columns_of(tmp / "new.sqlite"),
+              (std::vector<std::string>{"registry", "package", "encoding", "etag", "last_modified",
+                                        "fetched_at", "sequence", "body", "version 2"}));
+
     sqlite3* db = nullptr;
     ASSERT_EQ(sqlite3_open((tmp / "meta.sqlite").c_str(), &db), SQLITE_OK);
     ASSERT_EQ(sqlite3_exec(db,
@@ -365,23 +388,12 @@ TEST(MetadataCache, AVersion2DatabaseIsMovedToTheTableWithTheBodyLast) {
         EXPECT_EQ(row->validators, (Validators{"\"e\"", "Mon"}));
         EXPECT_EQ(row->fetched_at, 42);
         EXPECT_FALSE(row->sequence);
+        cache.put({"r", "npm:b"}, document("b", 43));
+        EXPECT_EQ(cache.get({"r", "npm:b"})->body, document("b", 43).body);
     }
-    ASSERT_EQ(sqlite3_open((tmp / "meta.sqlite").c_str(), &db), SQLITE_OK);
-    std::vector<std::string> columns;
-    sqlite3_stmt* stmt = nullptr;
-    sqlite3_prepare_v2(db, "SELECT name FROM pragma_table_info('version_index') ORDER BY cid", -1,
-                       &stmt, nullptr);
-    while (sqlite3_step(stmt) == SQLITE_ROW)
-        columns.emplace_back(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0)));
-    sqlite3_finalize(stmt);
-    EXPECT_EQ(columns,
-              (std::vector<std::string>{"registry", "package", "encoding", "etag", "last_modified",
-                                        "fetched_at", "sequence", "body"}));
-    sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &stmt, nullptr);
-    ASSERT_EQ(sqlite3_step(stmt), SQLITE_ROW);
-    EXPECT_EQ(sqlite3_column_int(stmt, 0), 3);
-    sqlite3_finalize(stmt);
-    sqlite3_close(db);
+    EXPECT_EQ(columns_of(tmp / "meta.sqlite"),
+              (std::vector<std::string>{"registry", "package", "encoding", "body", "etag",
+                                        "last_modified", "fetched_at", "sequence", "version 2"}));
 }
 
 TEST(MetadataCache, ADamagedFileIsCacheCorrupt) {
