@@ -294,21 +294,28 @@ TEST(MetadataCache, ANewerSchemaIsRefusedNotRewritten) {
               "the metadata cache " + (tmp / "meta.sqlite").string() + " has schema version 9");
 }
 
+// A database as an earlier cairn left it: the table with the body fourth (`table_options`
+// after its definition: "WITHOUT ROWID" for version 1), one row for npm:a, `version`.
+void write_earlier_database(const fs::path& path, const std::string& table_options,
+                            const std::string& last_modified, const std::string& sequence,
+                            int version) {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+    std::string sql =
+        "CREATE TABLE version_index (registry TEXT NOT NULL, package TEXT NOT NULL, encoding "
+        "TEXT NOT NULL, body BLOB NOT NULL, etag TEXT, last_modified TEXT, fetched_at INTEGER "
+        "NOT NULL, sequence INTEGER, PRIMARY KEY (registry, package)) " +
+        table_options + "; INSERT INTO version_index VALUES ('r', 'npm:a', 'x/1', x'00ff', " +
+        "'\"e\"', " + last_modified + ", 42, " + sequence +
+        "); PRAGMA user_version = " + std::to_string(version) + ";";
+    EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, nullptr), SQLITE_OK);
+    sqlite3_close(db);
+}
+
 TEST(MetadataCache, AVersion1DatabaseIsMovedToTheRowidTableWithItsRows) {
     TempDir tmp;
+    write_earlier_database(tmp / "meta.sqlite", "WITHOUT ROWID", "NULL", "3", 1);
     sqlite3* db = nullptr;
-    ASSERT_EQ(sqlite3_open((tmp / "meta.sqlite").c_str(), &db), SQLITE_OK);
-    ASSERT_EQ(sqlite3_exec(db,
-                           "CREATE TABLE version_index (registry TEXT NOT NULL, package TEXT NOT "
-                           "NULL, encoding TEXT NOT NULL, body BLOB NOT NULL, etag TEXT, "
-                           "last_modified TEXT, fetched_at INTEGER NOT NULL, sequence INTEGER, "
-                           "PRIMARY KEY (registry, package)) WITHOUT ROWID;"
-                           "INSERT INTO version_index VALUES ('r', 'npm:a', 'x/1', x'00ff', "
-                           "'\"e\"', NULL, 42, 3);"
-                           "PRAGMA user_version = 1;",
-                           nullptr, nullptr, nullptr),
-              SQLITE_OK);
-    sqlite3_close(db);
     {
         MetadataCache cache(tmp / "meta.sqlite");
         auto row = cache.get({"r", "npm:a"});
@@ -366,19 +373,7 @@ TEST(MetadataCache, ADatabaseKeepsTheBodyLastAndAnEarlierOneIsReadAsItIs) {
               (std::vector<std::string>{"registry", "package", "encoding", "etag", "last_modified",
                                         "fetched_at", "sequence", "body", "version 2"}));
 
-    sqlite3* db = nullptr;
-    ASSERT_EQ(sqlite3_open((tmp / "meta.sqlite").c_str(), &db), SQLITE_OK);
-    ASSERT_EQ(sqlite3_exec(db,
-                           "CREATE TABLE version_index (registry TEXT NOT NULL, package TEXT NOT "
-                           "NULL, encoding TEXT NOT NULL, body BLOB NOT NULL, etag TEXT, "
-                           "last_modified TEXT, fetched_at INTEGER NOT NULL, sequence INTEGER, "
-                           "PRIMARY KEY (registry, package));"
-                           "INSERT INTO version_index VALUES ('r', 'npm:a', 'x/1', x'00ff', "
-                           "'\"e\"', 'Mon', 42, NULL);"
-                           "PRAGMA user_version = 2;",
-                           nullptr, nullptr, nullptr),
-              SQLITE_OK);
-    sqlite3_close(db);
+    write_earlier_database(tmp / "meta.sqlite", "", "'Mon'", "NULL", 2);
     {
         MetadataCache cache(tmp / "meta.sqlite");
         auto row = cache.get({"r", "npm:a"});
