@@ -293,8 +293,8 @@ void NpmMetadata::crawl(std::span<const resolve::npm::Edge> roots, const NpmCraw
             const version::NpmRange* engines = ranges.find(r.engines_node);
             return !engines || engines->satisfies(*node);
         };
-        // `list` is sorted by version (entry()): a tag's release is found by bisection, and
-        // the highest satisfying release node runs, the usual pick, is met first from the
+        // Both lists are sorted by version (build()): a tag's release is found by bisection,
+        // and the highest satisfying release node runs, the usual pick, is met first from the
         // top; a spec such as "*" no longer tests every release of the package.
         auto release_of = [&](const std::vector<NpmCandidate>& in,
                               const std::optional<version::Version>& v) -> const NpmCandidate* {

@@ -28,8 +28,8 @@ void for_each_dotted(std::string_view text, F&& f) {
 }
 
 // Dot-separated identifiers of [0-9A-Za-z-]+; with `strict_numbers`, a numeric one has no
-// leading zero (semver's prerelease rule).
-// One pass over the characters (tens of thousands of prereleases in a large resolution).
+// leading zero (semver's prerelease rule). One pass over the characters: a large
+// resolution reads tens of thousands of prereleases.
 bool is_dotted(std::string_view text, bool strict_numbers) {
     std::size_t start = 0;   // where the current part begins
     bool digits_only = true; // so far in the current part

@@ -117,7 +117,7 @@ public:
     // needed (their versions are most of what reading a package's releases costs).
     const std::vector<resolve::npm::NpmCandidate>* candidates(std::string_view package,
                                                               bool prereleases) override;
-    // Always: entry() sorts them.
+    // Always: build() sorts both lists.
     bool releases_in_version_order(std::string_view) override { return true; }
     const resolve::npm::NpmRelease& details(std::string_view package,
                                             const resolve::npm::NpmCandidate& candidate) override;
@@ -141,9 +141,9 @@ public:
     // The releases `wanted` picks, as a lockfile's portable index keeps them: by version,
     // each with its tarball URL resolved, its integrity (dist.integrity, else "sha1-..." from
     // dist.shasum) and no shasum or time; a release with neither digest is left out. One
-    // pass over the package's releases, rather than describe() for each.
+    // pass over the package's releases, rather than describe() for each. `prereleases`:
+    // whether `wanted` may take a prerelease (else those are not offered to it).
     std::vector<protocol::npm::PackumentRelease>
-    // `prereleases`: whether `wanted` may take a prerelease (else those are not offered).
     index_releases(std::string_view package,
                    const std::function<bool(const version::Version&)>& wanted, bool prereleases);
     // The same releases as index_releases(), written straight from the cached documents as
